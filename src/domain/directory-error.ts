@@ -1,0 +1,41 @@
+// Directory failures, classified once in the Graph adapter (ARCHITECTURE.md, "Errors"):
+// transient ones (429, 5xx, timeouts, network) are retried by the job runner honouring
+// Retry-After; permanent ones (other 4xx) move the request to `failed` with Graph's
+// error code and request-id kept for the administrator.
+import { AppError } from './errors.ts';
+
+export class DirectoryError extends AppError {
+  readonly transient: boolean;
+  /** Graph's `error.code`, e.g. `Request_BadRequest`, or `network`/`timeout`. */
+  readonly graphCode: string;
+  readonly httpStatus: number | null;
+  /** Graph's `innerError.request-id`, quoted to Microsoft support. */
+  readonly requestId: string | null;
+  /** From Retry-After, when Graph sent one. */
+  readonly retryAfterMs: number | null;
+
+  constructor(input: {
+    message: string;
+    transient: boolean;
+    graphCode: string;
+    httpStatus?: number | null;
+    requestId?: string | null;
+    retryAfterMs?: number | null;
+    cause?: unknown;
+  }) {
+    super('directory_error', input.message, { status: 502, expose: false, cause: input.cause });
+    this.transient = input.transient;
+    this.graphCode = input.graphCode;
+    this.httpStatus = input.httpStatus ?? null;
+    this.requestId = input.requestId ?? null;
+    this.retryAfterMs = input.retryAfterMs ?? null;
+  }
+
+  /** What an admin sees on a failed request. No secrets: Graph messages carry none. */
+  describe(): string {
+    const parts = [`${this.graphCode}: ${this.message}`];
+    if (this.httpStatus) parts.push(`HTTP ${this.httpStatus}`);
+    if (this.requestId) parts.push(`request-id ${this.requestId}`);
+    return parts.join(' · ');
+  }
+}

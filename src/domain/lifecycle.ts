@@ -1,0 +1,103 @@
+// The access request lifecycle: one state machine, one function that moves it.
+// Nothing else in the code base computes a new `status` (ARCHITECTURE.md, "The flow").
+// Callers persist the returned request with a conditional update on the *previous*
+// status, so two actors racing on the same request produce one decision.
+import { InvalidTransitionError } from './errors.ts';
+
+export const STATUSES = [
+  'pending_verification',
+  'pending_approval',
+  'approved',
+  'provisioning',
+  'invited',
+  'active',
+  'rejected',
+  'failed',
+  'expired',
+  'revoked',
+  'withdrawn',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** States from which nothing moves on by itself; a new request may be filed. */
+export const FINAL_STATUSES: readonly Status[] = ['rejected', 'expired', 'revoked', 'withdrawn'];
+
+export interface AccessRequest {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: Status;
+  /** Entra object id of the guest (or existing user), once known. */
+  directoryUserId: string | null;
+  /** The last redeem URL Graph gave us; only meaningful while `invited`. */
+  redeemUrl: string | null;
+  /** Why the request is `failed` / `rejected`, shown to admins. */
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type LifecycleEvent =
+  | { type: 'verify' }
+  | { type: 'approve'; comment?: string }
+  | { type: 'reject'; reason: string }
+  | { type: 'start_provisioning' }
+  | { type: 'invite'; directoryUserId: string; redeemUrl: string | null }
+  | { type: 'activate'; directoryUserId?: string }
+  | { type: 'fail'; reason: string }
+  | { type: 'retry' }
+  | { type: 'expire'; reason?: string }
+  | { type: 'revoke'; reason?: string }
+  | { type: 'withdraw' };
+export type EventType = LifecycleEvent['type'];
+
+/** Which states each event may leave from, and where it goes. The whole machine. */
+export const TRANSITIONS: { readonly [E in EventType]: { from: readonly Status[]; to: Status } } = {
+  verify: { from: ['pending_verification'], to: 'pending_approval' },
+  approve: { from: ['pending_approval'], to: 'approved' },
+  reject: { from: ['pending_approval'], to: 'rejected' },
+  start_provisioning: { from: ['approved'], to: 'provisioning' },
+  invite: { from: ['provisioning'], to: 'invited' },
+  activate: { from: ['provisioning', 'invited'], to: 'active' },
+  fail: { from: ['approved', 'provisioning'], to: 'failed' },
+  retry: { from: ['failed'], to: 'approved' },
+  expire: { from: ['pending_verification', 'pending_approval', 'invited', 'active'], to: 'expired' },
+  revoke: { from: ['approved', 'invited', 'active', 'failed'], to: 'revoked' },
+  withdraw: { from: ['pending_verification', 'pending_approval'], to: 'withdrawn' },
+};
+
+export function canTransition(status: Status, event: EventType): boolean {
+  return TRANSITIONS[event].from.includes(status);
+}
+
+/** Returns the request after `event`, or throws InvalidTransitionError. Pure. */
+export function transition(request: AccessRequest, event: LifecycleEvent, now: Date): AccessRequest {
+  const rule = TRANSITIONS[event.type];
+  if (!rule.from.includes(request.status)) {
+    throw new InvalidTransitionError(request.status, event.type);
+  }
+  const next: AccessRequest = { ...request, status: rule.to, updatedAt: now };
+  switch (event.type) {
+    case 'reject':
+    case 'fail':
+      next.reason = event.reason;
+      break;
+    case 'expire':
+    case 'revoke':
+      next.reason = event.reason ?? null;
+      break;
+    case 'retry':
+    case 'approve':
+      next.reason = null;
+      break;
+    case 'invite':
+      next.directoryUserId = event.directoryUserId;
+      next.redeemUrl = event.redeemUrl;
+      break;
+    case 'activate':
+      if (event.directoryUserId) next.directoryUserId = event.directoryUserId;
+      break;
+  }
+  return next;
+}

@@ -1,0 +1,191 @@
+// The interfaces the use cases need. Each is small; each has an in-memory or fake
+// implementation for tests beside the real ones in adapters/ (see test/fakes/).
+import type { AccessRequest, EventType, Status } from './domain/lifecycle.ts';
+
+// ---------------------------------------------------------------- store
+
+/** One row of the append-only audit trail. */
+export interface AuditEntry {
+  id: string;
+  requestId: string;
+  /** Who acted: `token:<name>`, `requester`, `system`, `worker`. Never a secret. */
+  actor: string;
+  /** The lifecycle event (or another action such as `reinvite`). */
+  action: EventType | string;
+  fromStatus: Status | null;
+  toStatus: Status | null;
+  reason: string | null;
+  at: Date;
+}
+
+export type JobKind = 'provision' | 'check_redemption';
+
+export interface NewJob {
+  kind: JobKind;
+  /** The access request this job works on. */
+  requestId: string;
+  runAt: Date;
+}
+
+export interface Job extends NewJob {
+  id: string;
+  attempts: number;
+  lastError: string | null;
+  lockedBy: string | null;
+  lockedUntil: Date | null;
+}
+
+export interface ListRequestsQuery {
+  status?: Status;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: 'admin' | 'approver';
+  createdAt: Date;
+}
+
+export interface SandboxMessage {
+  id: string;
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  links: string[];
+  sentAt: Date;
+  /** `guestlist` for mail Guestlist sent, `graph` for the emulator's invitation mail. */
+  source: 'guestlist' | 'graph';
+}
+
+/**
+ * Persistence. Every method is one transaction. A status change is written only by
+ * `saveTransition`, together with its audit entry and the jobs it implies (outbox):
+ * no Graph call or email happens inside it.
+ */
+export interface Store {
+  /** Inserts a new request with its first audit entry and jobs. */
+  insertRequest(request: AccessRequest, audit: AuditEntry, jobs: NewJob[]): Promise<void>;
+  getRequest(id: string): Promise<AccessRequest | null>;
+  /** The newest request for this (normalized) email that is not in a final state. */
+  findOpenRequestByEmail(email: string): Promise<AccessRequest | null>;
+  listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
+  listAudit(requestId: string): Promise<AuditEntry[]>;
+  /**
+   * Writes `next` only if the stored status is still `expectedStatus` (the guard that
+   * makes two approvers produce one decision). Returns false, writing nothing, when
+   * another actor moved the request first.
+   */
+  saveTransition(input: {
+    next: AccessRequest;
+    expectedStatus: Status;
+    audit: AuditEntry;
+    jobs: NewJob[];
+  }): Promise<boolean>;
+  /** Records directory facts learned mid-provisioning (not the status). */
+  recordDirectoryUser(
+    id: string,
+    fields: { directoryUserId: string; redeemUrl: string | null; at: Date },
+  ): Promise<void>;
+
+  insertApiToken(token: ApiToken, hash: string): Promise<void>;
+  findApiTokenByHash(hash: string): Promise<ApiToken | null>;
+
+  insertSandboxMessage(message: SandboxMessage): Promise<void>;
+  listSandboxMessages(): Promise<SandboxMessage[]>;
+
+  /** True when the database answers and every migration is applied. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- jobs
+
+/**
+ * The durable queue lives in the same database as the requests (jobs are inserted by
+ * Store.insertRequest / saveTransition). This is the worker's side of it.
+ */
+export interface JobQueue {
+  /** Claims the next due job (run_at <= now, unlocked or lease expired) or null. */
+  claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
+  /** Done: the job is deleted. */
+  complete(jobId: string, workerId: string): Promise<void>;
+  /** Try again at `runAt` (attempts is incremented, lock dropped). */
+  reschedule(jobId: string, workerId: string, runAt: Date, error: string | null, countAttempt: boolean): Promise<void>;
+  /** Unlocks a claimed job without counting an attempt (graceful shutdown). */
+  release(jobId: string, workerId: string): Promise<void>;
+  /** Earliest run_at of any job, to sleep until it (null when empty). */
+  nextRunAt(): Promise<Date | null>;
+  /** Calls `listener` when a job may have become due (NOTIFY on PostgreSQL, in-process on SQLite). */
+  onWake(listener: () => void): () => void;
+  /** Jobs of one kind for one request (tests, admin views). */
+  listJobs(requestId?: string): Promise<Job[]>;
+}
+
+// ---------------------------------------------------------------- directory
+
+export interface DirectoryUser {
+  id: string;
+  userType: 'Guest' | 'Member';
+  mail: string | null;
+  displayName: string | null;
+  /** `PendingAcceptance` | `Accepted` for invited guests; null for members. */
+  externalUserState: 'PendingAcceptance' | 'Accepted' | null;
+  accountEnabled: boolean | null;
+}
+
+export interface InviteInput {
+  email: string;
+  displayName: string;
+  redirectUrl: string;
+  sendInvitationMessage: boolean;
+  customMessage?: string | undefined;
+  messageLanguage?: string | undefined;
+}
+
+export interface Invitation {
+  invitationId: string;
+  userId: string;
+  redeemUrl: string;
+  status: string;
+}
+
+/**
+ * Microsoft Entra ID through Microsoft Graph. Every method throws DirectoryError
+ * (domain/directory-error.ts) on failure, already classified transient/permanent.
+ */
+export interface Directory {
+  /** By `mail` or `otherMails` (case-insensitive in Graph). */
+  findUserByEmail(email: string): Promise<DirectoryUser | null>;
+  getUser(id: string): Promise<DirectoryUser | null>;
+  /** One POST /invitations; never retried inside the adapter (one email per call at most). */
+  invite(input: InviteInput): Promise<Invitation>;
+  /** Adds the user to the group; "already a member" is success. */
+  addToGroup(groupId: string, userId: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- mail, clock, ids
+
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  /** A new unique, URL-safe id (UUID). */
+  next(): string;
+}
