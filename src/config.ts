@@ -1,0 +1,277 @@
+// Configuration: parsed and checked once at start-up, then frozen. This is the only
+// module that reads the environment (main.ts passes process.env in). A wrong or missing
+// setting stops start-up with a message naming the setting and what is wrong.
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+
+export type GraphCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'certificate'; path: string; password: string | undefined };
+
+export interface EntraConfig {
+  tenantId: string;
+  clientId: string;
+  credential: GraphCredential;
+  /** https://login.microsoftonline.com, or a national cloud / emulator. */
+  authorityHost: string;
+  /** https://graph.microsoft.com, or a national cloud / emulator. */
+  graphUrl: string;
+}
+
+export interface Config {
+  /** `sandbox`: no Azure credentials; the bundled emulator plays Microsoft in-process. */
+  mode: 'sandbox' | 'entra';
+  host: string;
+  port: number;
+  /** Where people reach Guestlist (links in emails, the sandbox welcome page). */
+  publicUrl: string;
+  databaseUrl: string;
+  dataDir: string;
+  entra: EntraConfig | null;
+  invitation: {
+    /** Where a redeemed invitation lands; null means the sandbox welcome page. */
+    redirectUrl: string | null;
+    sendMessage: boolean;
+    customMessage: string | undefined;
+    language: string | undefined;
+    groupIds: string[];
+  };
+  redemptionCheck: { firstMs: number; maxMs: number };
+  mail: { smtpUrl: string | null; from: string };
+  submissionsPerMinute: number;
+  worker: { concurrency: number; maxAttempts: number };
+  logLevel: string;
+}
+
+export interface ConfigProblem {
+  setting: string;
+  problem: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.setting}: ${p.problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * @param env the process environment (wins over the file)
+ * @param dotenv the text of a `.env` file, if there is one
+ * @param cwd the directory relative paths are resolved against
+ */
+export function loadConfig(env: Record<string, string | undefined>, dotenv = '', cwd = '.'): Readonly<Config> {
+  const vars: Record<string, string | undefined> = { ...parseEnv(dotenv), ...env };
+  const problems: ConfigProblem[] = [];
+  const read = (name: string): string | undefined => {
+    const value = vars[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const fail = (setting: string, problem: string) => problems.push({ setting, problem });
+
+  const host = read('HOST') ?? '127.0.0.1';
+  const port = readInteger(read('PORT'), 'PORT', 3000, 0, 65535, fail);
+  const publicUrl =
+    readUrl(read('GUESTLIST_PUBLIC_URL'), 'GUESTLIST_PUBLIC_URL', fail) ?? `http://${urlHost(host)}:${port}`;
+  const dataDir = path.resolve(cwd, read('GUESTLIST_DATA_DIR') ?? 'data');
+  const databaseUrl = readDatabaseUrl(read('DATABASE_URL'), dataDir, cwd, fail);
+
+  const entra = readEntra(read, fail);
+  const redirectUrl = readUrl(read('GUESTLIST_APP_URL'), 'GUESTLIST_APP_URL', fail);
+  if (entra && !redirectUrl && !read('GUESTLIST_APP_URL')) {
+    fail(
+      'GUESTLIST_APP_URL',
+      'is required with Azure credentials: it is where a guest lands after redeeming the invitation.',
+    );
+  }
+  const groupIds = (read('GUESTLIST_GROUP_IDS') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  for (const id of groupIds)
+    if (!GUID.test(id)) fail('GUESTLIST_GROUP_IDS', `"${id}" is not a group object id (a GUID).`);
+
+  const language = read('GUESTLIST_INVITATION_LANGUAGE');
+  if (language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+    fail('GUESTLIST_INVITATION_LANGUAGE', `"${language}" is not a language tag such as en-US or fr.`);
+  }
+  const checkMinutes = readNumber(
+    read('GUESTLIST_REDEMPTION_CHECK_MINUTES'),
+    'GUESTLIST_REDEMPTION_CHECK_MINUTES',
+    5,
+    fail,
+  );
+  const smtpUrl = read('SMTP_URL') ?? null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
+  const logLevel = read('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
+
+  const config: Config = {
+    mode: entra ? 'entra' : 'sandbox',
+    host,
+    port,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    databaseUrl,
+    dataDir,
+    entra,
+    invitation: {
+      redirectUrl,
+      sendMessage: readBoolean(
+        read('GUESTLIST_SEND_INVITATION_MESSAGE'),
+        'GUESTLIST_SEND_INVITATION_MESSAGE',
+        true,
+        fail,
+      ),
+      customMessage: read('GUESTLIST_INVITATION_MESSAGE'),
+      language,
+      groupIds,
+    },
+    redemptionCheck: { firstMs: checkMinutes * 60_000, maxMs: Math.max(checkMinutes * 60_000, 6 * 3_600_000) },
+    mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    submissionsPerMinute: readInteger(
+      read('GUESTLIST_SUBMISSIONS_PER_MINUTE'),
+      'GUESTLIST_SUBMISSIONS_PER_MINUTE',
+      10,
+      1,
+      100_000,
+      fail,
+    ),
+    worker: {
+      concurrency: readInteger(read('GUESTLIST_WORKER_CONCURRENCY'), 'GUESTLIST_WORKER_CONCURRENCY', 8, 1, 256, fail),
+      maxAttempts: readInteger(read('GUESTLIST_JOB_MAX_ATTEMPTS'), 'GUESTLIST_JOB_MAX_ATTEMPTS', 10, 1, 1000, fail),
+    },
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+type Fail = (setting: string, problem: string) => void;
+
+function readEntra(read: (name: string) => string | undefined, fail: Fail): EntraConfig | null {
+  const tenantId = read('AZURE_TENANT_ID');
+  const clientId = read('AZURE_CLIENT_ID');
+  const secret = read('AZURE_CLIENT_SECRET');
+  const certificatePath = read('AZURE_CLIENT_CERTIFICATE_PATH');
+  if (!tenantId && !clientId && !secret && !certificatePath) return null; // sandbox mode
+  if (!tenantId)
+    fail(
+      'AZURE_TENANT_ID',
+      'is required when any AZURE_ setting is given (the directory (tenant) id of your Entra tenant).',
+    );
+  else if (!GUID.test(tenantId) && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(tenantId)) {
+    fail('AZURE_TENANT_ID', 'must be the tenant id (a GUID) or its domain such as contoso.onmicrosoft.com.');
+  }
+  if (!clientId) fail('AZURE_CLIENT_ID', 'is required: the application (client) id of the app registration.');
+  else if (!GUID.test(clientId)) fail('AZURE_CLIENT_ID', 'must be the application (client) id, a GUID.');
+  if (!secret && !certificatePath) {
+    fail('AZURE_CLIENT_SECRET', "or AZURE_CLIENT_CERTIFICATE_PATH is required: the app registration's credential.");
+  }
+  if (secret && certificatePath) {
+    fail('AZURE_CLIENT_CERTIFICATE_PATH', 'is set together with AZURE_CLIENT_SECRET: set only one credential.');
+  }
+  const authorityHost = read('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com';
+  const graphUrl = read('GUESTLIST_GRAPH_URL') ?? 'https://graph.microsoft.com';
+  // @azure/identity refuses a non-https authority, and the Graph client sends its token only over https.
+  for (const [setting, value] of [
+    ['AZURE_AUTHORITY_HOST', authorityHost],
+    ['GUESTLIST_GRAPH_URL', graphUrl],
+  ] as const) {
+    if (!isHttpsUrl(value)) fail(setting, `must be an https:// URL (got "${value}").`);
+  }
+  if (!tenantId || !clientId || (!secret && !certificatePath)) return null;
+  return {
+    tenantId,
+    clientId,
+    credential: secret
+      ? { kind: 'secret', secret }
+      : { kind: 'certificate', path: certificatePath!, password: read('AZURE_CLIENT_CERTIFICATE_PASSWORD') },
+    authorityHost: authorityHost.replace(/\/$/, ''),
+    graphUrl: graphUrl.replace(/\/$/, ''),
+  };
+}
+
+function readDatabaseUrl(value: string | undefined, dataDir: string, cwd: string, fail: Fail): string {
+  if (!value) return `sqlite:${path.join(dataDir, 'guestlist.db')}`;
+  if (/^postgres(ql)?:\/\//.test(value)) return value;
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file === '') fail('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/guestlist.db.');
+    return file === ':memory:' ? 'sqlite::memory:' : `sqlite:${path.resolve(cwd, file)}`;
+  }
+  fail('DATABASE_URL', 'must start with sqlite: or postgres:// (leave it unset for ./data/guestlist.db).');
+  return '';
+}
+
+function readInteger(
+  value: string | undefined,
+  setting: string,
+  fallback: number,
+  min: number,
+  max: number,
+  fail: Fail,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    fail(setting, `must be a whole number from ${min} to ${max} (got "${value}").`);
+    return fallback;
+  }
+  return n;
+}
+
+function readNumber(value: string | undefined, setting: string, fallback: number, fail: Fail): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    fail(setting, `must be a positive number (got "${value}").`);
+    return fallback;
+  }
+  return n;
+}
+
+function readBoolean(value: string | undefined, setting: string, fallback: boolean, fail: Fail): boolean {
+  if (value === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  fail(setting, `must be true or false (got "${value}").`);
+  return fallback;
+}
+
+function readUrl(value: string | undefined, setting: string, fail: Fail): string | null {
+  if (value === undefined) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+    return value;
+  } catch {
+    fail(setting, `must be an absolute http(s) URL (got "${value}").`);
+    return null;
+  }
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
