@@ -189,3 +189,11 @@ export interface Ids {
   /** A new unique, URL-safe id (UUID). */
   next(): string;
 }
+
+/** The subset of pino's logger the code uses. Never log a secret: pino redaction covers headers. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
