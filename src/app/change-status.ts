@@ -1,0 +1,49 @@
+// The one way a use case moves a request: the pure `transition()`, then a conditional
+// write on the status it read, with the audit entry and the implied jobs in the same
+// transaction (ARCHITECTURE.md invariants 2 and 4).
+import { InvalidTransitionError } from '../domain/errors.ts';
+import { type AccessRequest, type LifecycleEvent, transition } from '../domain/lifecycle.ts';
+import type { Clock, Ids, NewJob, Store } from '../ports.ts';
+
+export interface ChangeStatusDeps {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+}
+
+export async function changeStatus(
+  deps: ChangeStatusDeps,
+  input: {
+    request: AccessRequest;
+    event: LifecycleEvent;
+    actor: string;
+    /** Shown in the audit trail; defaults to the request's new reason. */
+    note?: string | undefined;
+    jobs?: (next: AccessRequest, now: Date) => NewJob[];
+  },
+): Promise<AccessRequest> {
+  const now = deps.clock.now();
+  const next = transition(input.request, input.event, now);
+  const saved = await deps.store.saveTransition({
+    next,
+    expectedStatus: input.request.status,
+    audit: {
+      id: deps.ids.next(),
+      requestId: next.id,
+      actor: input.actor,
+      action: input.event.type,
+      fromStatus: input.request.status,
+      toStatus: next.status,
+      reason: input.note ?? next.reason,
+      at: now,
+    },
+    jobs: input.jobs?.(next, now) ?? [],
+  });
+  if (!saved) {
+    // Someone else moved the request between our read and our write: report the state
+    // they left it in, so the loser of a race gets a 409 that makes sense.
+    const current = await deps.store.getRequest(next.id);
+    throw new InvalidTransitionError(current?.status ?? input.request.status, input.event.type);
+  }
+  return next;
+}

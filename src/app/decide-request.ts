@@ -1,0 +1,25 @@
+// An approver approves or rejects a pending request. Approval writes the provisioning
+// job in the same transaction as the new status; the directory is called after commit.
+import { NotFoundError } from '../domain/errors.ts';
+import type { AccessRequest } from '../domain/lifecycle.ts';
+import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
+
+export type Decision = { decision: 'approve'; comment?: string | undefined } | { decision: 'reject'; reason: string };
+
+export async function decideRequest(
+  deps: ChangeStatusDeps,
+  input: { id: string; actor: string } & Decision,
+): Promise<AccessRequest> {
+  const request = await deps.store.getRequest(input.id);
+  if (!request) throw new NotFoundError('The access request');
+  if (input.decision === 'reject') {
+    return changeStatus(deps, { request, event: { type: 'reject', reason: input.reason }, actor: input.actor });
+  }
+  return changeStatus(deps, {
+    request,
+    event: { type: 'approve', comment: input.comment },
+    actor: input.actor,
+    note: input.comment,
+    jobs: (next, now) => [{ kind: 'provision', requestId: next.id, runAt: now }],
+  });
+}

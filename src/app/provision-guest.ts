@@ -1,0 +1,87 @@
+// The provisioning job: find the person in Entra ID, invite them if absent, grant the
+// app's groups, and record where they stand. Runs after commit, in the worker, and may
+// run more than once for the same request (a crash, a timeout, a retry), so every step
+// is safe to repeat and there is exactly one invitation EMAIL per request (invariant 3):
+//   - look up before inviting: a guest created by an earlier attempt is found, and
+//   - re-invite a found, pending guest with sendInvitationMessage: false — Graph returns
+//     the same user and a fresh redeem URL without mailing them again (invitation-post.md).
+import type { AccessRequest } from '../domain/lifecycle.ts';
+import { displayName } from '../domain/person.ts';
+import type { Directory, DirectoryUser, Logger, NewJob } from '../ports.ts';
+import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
+
+export interface ProvisioningSettings {
+  redirectUrl: string;
+  sendInvitationMessage: boolean;
+  customMessage?: string | undefined;
+  messageLanguage?: string | undefined;
+  groupIds: readonly string[];
+  /** First redemption check after this long (then backing off with age). */
+  redemptionCheckFirstMs: number;
+}
+
+export interface ProvisionDeps extends ChangeStatusDeps {
+  directory: Directory;
+  settings: ProvisioningSettings;
+  logger: Logger;
+}
+
+export async function provisionGuest(deps: ProvisionDeps, requestId: string): Promise<void> {
+  let request = await deps.store.getRequest(requestId);
+  if (request?.status === 'approved') {
+    request = await changeStatus(deps, { request, event: { type: 'start_provisioning' }, actor: 'worker' });
+  }
+  // Anything else means the job is stale (revoked meanwhile, or an earlier run finished).
+  if (request?.status !== 'provisioning') return;
+
+  const existing = await deps.directory.findUserByEmail(request.email);
+  if (existing && isRedeemedOrMember(existing)) {
+    await grantGroups(deps, existing.id);
+    await changeStatus(deps, {
+      request,
+      event: { type: 'activate', directoryUserId: existing.id },
+      actor: 'worker',
+      note: existing.userType === 'Member' ? 'Already a member of the directory.' : 'Already a guest who has redeemed.',
+    });
+    return;
+  }
+
+  const invitation = await deps.directory.invite({
+    email: request.email,
+    displayName: displayName(request),
+    redirectUrl: deps.settings.redirectUrl,
+    // A guest that already exists was invited before (by us in a crashed attempt, or by
+    // someone else): never mail them twice; a fresh redeem URL is all we need.
+    sendInvitationMessage: existing ? false : deps.settings.sendInvitationMessage,
+    customMessage: deps.settings.customMessage,
+    messageLanguage: deps.settings.messageLanguage,
+  });
+  // Recorded at once, so an admin can see the guest even if granting fails and retries.
+  await deps.store.recordDirectoryUser(request.id, {
+    directoryUserId: invitation.userId,
+    redeemUrl: invitation.redeemUrl,
+    at: deps.clock.now(),
+  });
+  await grantGroups(deps, invitation.userId);
+  await changeStatus(deps, {
+    request,
+    event: { type: 'invite', directoryUserId: invitation.userId, redeemUrl: invitation.redeemUrl },
+    actor: 'worker',
+    note: existing ? 'Existing guest re-invited without an email (new redeem URL).' : 'Invitation sent.',
+    jobs: (next, now) => [redemptionCheck(next, now, deps.settings.redemptionCheckFirstMs)],
+  });
+}
+
+function isRedeemedOrMember(user: DirectoryUser): boolean {
+  return user.userType === 'Member' || user.externalUserState === 'Accepted';
+}
+
+async function grantGroups(deps: ProvisionDeps, userId: string): Promise<void> {
+  for (const groupId of deps.settings.groupIds) {
+    await deps.directory.addToGroup(groupId, userId); // "already a member" is success (adapter)
+  }
+}
+
+export function redemptionCheck(request: AccessRequest, now: Date, delayMs: number): NewJob {
+  return { kind: 'check_redemption', requestId: request.id, runAt: new Date(now.getTime() + delayMs) };
+}

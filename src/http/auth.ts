@@ -1,0 +1,40 @@
+// Bearer tokens for the API (created by `guestlist token create`). Only the SHA-256
+// hash is stored; the token itself is never logged (pino redacts the header).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hashToken } from '../app/create-api-token.ts';
+import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import type { ApiToken, Store } from '../ports.ts';
+
+export type Role = ApiToken['role'];
+export interface Principal {
+  name: string;
+  role: Role;
+  /** How the audit trail names this caller. */
+  actor: string;
+}
+
+const cache = new WeakMap<FastifyRequest, Principal | null>();
+
+/** The caller, or null when anonymous. A malformed or unknown token is a 401, not anonymity. */
+export async function principalOf(store: Store, request: FastifyRequest): Promise<Principal | null> {
+  if (cache.has(request)) return cache.get(request) ?? null;
+  const header = request.headers.authorization;
+  let principal: Principal | null = null;
+  if (header !== undefined) {
+    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+    const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
+    if (!token) throw new UnauthorizedError('The bearer token is not valid.');
+    principal = { name: token.name, role: token.role, actor: `token:${token.name}` };
+  }
+  cache.set(request, principal);
+  return principal;
+}
+
+/** A preHandler that admits callers holding one of `roles`. */
+export function requireRole(store: Store, ...roles: Role[]) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const principal = await principalOf(store, request);
+    if (!principal) throw new UnauthorizedError();
+    if (!roles.includes(principal.role)) throw new ForbiddenError(`This action needs the ${roles.join(' or ')} role.`);
+  };
+}

@@ -1,0 +1,91 @@
+// The one place errors become HTTP responses (ARCHITECTURE.md, "Errors"):
+// application/problem+json (RFC 9457) for the API, a plain page for browsers.
+// The message of a 5xx is never shown; the error is logged instead.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldError } from '../domain/errors.ts';
+import { errorPage } from './pages/layout.ts';
+import type { Problem } from './schemas.ts';
+
+/** Fastify's own errors for malformed requests, with the codes we promise instead. */
+const FASTIFY_ERRORS: Record<string, { code: string; status: number; detail: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    status: 415,
+    detail: 'Send the body as application/json.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', status: 413, detail: 'The request body is too large.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is empty; send a JSON object.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is not valid JSON.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_request',
+    status: 400,
+    detail: 'Content-Length does not match the body.',
+  },
+};
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof AppError) {
+    return problem(
+      error.status,
+      error.code,
+      error.expose ? error.message : 'An internal error occurred.',
+      error.fields,
+    );
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) {
+    const fields = fastifyError.validation.map((issue) => ({
+      field: fieldPath(fastifyError.validationContext ?? 'body', issue),
+      message: issue.message ?? 'is invalid',
+    }));
+    return problem(400, 'validation_failed', 'The request has invalid fields.', fields);
+  }
+  const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  if (known) return problem(known.status, known.code, known.detail);
+  if (fastifyError.statusCode === 429) return problem(429, 'rate_limited', 'Too many requests; try again later.');
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return problem(fastifyError.statusCode, 'invalid_request', 'The request could not be processed.');
+  }
+  return problem(500, 'internal_error', 'An internal error occurred.');
+}
+
+export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: `https://guestlist.dev/problems/${code.replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const body = toProblem(error);
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
+    return reply.status(body.status).type('text/html; charset=utf-8').send(errorPage(body.title, body.detail));
+  }
+  return reply.status(body.status).type('application/problem+json').send(body);
+}
+
+function fieldPath(context: string, issue: { instancePath?: string; params?: Record<string, unknown> }): string {
+  const base = issue.instancePath ?? '';
+  const missing = issue.params?.missingProperty ?? issue.params?.additionalProperty;
+  const path = typeof missing === 'string' ? `${base}/${missing}` : base || '/';
+  return context === 'body' ? path : `${context}:${path}`;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};

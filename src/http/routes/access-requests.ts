@@ -1,0 +1,157 @@
+// /api/v1/access-requests: thin routes — schema, use case, reply.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { decideRequest } from '../../app/decide-request.ts';
+import { retryRequest } from '../../app/retry-request.ts';
+import { submitRequest } from '../../app/submit-request.ts';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import type { Clock, Ids, Store } from '../../ports.ts';
+import { principalOf, requireRole } from '../auth.ts';
+import {
+  AccessRequestDetail,
+  AccessRequestView,
+  ApproveBody,
+  IdParams,
+  ListQuery,
+  ListResponse,
+  problemResponses,
+  RejectBody,
+  SubmitBody,
+  SubmitResponse,
+} from '../schemas.ts';
+import { auditView, requestView } from '../views.ts';
+
+export interface AccessRequestRoutesOptions {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  /** Anonymous submissions allowed per client address per minute. */
+  submissionsPerMinute: number;
+}
+
+export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesOptions> = async (app, deps) => {
+  const { store } = deps;
+  const approvers = requireRole(store, 'admin', 'approver');
+  const admins = requireRole(store, 'admin');
+
+  app.post(
+    '/access-requests',
+    {
+      schema: {
+        summary: 'Ask for access',
+        description:
+          'Anonymous callers get the same 202 answer whether or not a request for the address exists, and are rate-limited. ' +
+          'An admin token submits a request whose address is already verified (it goes straight to pending_approval).',
+        body: SubmitBody,
+        response: { 202: SubmitResponse, ...problemResponses(400, 401, 403, 409, 413, 415, 429) },
+      },
+      config: {
+        rateLimit: {
+          // Admin tools importing requests are not throttled; the public is.
+          max: async (request) => ((await principalOf(store, request)) ? 1_000_000 : deps.submissionsPerMinute),
+          timeWindow: 60_000,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(store, request);
+      if (principal && principal.role !== 'admin')
+        throw new ForbiddenError('Only an admin token may submit a verified request.');
+      const created = await submitRequest(deps, {
+        ...request.body,
+        actor: principal?.actor ?? 'requester',
+        verified: principal !== null,
+      });
+      return reply.status(202).send({ id: created.id, status: created.status });
+    },
+  );
+
+  app.get(
+    '/access-requests',
+    {
+      preHandler: approvers,
+      schema: {
+        summary: 'List access requests, newest first',
+        querystring: ListQuery,
+        response: { 200: ListResponse, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { status, limit = 50, after } = request.query;
+      const page = await store.listRequests({ limit, ...(status ? { status } : {}), ...(after ? { after } : {}) });
+      return { items: page.items.map(requestView), next: page.next };
+    },
+  );
+
+  app.get(
+    '/access-requests/:id',
+    {
+      preHandler: approvers,
+      schema: {
+        summary: 'One access request with its audit history',
+        params: IdParams,
+        response: { 200: AccessRequestDetail, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const found = await store.getRequest(request.params.id);
+      if (!found) throw new NotFoundError('The access request');
+      const history = await store.listAudit(found.id);
+      return { ...requestView(found), history: history.map(auditView) };
+    },
+  );
+
+  const decisionSchema = (summary: string, body: typeof ApproveBody | typeof RejectBody) => ({
+    summary,
+    params: IdParams,
+    body,
+    response: { 200: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
+  });
+
+  app.post(
+    '/access-requests/:id/approve',
+    { preHandler: approvers, schema: decisionSchema('Approve a pending request', ApproveBody) },
+    async (request) => {
+      const principal = (await principalOf(store, request))!;
+      const body = (request.body ?? {}) as { comment?: string };
+      const next = await decideRequest(deps, {
+        id: request.params.id,
+        actor: principal.actor,
+        decision: 'approve',
+        comment: body.comment,
+      });
+      return requestView(next);
+    },
+  );
+
+  app.post(
+    '/access-requests/:id/reject',
+    { preHandler: approvers, schema: decisionSchema('Reject a pending request', RejectBody) },
+    async (request) => {
+      const principal = (await principalOf(store, request))!;
+      const { reason } = request.body as { reason: string };
+      const next = await decideRequest(deps, {
+        id: request.params.id,
+        actor: principal.actor,
+        decision: 'reject',
+        reason,
+      });
+      return requestView(next);
+    },
+  );
+
+  app.post(
+    '/access-requests/:id/retry',
+    {
+      preHandler: admins,
+      schema: {
+        summary: 'Send a failed request back to provisioning',
+        params: IdParams,
+        response: { 200: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const principal = (await principalOf(store, request))!;
+      return requestView(await retryRequest(deps, { id: request.params.id, actor: principal.actor }));
+    },
+  );
+};

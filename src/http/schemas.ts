@@ -1,0 +1,97 @@
+// Every request and response body of the JSON API, as TypeBox schemas: Fastify validates
+// with them, the OpenAPI document is generated from them, and the TypeScript types are
+// derived from them (Static<…>) instead of being written twice.
+import { type Static, Type } from 'typebox';
+import { STATUSES } from '../domain/lifecycle.ts';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../domain/person.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const StatusSchema = Type.Enum(STATUSES, { description: 'Lifecycle state of an access request.' });
+
+export const SubmitBody = Type.Object(
+  {
+    // Deliberately no `format: email`: surrounding spaces and upper case are normalized,
+    // and the domain rules (domain/person.ts) give a clearer message than a format error.
+    email: Type.String({ maxLength: EMAIL_MAX_LENGTH + 66, description: "The requester's email address." }),
+    // The schema bounds the size; domain/person.ts applies the exact rules after trimming.
+    firstName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
+    lastName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
+  },
+  { additionalProperties: false },
+);
+export type SubmitBody = Static<typeof SubmitBody>;
+
+export const SubmitResponse = Type.Object({ id: Type.String(), status: StatusSchema });
+
+export const AuditEntryView = Type.Object({
+  at: Timestamp,
+  actor: Type.String(),
+  action: Type.String(),
+  fromStatus: Nullable(StatusSchema),
+  toStatus: Nullable(StatusSchema),
+  reason: Nullable(Type.String()),
+});
+
+const requestFields = {
+  id: Type.String(),
+  email: Type.String(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  status: StatusSchema,
+  directoryUserId: Nullable(Type.String()),
+  redeemUrl: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+export const AccessRequestView = Type.Object(requestFields);
+export const AccessRequestDetail = Type.Object({ ...requestFields, history: Type.Array(AuditEntryView) });
+
+export const ListQuery = Type.Object(
+  {
+    status: Type.Optional(StatusSchema),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    after: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export const ListResponse = Type.Object({ items: Type.Array(AccessRequestView), next: Nullable(Type.String()) });
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const ApproveBody = Type.Object(
+  { comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export const RejectBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+
+export const SandboxMessageView = Type.Object({
+  id: Type.String(),
+  source: Type.Union([Type.Literal('guestlist'), Type.Literal('graph')]),
+  from: Type.String(),
+  to: Type.Array(Type.String()),
+  subject: Type.String(),
+  text: Type.String(),
+  links: Type.Array(Type.String()),
+  sentAt: Timestamp,
+});
+export const SandboxMessages = Type.Object({ items: Type.Array(SandboxMessageView) });
+
+/** RFC 9457 problem details, with Guestlist's stable `code` and the offending fields. */
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String(),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});
+export type Problem = Static<typeof Problem>;
+
+/** The error responses every API route may give, for the OpenAPI document. */
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, { ...Problem, description: 'Problem details (RFC 9457)' }]));

@@ -1,0 +1,44 @@
+// Domain values → the JSON shapes declared in schemas.ts.
+import type { Static } from 'typebox';
+import type { AccessRequest } from '../domain/lifecycle.ts';
+import type { AuditEntry, SandboxMessage } from '../ports.ts';
+import type { AccessRequestView, AuditEntryView, SandboxMessageView } from './schemas.ts';
+
+export function requestView(request: AccessRequest): Static<typeof AccessRequestView> {
+  return {
+    id: request.id,
+    email: request.email,
+    firstName: request.firstName,
+    lastName: request.lastName,
+    status: request.status,
+    directoryUserId: request.directoryUserId,
+    redeemUrl: request.redeemUrl,
+    reason: request.reason,
+    createdAt: request.createdAt.toISOString(),
+    updatedAt: request.updatedAt.toISOString(),
+  };
+}
+
+export function auditView(entry: AuditEntry): Static<typeof AuditEntryView> {
+  return {
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    fromStatus: entry.fromStatus,
+    toStatus: entry.toStatus,
+    reason: entry.reason,
+  };
+}
+
+export function messageView(message: Omit<SandboxMessage, 'html'>): Static<typeof SandboxMessageView> {
+  return {
+    id: message.id,
+    source: message.source,
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    links: message.links,
+    sentAt: message.sentAt.toISOString(),
+  };
+}
