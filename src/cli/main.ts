@@ -1,0 +1,67 @@
+// `guestlist <command>`: serve, worker, migrate, token, doctor, emulator.
+// Runs as `npm run guestlist -- <command>` in the repository and `guestlist` when installed.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+
+const HELP = `Usage: guestlist <command> [options]
+
+Commands:
+  serve [--no-worker]      Start the web server (and, unless --no-worker, the job worker). npm start runs this.
+  worker                   Run only the job worker (scale-out on PostgreSQL).
+  migrate                  Apply database migrations and exit (serve and worker also apply them at start).
+  token create --name NAME --role admin|approver
+                           Create an API bearer token; prints the token alone on stdout, once.
+  doctor                   Check the configuration, database, Entra credentials, permissions and groups.
+  emulator [--port N]      Run the bundled Microsoft Graph / Entra emulator on its own.
+  help                     Show this text.
+
+Configuration comes from the environment and a .env file in the current directory;
+see README.md ("Configuration") for every setting.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return (await import('./serve-command.ts')).runServe(rest, readConfig());
+    case 'worker':
+      return (await import('./serve-command.ts')).runWorker(readConfig());
+    case 'migrate':
+      return (await import('./migrate-command.ts')).runMigrate(readConfig());
+    case 'token':
+      return (await import('./token-command.ts')).runToken(rest, readConfig());
+    case 'doctor': {
+      const { runDoctor } = await import('./doctor.ts');
+      return runDoctor({ config: readConfig(), out: process.stdout });
+    }
+    case 'emulator': {
+      const { runEmulatorCommand } = await import('./emulator-command.ts');
+      await runEmulatorCommand(rest, process.stdout);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+/** Reads the environment and ./.env once; a bad setting ends the process with its name. */
+export function readConfig(): Readonly<Config> {
+  const envFile = path.resolve('.env');
+  try {
+    return loadConfig(process.env, existsSync(envFile) ? readFileSync(envFile, 'utf8') : '', process.cwd());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

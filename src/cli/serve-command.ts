@@ -1,0 +1,58 @@
+// `guestlist serve` and `guestlist worker`: run until SIGTERM/SIGINT, then drain —
+// stop accepting requests, stop claiming jobs, let running jobs finish (or release them).
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { type Runtime, startGuestlist } from '../main.ts';
+
+export async function runServe(args: string[], config: Readonly<Config>): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean', default: false } } });
+  if (values['no-worker'] && config.mode === 'sandbox') {
+    process.stderr.write(
+      'serve --no-worker needs a shared database and real Entra credentials; sandbox mode runs in one process.\n',
+    );
+    return 2;
+  }
+  return run(config, { http: true, worker: !values['no-worker'] });
+}
+
+export async function runWorker(config: Readonly<Config>): Promise<number> {
+  return run(config, { http: false, worker: true });
+}
+
+async function run(config: Readonly<Config>, parts: { http: boolean; worker: boolean }): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  const runtime = await startGuestlist(config, { ...parts, logger });
+  announce(runtime, parts, logger);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down: draining jobs and requests');
+      resolve();
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+  await runtime.stop();
+  logger.info({}, 'stopped');
+  return 0;
+}
+
+function announce(
+  runtime: Runtime,
+  parts: { http: boolean; worker: boolean },
+  logger: ReturnType<typeof createLogger>,
+) {
+  const { config } = runtime;
+  logger.info(
+    {
+      mode: config.mode,
+      database: runtime.db.kind,
+      url: runtime.url,
+      worker: parts.worker,
+      graph: runtime.sandbox ? runtime.sandbox.emulator.url : config.entra?.graphUrl,
+    },
+    config.mode === 'sandbox'
+      ? `Guestlist sandbox (emulated Entra) ${runtime.url ? `at ${config.publicUrl}` : 'worker'}`
+      : `Guestlist ${runtime.url ? `at ${config.publicUrl}` : 'worker'}`,
+  );
+}

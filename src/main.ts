@@ -1,0 +1,132 @@
+// Composition root: the only place adapters are built and wired into `deps`.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { createGraphDirectory } from './adapters/directory/index.ts';
+import { type Database, openDatabase } from './adapters/store/index.ts';
+import { checkRedemption } from './app/check-redemption.ts';
+import { failRequest } from './app/fail-request.ts';
+import { provisionGuest } from './app/provision-guest.ts';
+import type { Config } from './config.ts';
+import { buildHttpApp } from './http/app.ts';
+import { createWorker } from './jobs/worker.ts';
+import type { AppLogger } from './logger.ts';
+import type { Clock, Ids } from './ports.ts';
+import { type Sandbox, startSandbox } from './sandbox.ts';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  db: Database;
+  sandbox: Sandbox | null;
+  http: FastifyInstance | null;
+  /** Where the HTTP server listens, once it does. */
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+export const uuidIds: Ids = { next: () => randomUUID() };
+
+export async function startGuestlist(
+  config: Readonly<Config>,
+  options: { http: boolean; worker: boolean; logger: AppLogger; clock?: Clock },
+): Promise<Runtime> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = uuidIds;
+  const db = await openDatabase(config.databaseUrl, { logger });
+  const stops: Array<() => Promise<void>> = [() => db.close()];
+  try {
+    await db.migrate();
+    const sandbox =
+      config.mode === 'sandbox'
+        ? await startSandbox({
+            dataDir: config.dataDir,
+            publicUrl: config.publicUrl,
+            groupIds: config.invitation.groupIds,
+          })
+        : null;
+    if (sandbox) stops.unshift(() => sandbox.emulator.close());
+    const entra = sandbox?.entra ?? config.entra!;
+    const directory = createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) });
+
+    if (options.worker) {
+      const deps = { store: db.store, clock, ids, directory, logger };
+      const worker = createWorker({
+        queue: db.jobs,
+        clock,
+        logger,
+        workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        concurrency: config.worker.concurrency,
+        maxAttempts: config.worker.maxAttempts,
+        handlers: {
+          provision: {
+            run: (job) =>
+              provisionGuest(
+                {
+                  ...deps,
+                  settings: {
+                    redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+                    sendInvitationMessage: config.invitation.sendMessage,
+                    customMessage: config.invitation.customMessage,
+                    messageLanguage: config.invitation.language,
+                    groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+                    redemptionCheckFirstMs: config.redemptionCheck.firstMs,
+                  },
+                },
+                job.requestId,
+              ),
+            giveUp: (job, error) => failRequest(deps, { id: job.requestId, error }),
+          },
+          check_redemption: {
+            run: async (job) => {
+              const again = await checkRedemption({ ...deps, schedule: config.redemptionCheck }, job.requestId);
+              return again ? { again } : undefined;
+            },
+            giveUp: async (job, error) =>
+              logger.error({ err: error, requestId: job.requestId }, 'redemption check gave up'),
+          },
+        },
+      });
+      worker.start();
+      stops.unshift(() => worker.stop());
+    }
+
+    let http: FastifyInstance | null = null;
+    let url: string | null = null;
+    if (options.http) {
+      http = await buildHttpApp({
+        store: db.store,
+        clock,
+        ids,
+        isReady: () => db.store.isReady(),
+        submissionsPerMinute: config.submissionsPerMinute,
+        sandbox: sandbox?.hooks ?? null,
+        logger,
+      });
+      url = await http.listen({ host: config.host, port: config.port });
+      // Closing the server first stops new requests; the worker then drains.
+      const server = http;
+      stops.unshift(() => server.close());
+    }
+    let stopped: Promise<void> | null = null;
+    return {
+      config,
+      db,
+      sandbox,
+      http,
+      url,
+      stop: () => {
+        stopped ??= runInOrder(stops);
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await runInOrder(stops);
+    throw error;
+  }
+}
+
+async function runInOrder(steps: Array<() => Promise<void>>): Promise<void> {
+  for (const step of steps) await step();
+}

@@ -1,0 +1,50 @@
+// Sandbox mode: without Azure credentials Guestlist starts the bundled emulator
+// in-process and talks to it through the very same Graph adapter and SDKs, so a
+// newcomer sees the whole flow with nothing configured (ARCHITECTURE.md, "Directory").
+import path from 'node:path';
+import type { EntraConfig } from './config.ts';
+import { type Emulator, startEmulator } from './emulator/index.ts';
+import type { SandboxHooks } from './http/routes/sandbox.ts';
+
+/** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
+export const SANDBOX_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
+
+export interface Sandbox {
+  emulator: Emulator;
+  entra: EntraConfig;
+  groupIds: string[];
+  hooks: SandboxHooks;
+}
+
+export async function startSandbox(input: {
+  dataDir: string;
+  publicUrl: string;
+  groupIds: readonly string[];
+}): Promise<Sandbox> {
+  const emulator = await startEmulator({
+    dataDir: path.join(input.dataDir, 'emulator'),
+    // Redeem links point at Guestlist's own /sandbox/redeem, over plain http, so a browser
+    // follows them without trusting the emulator's self-signed certificate.
+    redeemBaseUrl: `${input.publicUrl}/sandbox/redeem`,
+  });
+  const app = emulator.registerApp({ roles: SANDBOX_ROLES });
+  const groupIds =
+    input.groupIds.length > 0
+      ? input.groupIds.map((id) => emulator.addGroup({ id, displayName: 'Configured app group' }).id)
+      : [emulator.addGroup({ displayName: 'Sandbox app users' }).id];
+  return {
+    emulator,
+    groupIds,
+    entra: {
+      tenantId: emulator.tenantId,
+      clientId: app.clientId,
+      credential: { kind: 'secret', secret: app.clientSecret ?? '' },
+      authorityHost: emulator.url,
+      graphUrl: emulator.url,
+    },
+    hooks: {
+      graphMail: () => emulator.mailbox.list().map((mail) => ({ ...mail, source: 'graph' as const })),
+      redeem: (url) => emulator.redeem(url),
+    },
+  };
+}
