@@ -1,0 +1,51 @@
+// Plain-words explanations of the Entra sign-in errors an app-only Guestlist meets when
+// it asks for a token. Codes from learn.microsoft.com/entra/identity-platform/reference-error-codes
+// (reference/microsoft-graph.md, "Tokens"). Used by the adapter's DirectoryError messages
+// and by `guestlist doctor`, which also prints the fix. Never include a secret here.
+
+export interface AadstsExplanation {
+  /** What went wrong, in plain words. */
+  problem: string;
+  /** What the administrator should do. */
+  fix: string;
+}
+
+const EXPLANATIONS: Record<string, AadstsExplanation> = {
+  '7000215': {
+    problem: 'The client secret is wrong.',
+    fix:
+      "Set AZURE_CLIENT_SECRET to the secret's *Value* (shown once, when it is created), not its Secret ID: " +
+      'Entra admin center → App registrations → <app> → Certificates & secrets.',
+  },
+  '7000222': {
+    problem: 'The client secret has expired.',
+    fix:
+      'Create a new client secret (Entra admin center → App registrations → <app> → Certificates & secrets → ' +
+      'New client secret) and set AZURE_CLIENT_SECRET to its Value.',
+  },
+  '700016': {
+    problem: 'No application with this client id exists in this tenant.',
+    fix:
+      'Check AZURE_CLIENT_ID (the Application (client) ID) and AZURE_TENANT_ID (the Directory (tenant) ID) on the ' +
+      "app's Overview page; an app registered in another tenant must be consented to in this one first.",
+  },
+  '90002': {
+    problem: 'The tenant was not found.',
+    fix: "Check AZURE_TENANT_ID: use the Directory (tenant) ID from the app's Overview page, or a verified domain.",
+  },
+  '700027': {
+    problem: 'The certificate assertion is not valid: the app does not know this certificate.',
+    fix:
+      'Upload the certificate (its public part, .cer/.pem) under App registrations → <app> → Certificates & secrets ' +
+      '→ Certificates, and point AZURE_CLIENT_CERTIFICATE_PATH at the PEM holding its private key.',
+  },
+  '70011': {
+    problem: 'The requested scope is not valid.',
+    fix: 'Check GUESTLIST_GRAPH_URL: the token is asked for "<graph url>/.default" (https://graph.microsoft.com/.default).',
+  },
+};
+
+/** The explanation for an AADSTS number such as `7000215`, or null when we have none. */
+export function explainAadsts(code: string): AadstsExplanation | null {
+  return EXPLANATIONS[code.replace(/^AADSTS/i, '')] ?? null;
+}
