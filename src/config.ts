@@ -83,7 +83,13 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
 
   const entra = readEntra(read, fail);
   const redirectUrl = readUrl(read('GUESTLIST_APP_URL'), 'GUESTLIST_APP_URL', fail);
-  if (entra && !redirectUrl && !read('GUESTLIST_APP_URL')) {
+  const wantsEntra = [
+    'AZURE_TENANT_ID',
+    'AZURE_CLIENT_ID',
+    'AZURE_CLIENT_SECRET',
+    'AZURE_CLIENT_CERTIFICATE_PATH',
+  ].some((name) => read(name) !== undefined);
+  if (wantsEntra && !read('GUESTLIST_APP_URL')) {
     fail(
       'GUESTLIST_APP_URL',
       'is required with Azure credentials: it is where a guest lands after redeeming the invitation.',

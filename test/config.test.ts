@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const TENANT = '11111111-2222-3333-4444-555555555555';
+const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const entraEnv = {
+  AZURE_TENANT_ID: TENANT,
+  AZURE_CLIENT_ID: CLIENT,
+  AZURE_CLIENT_SECRET: 's3cret~value',
+  GUESTLIST_APP_URL: 'https://app.contoso.com/',
+};
+
+function problemsOf(fn: () => unknown): Record<string, string> {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return Object.fromEntries(error.problems.map((p) => [p.setting, p.problem]));
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('nothing set: sandbox mode on 127.0.0.1:3000 with ./data/guestlist.db', () => {
+  const config = loadConfig({}, '', '/srv/gl');
+  assert.equal(config.mode, 'sandbox');
+  assert.equal(config.entra, null);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.port, 3000);
+  assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
+  assert.equal(config.databaseUrl, `sqlite:${path.resolve('/srv/gl/data/guestlist.db')}`);
+  assert.equal(config.invitation.sendMessage, true);
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.invitation));
+});
+
+test('Azure credentials switch to Entra mode with the Azure SDK defaults', () => {
+  const config = loadConfig(entraEnv);
+  assert.equal(config.mode, 'entra');
+  assert.deepEqual(config.entra, {
+    tenantId: TENANT,
+    clientId: CLIENT,
+    credential: { kind: 'secret', secret: 's3cret~value' },
+    authorityHost: 'https://login.microsoftonline.com',
+    graphUrl: 'https://graph.microsoft.com',
+  });
+  const gov = loadConfig({
+    ...entraEnv,
+    AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+    GUESTLIST_GRAPH_URL: 'https://graph.microsoft.us',
+  });
+  assert.equal(gov.entra?.authorityHost, 'https://login.microsoftonline.us');
+  assert.equal(gov.entra?.graphUrl, 'https://graph.microsoft.us');
+});
+
+test('a certificate instead of a secret', () => {
+  const { AZURE_CLIENT_SECRET: _, ...rest } = entraEnv;
+  const config = loadConfig({ ...rest, AZURE_CLIENT_CERTIFICATE_PATH: '/etc/gl/cert.pem' });
+  assert.deepEqual(config.entra?.credential, { kind: 'certificate', path: '/etc/gl/cert.pem', password: undefined });
+});
+
+test('the .env file is read and the environment wins over it', () => {
+  const config = loadConfig({ PORT: '4000' }, 'PORT=5000\nHOST=0.0.0.0\n# comment\nGUESTLIST_GROUP_IDS=' + TENANT);
+  assert.equal(config.port, 4000);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.publicUrl, 'http://localhost:4000');
+  assert.deepEqual(config.invitation.groupIds, [TENANT]);
+});
+
+test('DATABASE_URL picks the store', () => {
+  assert.equal(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).databaseUrl, 'sqlite:/tmp/x.db');
+  assert.equal(loadConfig({ DATABASE_URL: 'sqlite:rel/x.db' }, '', '/srv').databaseUrl, 'sqlite:/srv/rel/x.db');
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
+});
+
+test('each wrong or missing setting is named with what is wrong', () => {
+  assert.match(problemsOf(() => loadConfig({ PORT: 'eighty' })).PORT!, /whole number/);
+  assert.match(problemsOf(() => loadConfig({ DATABASE_URL: 'mysql://x' })).DATABASE_URL!, /sqlite: or postgres/);
+  const partial = problemsOf(() => loadConfig({ AZURE_TENANT_ID: TENANT }));
+  assert.match(partial.AZURE_CLIENT_ID!, /required/);
+  assert.match(partial.AZURE_CLIENT_SECRET!, /AZURE_CLIENT_CERTIFICATE_PATH/);
+  assert.match(partial.GUESTLIST_APP_URL!, /required/);
+  assert.match(problemsOf(() => loadConfig({ ...entraEnv, AZURE_CLIENT_ID: 'my-app' })).AZURE_CLIENT_ID!, /GUID/);
+  assert.match(
+    problemsOf(() => loadConfig({ ...entraEnv, AZURE_AUTHORITY_HOST: 'http://login.example' })).AZURE_AUTHORITY_HOST!,
+    /https/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...entraEnv, AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' }))
+      .AZURE_CLIENT_CERTIFICATE_PATH!,
+    /only one/,
+  );
+  assert.match(problemsOf(() => loadConfig({ GUESTLIST_GROUP_IDS: 'sales-team' })).GUESTLIST_GROUP_IDS!, /GUID/);
+  assert.match(problemsOf(() => loadConfig({ GUESTLIST_APP_URL: 'app.contoso.com' })).GUESTLIST_APP_URL!, /absolute/);
+  assert.match(
+    problemsOf(() => loadConfig({ GUESTLIST_SEND_INVITATION_MESSAGE: 'maybe' })).GUESTLIST_SEND_INVITATION_MESSAGE!,
+    /true or false/,
+  );
+});
+
+test('the secret never appears in a configuration error message', () => {
+  try {
+    loadConfig({ ...entraEnv, AZURE_CLIENT_ID: 'bad', PORT: '-1' });
+    assert.fail('expected an error');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.doesNotMatch(error.message, /s3cret/);
+  }
+});
