@@ -49,10 +49,18 @@ export function createCredential(entra: EntraConfig, options: { ca?: string | un
   );
 }
 
-/**
- * The `.default` scope of the Graph endpoint in use: https://graph.microsoft.com/.default,
- * https://graph.microsoft.us/.default for US Gov, and the emulator's origin for the emulator.
- */
+// National clouds are separate Graph resources with their own scope
+// (learn.microsoft.com/graph/deployments). Any other host (the emulator, a proxy) stands
+// in for the global service, whose resource is https://graph.microsoft.com.
+const NATIONAL_GRAPH_HOSTS = new Set([
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+  'graph.microsoft.de',
+]);
+
+/** The `.default` scope of the Graph resource behind `graphUrl` (all granted app permissions). */
 export function graphScope(graphUrl: string): string {
-  return `${new URL(graphUrl).origin}/.default`;
+  const host = new URL(graphUrl).hostname.toLowerCase();
+  return NATIONAL_GRAPH_HOSTS.has(host) ? `https://${host}/.default` : 'https://graph.microsoft.com/.default';
 }
