@@ -1,0 +1,27 @@
+// The keyset cursor of listRequests: the (created_at, id) of the last row of a page,
+// opaque to callers. A tampered or stale cursor is a 400, never a 500.
+import { ValidationError } from '../../domain/errors.ts';
+
+export interface Position {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Position {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      const createdAt = new Date(value[0]);
+      if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The page cursor is not valid.', [
+    { field: '/after', message: 'Use the `next` value of a previous page.' },
+  ]);
+}

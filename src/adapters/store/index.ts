@@ -1,0 +1,78 @@
+// The database: Store + JobQueue over SQLite (embedded default) or PostgreSQL.
+//   sqlite:./data/guestlist.db   sqlite:/abs/path.db   sqlite::memory:
+//   postgres://user@host/db?schema=name   (also postgresql://; `schema` sets search_path)
+// Open one Database per process and share it between the web server and the worker.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { JobQueue, Store } from '../../ports.ts';
+import { codecFor } from './codec.ts';
+import type { StoreContext } from './context.ts';
+import { createJobQueue } from './job-queue.ts';
+import { migrateToLatest, migrationsApplied } from './migrate.ts';
+import { openPostgres } from './postgres.ts';
+import type { DialectKind, Tables } from './schema.ts';
+import { openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
+import { createStore } from './store.ts';
+import { Listeners, watchSqliteCommits } from './wake.ts';
+
+export interface Database {
+  kind: DialectKind;
+  store: Store;
+  jobs: JobQueue;
+  /** Applies pending migrations. Idempotent; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  logger?: { warn(obj: object, msg?: string): void };
+  /** PostgreSQL only: the schema to work in (search_path), as the `schema` URL parameter. */
+  schema?: string;
+}
+
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (url.startsWith('sqlite:')) {
+    const file = openSqliteFile(sqlitePath(url));
+    const watch = file.location() === null ? null : () => watchSqliteCommits(file, () => listeners.fire());
+    const listeners = new Listeners(watch);
+    const afterClose = () => {
+      // Kysely closes the file only if it ever ran a query.
+      if (file.isOpen) file.close();
+    };
+    return assemble('sqlite', sqliteKysely(file), listeners, { resolveSchema: async () => null, afterClose });
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const pg = openPostgres(url, options);
+    return assemble('postgres', pg.db, pg.listeners, { resolveSchema: pg.resolveSchema });
+  }
+  // Never echo the URL: it may carry a password.
+  throw new Error('DATABASE_URL must start with sqlite:, postgres:// or postgresql://.');
+}
+
+function assemble(
+  kind: DialectKind,
+  db: Kysely<Tables>,
+  listeners: Listeners,
+  hooks: { resolveSchema(): Promise<string | null>; afterClose?(): void },
+): Database {
+  const ctx: StoreContext = { db, kind, codec: codecFor(kind), listeners, newId: randomUUID };
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await listeners.close();
+      await db.destroy();
+      hooks.afterClose?.();
+    })();
+    return closing;
+  };
+  const store = createStore(ctx, { isReady: () => migrationsApplied(db), close });
+  return {
+    kind,
+    store,
+    jobs: createJobQueue(ctx),
+    async migrate() {
+      await migrateToLatest(db, kind, await hooks.resolveSchema());
+    },
+    close,
+  };
+}

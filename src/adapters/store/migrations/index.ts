@@ -1,0 +1,14 @@
+// Every migration, by name. Static imports rather than a folder scan, so the list is
+// the same however the code is packaged. Names sort in the order they run.
+import type { Kysely } from 'kysely';
+import type { DialectKind } from '../schema.ts';
+import * as m0001 from './0001_initial.ts';
+
+export interface MigrationModule {
+  up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
+  down?(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
+}
+
+export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
+  '0001_initial': m0001,
+};

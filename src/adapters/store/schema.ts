@@ -1,0 +1,76 @@
+// The tables as Kysely sees them. Timestamps are ISO-8601 UTC text with millisecond
+// precision on SQLite (so text order is time order and `<=` compares correctly) and
+// timestamptz on PostgreSQL (returned as Date by pg); codec.ts turns both into Dates.
+import type { ColumnType, Generated } from 'kysely';
+
+export type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
+
+export interface AccessRequestsTable {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  status: string;
+  directory_user_id: string | null;
+  redeem_url: string | null;
+  reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  /** Insertion order: several entries may share the same millisecond. */
+  seq: Generated<number | string>;
+  id: string;
+  request_id: string;
+  actor: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  reason: string | null;
+  at: Timestamp;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  request_id: string;
+  run_at: Timestamp;
+  attempts: number;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: Timestamp;
+}
+
+export interface SandboxMessagesTable {
+  id: string;
+  source: string;
+  from: string;
+  /** JSON array of addresses. */
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  /** JSON array of URLs. */
+  links: string;
+  sent_at: Timestamp;
+}
+
+export interface Tables {
+  access_requests: AccessRequestsTable;
+  audit_events: AuditEventsTable;
+  jobs: JobsTable;
+  api_tokens: ApiTokensTable;
+  sandbox_messages: SandboxMessagesTable;
+}
+
+export type DialectKind = 'sqlite' | 'postgres';

@@ -1,0 +1,81 @@
+// SQLite through Node's built-in node:sqlite (no native addon), shaped like the
+// better-sqlite3 object Kysely's SqliteDialect expects.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely, SqliteAdapter, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { Tables } from './schema.ts';
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** Wraps a DatabaseSync for Kysely: its statements take spread parameters, not an array. */
+export function kyselySqliteDatabase(db: DatabaseSync): SqliteDatabase {
+  return {
+    prepare(text: string): SqliteStatement {
+      // Kysely opens transactions with a plain (deferred) `begin`. Other processes write
+      // to the same file (CLI, a separate worker), and a deferred transaction that reads
+      // and then writes fails with SQLITE_BUSY_SNAPSHOT when another connection committed
+      // in between; busy_timeout cannot wait that out. BEGIN IMMEDIATE takes the write
+      // lock up front, waiting up to busy_timeout for it, so our transactions never fail
+      // half-way for that reason.
+      const statement = db.prepare(/^\s*begin\s*;?\s*$/i.test(text) ? 'begin immediate' : text);
+      return {
+        reader: statement.columns().length > 0,
+        all: (parameters) => statement.all(...(parameters as SqlParameter[])),
+        run: (parameters) => statement.run(...(parameters as SqlParameter[])),
+        iterate: (parameters) => statement.iterate(...(parameters as SqlParameter[])),
+      };
+    },
+    close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+type SqlParameter = null | number | bigint | string | Uint8Array;
+
+/**
+ * Opens the file (creating its folder) or `:memory:`, in WAL mode with full fsync,
+ * foreign keys on and a busy timeout: other processes open the same file while the
+ * server runs. Each process should open one connection per file and share it: two
+ * connections in one process would block the event loop waiting for each other.
+ */
+export function openSqliteFile(path: string): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+  db.exec(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.exec('pragma journal_mode = wal'); // readers never block the writer, and vice versa
+  db.exec('pragma synchronous = full'); // a committed request survives power loss (invariant 1)
+  db.exec('pragma foreign_keys = on');
+  return db;
+}
+
+/**
+ * SQLite runs DDL inside transactions perfectly well; Kysely's adapter says otherwise
+ * only to stay conservative. Saying yes makes the Migrator run every migration inside one
+ * (BEGIN IMMEDIATE) transaction, which is what serializes two processes migrating at once
+ * and leaves no half-applied migration behind.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class GuestlistSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+export function sqliteKysely(db: DatabaseSync): Kysely<Tables> {
+  return new Kysely<Tables>({ dialect: new GuestlistSqliteDialect({ database: kyselySqliteDatabase(db) }) });
+}
+
+/** The path in `sqlite:<path>`, `sqlite://<path>` or `sqlite::memory:`. */
+export function sqlitePath(url: string): string {
+  let rest = url.slice('sqlite:'.length);
+  if (rest.startsWith('//')) rest = rest.slice(2);
+  if (rest === '') throw new Error('The SQLite URL names no file: use sqlite:./data/guestlist.db or sqlite::memory:.');
+  return rest;
+}

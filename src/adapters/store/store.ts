@@ -1,0 +1,158 @@
+// The Store port over Kysely, one implementation for both dialects. Every method is one
+// statement or one transaction; nothing here calls the network (invariant 2).
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { FINAL_STATUSES } from '../../domain/lifecycle.ts';
+import type { Store } from '../../ports.ts';
+import {
+  auditFromRow,
+  auditToRow,
+  messageFromRow,
+  messageToRow,
+  requestFromRow,
+  requestToRow,
+  tokenFromRow,
+} from './codec.ts';
+import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+export function createStore(
+  ctx: StoreContext,
+  lifecycle: { isReady(): Promise<boolean>; close(): Promise<void> },
+): Store {
+  const { db, codec } = ctx;
+  const time = codec.time;
+
+  return {
+    async insertRequest(request, audit, jobs) {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('access_requests').values(requestToRow(request, codec)).execute();
+        await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
+        await insertJobs(ctx, trx, jobs, audit.at);
+      });
+      if (jobs.length > 0) ctx.listeners.fire(); // after the commit: the jobs are visible
+    },
+
+    async getRequest(id) {
+      const row = await db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? requestFromRow(row) : null;
+    },
+
+    async findOpenRequestByEmail(email) {
+      const row = await db
+        .selectFrom('access_requests')
+        .selectAll()
+        .where('email', '=', email)
+        .where('status', 'not in', FINAL_STATUSES)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? requestFromRow(row) : null;
+    },
+
+    async listRequests(query) {
+      const limit = Math.max(1, Math.floor(query.limit));
+      const after = query.after === undefined ? null : decodeCursor(query.after);
+      const rows = await db
+        .selectFrom('access_requests')
+        .selectAll()
+        .$if(query.status !== undefined, (q) => q.where('status', '=', query.status!))
+        .$if(after !== null, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('created_at', '<', time(after!.createdAt)),
+              eb.and([eb('created_at', '=', time(after!.createdAt)), eb('id', '<', after!.id)]),
+            ]),
+          ),
+        )
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1) // one more tells whether there is a next page
+        .execute();
+      const items = rows.slice(0, limit).map(requestFromRow);
+      const last = items.at(-1);
+      return { items, next: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    async listAudit(requestId) {
+      const rows = await db
+        .selectFrom('audit_events')
+        .select(['id', 'request_id', 'actor', 'action', 'from_status', 'to_status', 'reason', 'at'])
+        .where('request_id', '=', requestId)
+        .orderBy('seq')
+        .execute();
+      return rows.map(auditFromRow);
+    },
+
+    async saveTransition({ next, expectedStatus, audit, jobs }) {
+      const { id, created_at: _createdAt, ...changes } = requestToRow(next, codec);
+      const saved = await db.transaction().execute(async (trx) => {
+        // The guard of invariant 4: only the actor who still sees `expectedStatus` writes.
+        // On PostgreSQL a concurrent writer blocks on the row lock, then re-checks this
+        // condition against the committed row and updates nothing.
+        const result = await trx
+          .updateTable('access_requests')
+          .set(changes)
+          .where('id', '=', id)
+          .where('status', '=', expectedStatus)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
+        await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
+        await insertJobs(ctx, trx, jobs, audit.at);
+        return true;
+      });
+      if (saved && jobs.length > 0) ctx.listeners.fire();
+      return saved;
+    },
+
+    async recordDirectoryUser(id, fields) {
+      const result = await db
+        .updateTable('access_requests')
+        .set({ directory_user_id: fields.directoryUserId, redeem_url: fields.redeemUrl, updated_at: time(fields.at) })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError('The access request');
+    },
+
+    async insertApiToken(token, hash) {
+      try {
+        await db
+          .insertInto('api_tokens')
+          .values({
+            id: token.id,
+            name: token.name,
+            role: token.role,
+            token_hash: hash,
+            created_at: time(token.createdAt),
+          })
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new ConflictError('duplicate_token_name', `A token named ${token.name} already exists.`);
+        }
+        throw error;
+      }
+    },
+
+    async findApiTokenByHash(hash) {
+      const row = await db
+        .selectFrom('api_tokens')
+        .select(['id', 'name', 'role', 'created_at'])
+        .where('token_hash', '=', hash)
+        .executeTakeFirst();
+      return row ? tokenFromRow(row) : null;
+    },
+
+    async insertSandboxMessage(message) {
+      await db.insertInto('sandbox_messages').values(messageToRow(message, codec)).execute();
+    },
+
+    async listSandboxMessages() {
+      const rows = await db.selectFrom('sandbox_messages').selectAll().orderBy('sent_at').orderBy('id').execute();
+      return rows.map(messageFromRow);
+    },
+
+    isReady: lifecycle.isReady,
+    close: lifecycle.close,
+  };
+}
