@@ -1,0 +1,40 @@
+// The Microsoft Graph application permissions Guestlist needs, and the broader ones that
+// imply each (least privileged first, per the "Permissions" table of each API page:
+// invitation-post.md, user-list.md, group-post-members.md; reference/microsoft-graph.md).
+// An app-only token's `roles` claim lists exactly the granted application permissions.
+
+export interface RequiredPermission {
+  name: string;
+  /** What Guestlist does with it, for the doctor's message. */
+  usedFor: string;
+  /** Granting any of these instead is enough. */
+  impliedBy: readonly string[];
+}
+
+const USER_INVITE: RequiredPermission = {
+  name: 'User.Invite.All',
+  usedFor: 'invite guests (POST /invitations)',
+  impliedBy: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+};
+
+const USER_READ: RequiredPermission = {
+  name: 'User.Read.All',
+  usedFor: 'find people already in the directory and follow their redemption (GET /users)',
+  impliedBy: ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+};
+
+const GROUP_MEMBER_WRITE: RequiredPermission = {
+  name: 'GroupMember.ReadWrite.All',
+  usedFor: 'add guests to GUESTLIST_GROUP_IDS (POST /groups/{id}/members/$ref)',
+  impliedBy: ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+};
+
+/** What this configuration needs: group membership only when groups are configured. */
+export function requiredPermissions(input: { groups: boolean }): RequiredPermission[] {
+  return input.groups ? [USER_INVITE, USER_READ, GROUP_MEMBER_WRITE] : [USER_INVITE, USER_READ];
+}
+
+/** True when `roles` holds the permission itself or one that implies it. */
+export function isGranted(permission: RequiredPermission, roles: readonly string[]): boolean {
+  return [permission.name, ...permission.impliedBy].some((name) => roles.includes(name));
+}
