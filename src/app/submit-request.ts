@@ -3,6 +3,7 @@ import { ConflictError } from '../domain/errors.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import { parsePerson } from '../domain/person.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
+import { changeStatus } from './change-status.ts';
 
 export interface SubmitRequestInput {
   email: string;
@@ -23,8 +24,18 @@ export async function submitRequest(
     // Admins get the truth about duplicates. Anonymous callers never do (see the route):
     // the answer must not reveal whether someone already asked with that address.
     const open = await deps.store.findOpenRequestByEmail(person.email);
-    if (open)
+    if (open?.status === 'pending_verification') {
+      // The person already asked and has not proven the address yet: the admin's word does.
+      return changeStatus(deps, {
+        request: open,
+        event: { type: 'verify' },
+        actor: input.actor,
+        note: 'Verified by an admin.',
+      });
+    }
+    if (open) {
       throw new ConflictError('duplicate_request', `An open request for this address already exists: ${open.id}.`);
+    }
   }
   const now = deps.clock.now();
   const submitted: AccessRequest = {

@@ -109,7 +109,14 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
 
   app.post(
     '/access-requests/:id/approve',
-    { preHandler: approvers, schema: decisionSchema('Approve a pending request', ApproveBody) },
+    {
+      preHandler: approvers,
+      // An approval needs no body; `{}` stands in for none so the schema still applies.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: decisionSchema('Approve a pending request', ApproveBody),
+    },
     async (request) => {
       const principal = (await principalOf(store, request))!;
       const body = (request.body ?? {}) as { comment?: string };

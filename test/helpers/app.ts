@@ -1,0 +1,38 @@
+// A built HTTP app over a fresh in-memory SQLite store, with an admin and an approver
+// token. Tests drive it with app.inject(); nothing listens on a port.
+import { randomUUID } from 'node:crypto';
+import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
+import { createApiToken } from '../../src/app/create-api-token.ts';
+import { buildHttpApp, type HttpDeps } from '../../src/http/app.ts';
+import { fixedClock } from './clock.ts';
+
+export async function testApp(options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute'>> = {}) {
+  const db: Database = await openDatabase('sqlite::memory:');
+  await db.migrate();
+  const clock = fixedClock();
+  const ids = { next: () => randomUUID() };
+  const app = await buildHttpApp({
+    store: db.store,
+    clock,
+    ids,
+    isReady: () => db.store.isReady(),
+    submissionsPerMinute: options.submissionsPerMinute ?? 1000,
+    sandbox: options.sandbox ?? null,
+  });
+  const deps = { store: db.store, clock, ids };
+  const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin' })).token;
+  const approver = (await createApiToken(deps, { name: 'bob-approver', role: 'approver' })).token;
+  return {
+    app,
+    db,
+    clock,
+    ids,
+    admin: { authorization: `Bearer ${admin}` },
+    approver: { authorization: `Bearer ${approver}` },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+export type TestApp = Awaited<ReturnType<typeof testApp>>;

@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, testApp } from '../helpers/app.ts';
+
+const person = { email: 'Ada@Fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' };
+
+describe('access requests API', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  const submit = (body: object, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/access-requests', payload: body, headers });
+
+  async function pending(email: string) {
+    const res = await submit({ ...person, email }, t.admin);
+    assert.equal(res.statusCode, 202, res.body);
+    return res.json().id as string;
+  }
+
+  test('an anonymous submission is stored, normalized, and waits for verification', async () => {
+    const res = await submit(person);
+    assert.equal(res.statusCode, 202);
+    const { id, status } = res.json();
+    assert.equal(status, 'pending_verification');
+    const stored = await t.db.store.getRequest(id);
+    assert.equal(stored?.email, 'ada@fabrikam.com');
+    assert.equal(stored?.status, 'pending_verification');
+  });
+
+  test('anonymous callers get the same answer whether or not the address already asked', async () => {
+    const first = await submit({ ...person, email: 'twice@fabrikam.com' });
+    const second = await submit({ ...person, email: 'twice@fabrikam.com' });
+    assert.equal(first.statusCode, 202);
+    assert.equal(second.statusCode, 202);
+    assert.deepEqual(Object.keys(second.json()).sort(), Object.keys(first.json()).sort());
+    assert.equal(second.json().status, first.json().status);
+    assert.notEqual(second.json().id, first.json().id, 'the answer does not point at the earlier request');
+  });
+
+  test('an admin token submits a verified request; a duplicate open request is a 409 for admins', async () => {
+    const res = await submit({ ...person, email: 'grace@fabrikam.com' }, t.admin);
+    assert.equal(res.statusCode, 202);
+    assert.equal(res.json().status, 'pending_approval');
+    const again = await submit({ ...person, email: ' GRACE@fabrikam.com' }, t.admin);
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().code, 'duplicate_request');
+  });
+
+  test('an approver token may not submit; an unknown token is a 401, not anonymity', async () => {
+    assert.equal((await submit(person, t.approver)).statusCode, 403);
+    const bad = await submit(person, { authorization: 'Bearer gl_not-a-real-token-at-all' });
+    assert.equal(bad.statusCode, 401);
+    assert.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(bad.json().code, 'unauthorized');
+  });
+
+  test('reading needs a token; approvers list and filter by status', async () => {
+    assert.equal((await t.app.inject({ url: '/api/v1/access-requests' })).statusCode, 401);
+    const id = await pending('list-me@fabrikam.com');
+    const res = await t.app.inject({ url: '/api/v1/access-requests?status=pending_approval', headers: t.approver });
+    assert.equal(res.statusCode, 200);
+    const items = res.json().items as Array<{ id: string; status: string }>;
+    assert.ok(items.some((item) => item.id === id));
+    assert.ok(items.every((item) => item.status === 'pending_approval'));
+    const badFilter = await t.app.inject({ url: '/api/v1/access-requests?status=done', headers: t.approver });
+    assert.equal(badFilter.statusCode, 400);
+  });
+
+  test('pages of the list follow the cursor without repeats', async () => {
+    for (let i = 0; i < 5; i++) await pending(`page-${i}@fabrikam.com`);
+    const seen: string[] = [];
+    let url = '/api/v1/access-requests?limit=2';
+    for (let guard = 0; guard < 50; guard++) {
+      const page = (await t.app.inject({ url, headers: t.admin })).json();
+      seen.push(...page.items.map((item: { id: string }) => item.id));
+      if (!page.next) break;
+      url = `/api/v1/access-requests?limit=2&after=${encodeURIComponent(page.next)}`;
+    }
+    assert.equal(new Set(seen).size, seen.length);
+    assert.ok(seen.length >= 5);
+  });
+
+  test('approve: 200, a provisioning job in the same transaction, the decision in the history', async () => {
+    const id = await pending('approve-me@fabrikam.com');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/approve`,
+      headers: t.approver,
+      payload: { comment: 'Partner on project X' },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().status, 'approved');
+    const jobs = await t.db.jobs.listJobs(id);
+    assert.deepEqual(
+      jobs.map((job) => job.kind),
+      ['provision'],
+    );
+    const detail = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json();
+    assert.equal(detail.status, 'approved');
+    const decision = detail.history.find((entry: { action: string }) => entry.action === 'approve');
+    assert.deepEqual(
+      { actor: decision.actor, from: decision.fromStatus, to: decision.toStatus, reason: decision.reason },
+      { actor: 'token:bob-approver', from: 'pending_approval', to: 'approved', reason: 'Partner on project X' },
+    );
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/approve`,
+      headers: t.approver,
+    });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().code, 'invalid_transition');
+  });
+
+  test('approve works with no body at all', async () => {
+    const id = await pending('nobody@fabrikam.com');
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/access-requests/${id}/approve`, headers: t.admin });
+    assert.equal(res.statusCode, 200, res.body);
+  });
+
+  test('reject needs a reason and records it', async () => {
+    const id = await pending('reject-me@fabrikam.com');
+    const url = `/api/v1/access-requests/${id}/reject`;
+    const noReason = await t.app.inject({ method: 'POST', url, headers: t.approver, payload: {} });
+    assert.equal(noReason.statusCode, 400);
+    assert.deepEqual(
+      noReason.json().errors.map((e: { field: string }) => e.field),
+      ['/reason'],
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: t.approver,
+      payload: { reason: 'Unknown company' },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().status, 'rejected');
+    assert.equal(res.json().reason, 'Unknown company');
+  });
+
+  test('two approvers acting at once produce one decision', async () => {
+    const id = await pending('race@fabrikam.com');
+    const [approve, reject] = await Promise.all([
+      t.app.inject({ method: 'POST', url: `/api/v1/access-requests/${id}/approve`, headers: t.approver }),
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/access-requests/${id}/reject`,
+        headers: t.admin,
+        payload: { reason: 'no' },
+      }),
+    ]);
+    assert.deepEqual([approve.statusCode, reject.statusCode].sort(), [200, 409]);
+    const history = await t.db.store.listAudit(id);
+    assert.equal(history.filter((entry) => entry.action === 'approve' || entry.action === 'reject').length, 1);
+  });
+
+  test('retry is for failed requests and for admins only', async () => {
+    const id = await pending('retry-me@fabrikam.com');
+    const url = `/api/v1/access-requests/${id}/retry`;
+    assert.equal((await t.app.inject({ method: 'POST', url, headers: t.approver })).statusCode, 403);
+    assert.equal((await t.app.inject({ method: 'POST', url, headers: t.admin })).statusCode, 409);
+  });
+
+  test('unknown ids are 404, malformed ids 400, unknown routes 404 — all problem+json', async () => {
+    const missing = await t.app.inject({
+      url: '/api/v1/access-requests/6f1d3f7e-1111-4222-8333-944444444444',
+      headers: t.admin,
+    });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.json().code, 'not_found');
+    const malformed = await t.app.inject({ url: '/api/v1/access-requests/not-an-id', headers: t.admin });
+    assert.equal(malformed.statusCode, 400);
+    const route = await t.app.inject({ url: '/api/v1/nothing-here' });
+    assert.equal(route.statusCode, 404);
+    assert.equal(route.headers['content-type'], 'application/problem+json; charset=utf-8');
+  });
+
+  test('health, readiness and the OpenAPI document', async () => {
+    assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
+    assert.equal((await t.app.inject({ url: '/readyz' })).statusCode, 200);
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    assert.equal(doc.openapi, '3.1.0');
+    const post = doc.paths['/api/v1/access-requests'].post;
+    assert.ok(post.requestBody.content['application/json'].schema.properties.email);
+    assert.ok(post.responses['202'].content['application/json'].schema.properties.status.enum.includes('invited'));
+    for (const path of [
+      '/api/v1/access-requests/{id}',
+      '/api/v1/access-requests/{id}/approve',
+      '/api/v1/access-requests/{id}/reject',
+      '/api/v1/access-requests/{id}/retry',
+    ]) {
+      assert.ok(doc.paths[path], `${path} is documented`);
+    }
+  });
+});
+
+describe('rate limit and sandbox messages', () => {
+  test('anonymous submissions are rate-limited per address; admin tokens are not', async () => {
+    const t = await testApp({ submissionsPerMinute: 2 });
+    try {
+      const send = (headers = {}) =>
+        t.app.inject({ method: 'POST', url: '/api/v1/access-requests', payload: person, headers });
+      assert.equal((await send()).statusCode, 202);
+      assert.equal((await send()).statusCode, 202);
+      const limited = await send();
+      assert.equal(limited.statusCode, 429);
+      assert.equal(limited.json().code, 'rate_limited');
+      assert.ok(limited.headers['retry-after']);
+      const admin = await send(t.admin);
+      assert.equal(admin.statusCode, 202, admin.body);
+      assert.equal(admin.json().status, 'pending_approval', 'the admin vouches for the waiting request');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('sandbox messages: only in sandbox mode, only for admins, Guestlist and Graph mail together', async () => {
+    const plain = await testApp();
+    try {
+      assert.equal((await plain.app.inject({ url: '/api/v1/sandbox/messages', headers: plain.admin })).statusCode, 404);
+    } finally {
+      await plain.close();
+    }
+    const sentAt = new Date('2026-03-01T09:00:00.000Z');
+    const t = await testApp({
+      sandbox: {
+        graphMail: () => [
+          {
+            id: 'g1',
+            source: 'graph',
+            from: 'invites@microsoft.com',
+            to: ['ada@fabrikam.com'],
+            subject: 'You are invited',
+            text: 'Accept: https://x/redeem?t=1',
+            links: ['https://x/redeem?t=1'],
+            sentAt,
+          },
+        ],
+        redeem: () => null,
+      },
+    });
+    try {
+      await t.db.store.insertSandboxMessage({
+        id: 'm1',
+        source: 'guestlist',
+        from: 'gl@localhost',
+        to: ['ada@fabrikam.com'],
+        subject: 'Verify',
+        text: 'Click https://gl/verify',
+        html: null,
+        links: ['https://gl/verify'],
+        sentAt: new Date(sentAt.getTime() - 1000),
+      });
+      assert.equal((await t.app.inject({ url: '/api/v1/sandbox/messages', headers: t.approver })).statusCode, 403);
+      const res = await t.app.inject({ url: '/api/v1/sandbox/messages', headers: t.admin });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(
+        res.json().items.map((m: { id: string; source: string }) => `${m.source}:${m.id}`),
+        ['guestlist:m1', 'graph:g1'],
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});
