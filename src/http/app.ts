@@ -34,6 +34,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only; Fastify's default text/plain parser would let a string
+  // through to schema validation and turn a 415 into a confusing 400.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply)
