@@ -22,5 +22,6 @@ export function createSandboxMailer(deps: { store: Store; clock: Clock; ids: Ids
 
 export function extractLinks(text: string): string[] {
   const links = text.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
-  return [...new Set(links.map((link) => link.replace(/&amp;/g, '&')))];
+  // Sentence punctuation right after a link ("… at https://x/y.") is not part of it.
+  return [...new Set(links.map((link) => link.replace(/&amp;/g, '&').replace(/[.,;:!?)]+$/, '')))];
 }
