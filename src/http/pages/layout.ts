@@ -35,8 +35,8 @@ export function page(input: { title: string; sandbox: boolean; body: Raw }): str
 <title>${input.title} · Guestlist</title>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1b1b1f; background: #f6f6f8; }
-  header, main { max-width: 42rem; margin: 0 auto; padding: 1rem 1.5rem; }
-  header { font-weight: 700; }
+  .brand, main { max-width: 42rem; margin: 0 auto; padding: 1rem 1.5rem; }
+  .brand { font-weight: 700; }
   .sandbox { background: #fff4ce; border-bottom: 2px solid #8a6d00; padding: .75rem 1.5rem; text-align: center; }
   main { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgb(0 0 0 / .12); }
   a { color: #0b57d0; }
@@ -44,8 +44,10 @@ export function page(input: { title: string; sandbox: boolean; body: Raw }): str
 </style>
 </head>
 <body>
+<header>
 ${banner}
-<header>Guestlist</header>
+<div class="brand">Guestlist</div>
+</header>
 <main>
 ${input.body}
 </main>

@@ -1,0 +1,64 @@
+// The pages in a real browser: they render, say "sandbox" when they are one, and pass axe.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { type TestApp, testApp } from '../helpers/app.ts';
+import { axeViolations, launchBrowser } from '../helpers/browser.ts';
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+const shots = 'test-results';
+
+before(async () => {
+  t = await testApp({
+    sandbox: {
+      graphMail: () => [],
+      redeem: (url) => (url.includes('ticket=good') ? { redirectUrl: `${base}/welcome` } : null),
+    },
+  });
+  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+  mkdirSync(shots, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await t.close();
+});
+
+for (const [path, heading] of [
+  ['/', 'Guestlist'],
+  ['/welcome', "You're in"],
+] as const) {
+  test(`${path} renders, says it is a sandbox, and has no accessibility violations`, async () => {
+    const page = await browser.newPage();
+    try {
+      const response = await page.goto(`${base}${path}`);
+      assert.equal(response?.status(), 200);
+      assert.equal(await page.locator('h1').textContent(), heading);
+      assert.match((await page.getByRole('note').textContent()) ?? '', /Sandbox/);
+      assert.deepEqual(await axeViolations(page), []);
+      await page.screenshot({
+        path: `${shots}/page${path === '/' ? '-home' : path.replace(/\//g, '-')}.png`,
+        fullPage: true,
+      });
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('a sandbox redeem link lands on the app; an unknown one is a friendly 404 page', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/sandbox/redeem?ticket=good`);
+    assert.equal(new URL(page.url()).pathname, '/welcome');
+    const response = await page.goto(`${base}/sandbox/redeem?ticket=forged`);
+    assert.equal(response?.status(), 404);
+    assert.match((await page.locator('h1').textContent()) ?? '', /Not Found/);
+    assert.deepEqual(await axeViolations(page), []);
+  } finally {
+    await page.close();
+  }
+});
