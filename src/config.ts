@@ -39,7 +39,7 @@ export interface Config {
   redemptionCheck: { firstMs: number; maxMs: number };
   mail: { smtpUrl: string | null; from: string };
   submissionsPerMinute: number;
-  worker: { concurrency: number; maxAttempts: number };
+  worker: { concurrency: number; maxAttempts: number; leaseMs: number };
   logLevel: string;
 }
 
@@ -150,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     worker: {
       concurrency: readInteger(read('GUESTLIST_WORKER_CONCURRENCY'), 'GUESTLIST_WORKER_CONCURRENCY', 8, 1, 256, fail),
       maxAttempts: readInteger(read('GUESTLIST_JOB_MAX_ATTEMPTS'), 'GUESTLIST_JOB_MAX_ATTEMPTS', 10, 1, 1000, fail),
+      leaseMs:
+        readInteger(read('GUESTLIST_JOB_LEASE_SECONDS'), 'GUESTLIST_JOB_LEASE_SECONDS', 60, 5, 3600, fail) * 1000,
     },
     logLevel,
   };

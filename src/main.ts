@@ -59,6 +59,7 @@ export async function startGuestlist(
         workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
         concurrency: config.worker.concurrency,
         maxAttempts: config.worker.maxAttempts,
+        leaseMs: config.worker.leaseMs,
         handlers: {
           provision: {
             run: (job) =>

@@ -1,0 +1,128 @@
+// Shared pieces of the benchmarks: seeding approved requests, running `guestlist worker`
+// processes against an emulator, waiting, and percentiles. Benchmarks print figures;
+// nothing here asserts a speed.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Database } from '../src/adapters/store/index.ts';
+import { decideRequest } from '../src/app/decide-request.ts';
+import { submitRequest } from '../src/app/submit-request.ts';
+import type { Status } from '../src/domain/lifecycle.ts';
+import type { Emulator } from '../src/emulator/index.ts';
+import { systemClock } from '../src/main.ts';
+
+export const ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
+const BIN = path.resolve(import.meta.dirname, '../bin/guestlist.js');
+
+/** Submits (as an admin, so verified) and approves `count` requests; returns their ids. */
+export async function seedApproved(db: Database, count: number, prefix: string): Promise<string[]> {
+  const deps = { store: db.store, clock: systemClock, ids: { next: randomUUID } };
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    // Every tenth address carries an apostrophe: the OData escaping is on the hot path too.
+    const local = i % 10 === 0 ? `o'${prefix}${i}` : `${prefix}${i}`;
+    const request = await submitRequest(deps, {
+      email: `${local}@fabrikam.test`,
+      firstName: 'Bench',
+      lastName: `Guest ${i}`,
+      actor: 'token:bench',
+      verified: true,
+    });
+    await decideRequest(deps, { id: request.id, actor: 'token:bench', decision: 'approve' });
+    ids.push(request.id);
+  }
+  return ids;
+}
+
+/** The environment that points a Guestlist process at the emulator. */
+export function workerEnv(
+  emulator: Emulator,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const app = emulator.registerApp({ roles: ROLES });
+  const group = emulator.addGroup({ displayName: 'Bench app' });
+  return {
+    PATH: process.env.PATH,
+    DATABASE_URL: databaseUrl,
+    AZURE_TENANT_ID: emulator.tenantId,
+    AZURE_CLIENT_ID: app.clientId,
+    AZURE_CLIENT_SECRET: app.clientSecret,
+    AZURE_AUTHORITY_HOST: emulator.url,
+    GUESTLIST_GRAPH_URL: emulator.url,
+    GUESTLIST_APP_URL: 'https://app.contoso.test/',
+    GUESTLIST_GROUP_IDS: group.id,
+    NODE_EXTRA_CA_CERTS: emulator.caPath,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+export function startWorker(env: NodeJS.ProcessEnv, label: string): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (/error|fatal/i.test(text)) process.stderr.write(`[${label}] ${text}`);
+  });
+  return child;
+}
+
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+export async function countByStatus(db: Database, ids: string[]): Promise<Map<Status, number>> {
+  const counts = new Map<Status, number>();
+  for (const id of ids) {
+    const status = (await db.store.getRequest(id))?.status;
+    if (status) counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return check();
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+/** Invitations per address, from the emulator's log: how many were accepted (201) and emailed. */
+export function invitationTally(emulator: Emulator): Map<string, { created: number; emailed: number }> {
+  const tally = new Map<string, { created: number; emailed: number }>();
+  for (const entry of emulator.invitations.list()) {
+    const body = entry.body as { invitedUserEmailAddress?: string; sendInvitationMessage?: boolean };
+    const email = String(body.invitedUserEmailAddress).toLowerCase();
+    const row = tally.get(email) ?? { created: 0, emailed: 0 };
+    if (entry.status === 201) {
+      row.created++;
+      if (body.sendInvitationMessage) row.emailed++;
+    }
+    tally.set(email, row);
+  }
+  return tally;
+}
+
+export function mailboxTally(emulator: Emulator): Map<string, number> {
+  const tally = new Map<string, number>();
+  for (const mail of emulator.mailbox.list()) {
+    for (const to of mail.to) tally.set(to.toLowerCase(), (tally.get(to.toLowerCase()) ?? 0) + 1);
+  }
+  return tally;
+}
+
+export function line(label: string, value: string): void {
+  process.stdout.write(`${label.padEnd(58)} ${value}\n`);
+}
