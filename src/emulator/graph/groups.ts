@@ -1,0 +1,92 @@
+// /groups routes (group-get.md, group-list-members.md, group-post-members.md,
+// group-delete-members.md). Adding someone who is already a member is a 400 with the
+// exact message clients match on to treat it as success (graph-examples.json
+// `error_already_member`).
+import { graphDate, type StoredGroup } from '../state.ts';
+import { badRequest, GraphError, resourceNotFound } from './errors.ts';
+import type { GraphContext, GraphOperation, GraphReply, Route } from './types.ts';
+
+function groupOr404(ctx: GraphContext, id: string): StoredGroup {
+  const group = ctx.state.groups.get(id);
+  if (!group) throw resourceNotFound(id);
+  return group;
+}
+
+function getGroup(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
+  const group = groupOr404(ctx, params.id ?? '');
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${ctx.origin}/v1.0/$metadata#groups/$entity`,
+      id: group.id,
+      displayName: group.displayName,
+      description: null,
+      createdDateTime: group.createdDateTime,
+      groupTypes: [],
+      mail: null,
+      mailEnabled: false,
+      mailNickname: group.displayName.replace(/[^A-Za-z0-9]/g, '').toLowerCase(),
+      securityEnabled: true,
+    },
+  };
+}
+
+function listMembers(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
+  const group = groupOr404(ctx, params.id ?? '');
+  const value = [...group.members].flatMap((id) => {
+    const user = ctx.state.users.get(id);
+    return user ? [{ '@odata.type': '#microsoft.graph.user', id, displayName: user.displayName, mail: user.mail }] : [];
+  });
+  return { status: 200, body: { '@odata.context': `${ctx.origin}/v1.0/$metadata#directoryObjects`, value } };
+}
+
+/** `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}` (also `/users/{id}`). */
+function referencedId(body: unknown): string {
+  const ref = (body as Record<string, unknown> | null)?.['@odata.id'];
+  if (typeof ref !== 'string') throw badRequest("The request body must contain '@odata.id'.");
+  const match = /\/(?:directoryObjects|users)\/([^/?#]+)$/i.exec(ref);
+  if (!match?.[1]) throw badRequest(`Invalid object identifier '${ref}'.`);
+  return decodeURIComponent(match[1]);
+}
+
+function addMember(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
+  const group = groupOr404(ctx, params.id ?? '');
+  const userId = referencedId(op.body);
+  if (!ctx.state.users.has(userId)) throw resourceNotFound(userId);
+  if (group.members.has(userId)) {
+    throw badRequest(
+      "One or more added object references already exist for the following modified properties: 'members'.",
+    );
+  }
+  group.members.add(userId);
+  return { status: 204 };
+}
+
+function removeMember(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
+  const group = groupOr404(ctx, params.id ?? '');
+  const userId = params.memberId ?? '';
+  if (!group.members.delete(userId)) {
+    throw new GraphError(
+      404,
+      'Request_ResourceNotFound',
+      "One or more removed object references do not exist for the following modified properties: 'members'.",
+    );
+  }
+  return { status: 204 };
+}
+
+export function newGroup(ctx: { clock: () => Date }, id: string, displayName: string): StoredGroup {
+  return { id, displayName, createdDateTime: graphDate(ctx.clock()), members: new Set() };
+}
+
+export const groupRoutes: Route[] = [
+  { method: 'GET', pattern: ['groups', ':id'], permission: 'readGroups', handle: getGroup },
+  { method: 'GET', pattern: ['groups', ':id', 'members'], permission: 'readGroups', handle: listMembers },
+  { method: 'POST', pattern: ['groups', ':id', 'members', '$ref'], permission: 'writeGroupMembers', handle: addMember },
+  {
+    method: 'DELETE',
+    pattern: ['groups', ':id', 'members', ':memberId', '$ref'],
+    permission: 'writeGroupMembers',
+    handle: removeMember,
+  },
+];

@@ -1,0 +1,199 @@
+// The bundled Microsoft Graph + Entra token emulator: one HTTPS origin serving the
+// client-credentials token endpoints (authorityHost) and the Graph v1.0 calls Guestlist
+// makes. Used by tests, by sandbox mode (in-process), by benchmarks and standalone
+// (`guestlist emulator`). See README.md in this folder.
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { prepareTls } from './certificates.ts';
+import { type FaultOptions, faultInjector } from './graph/faults.ts';
+import { newGroup } from './graph/groups.ts';
+import type { GraphRuntime } from './graph/pipeline.ts';
+import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
+import { redeemTicket } from './redeem.ts';
+import { type RequestEvent, requestHandler } from './server.ts';
+import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, insertUser } from './state.ts';
+import { createSigningKey } from './sts/access-token.ts';
+
+export type { EmulatedMail, EmulatedUser, FaultOptions, InvitationThrottle, RequestEvent };
+
+export const DEFAULT_TENANT_ID = 'b5c1e3a0-7d4f-4e2a-9c61-0f8e2d3a4b5c';
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  /** Where ca.pem (and the CA key) are written; a CA already there is reused. Default: a fresh temp dir. */
+  dataDir?: string;
+  tenantId?: string;
+  /** Organization name used in invitation mail; the domain is `<name>.onmicrosoft.com`. */
+  tenantName?: string;
+  /** Per-tenant POST /invitations limit; default 150 per 5 s; null disables. */
+  invitationThrottle?: InvitationThrottle | null;
+  faults?: FaultOptions;
+  /** Base of inviteRedeemUrl; default `${url}/redeem`. */
+  redeemBaseUrl?: string;
+  clock?: () => Date;
+}
+
+export interface RegisteredApp {
+  clientId: string;
+  clientSecret?: string;
+  roles: string[];
+}
+
+export interface Emulator {
+  /** `https://127.0.0.1:PORT`: the Graph base (`${url}/v1.0/…`) and the authority host. */
+  url: string;
+  tenantId: string;
+  caPem: string;
+  caPath: string;
+  registerApp(input: {
+    clientId?: string;
+    clientSecret?: string;
+    certificatePem?: string;
+    roles: string[];
+    secretExpired?: boolean;
+  }): RegisteredApp;
+  addUser(input: {
+    mail: string;
+    displayName?: string;
+    userType?: 'Guest' | 'Member';
+    externalUserState?: 'PendingAcceptance' | 'Accepted' | null;
+    otherMails?: string[];
+    id?: string;
+    userPrincipalName?: string;
+  }): EmulatedUser;
+  addGroup(input?: { id?: string; displayName?: string }): { id: string };
+  getUser(id: string): EmulatedUser | undefined;
+  listUsers(): EmulatedUser[];
+  groupMembers(groupId: string): string[];
+  mailbox: { list(): EmulatedMail[]; clear(): void };
+  invitations: { list(): Array<{ at: Date; receivedAtMs: number; body: unknown; status: number }> };
+  onRequest(listener: (event: RequestEvent) => void): () => void;
+  setFaults(faults: FaultOptions | null): void;
+  setInvitationThrottle(throttle: InvitationThrottle | null): void;
+  redeem(redeemUrlOrTicket: string): { redirectUrl: string } | null;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'guestlist-emulator-')));
+  const [material, key] = await Promise.all([prepareTls(dataDir), createSigningKey()]);
+  const state = createState({
+    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    tenantName: options.tenantName ?? 'Contoso',
+    clock: options.clock ?? (() => new Date()),
+  });
+  const throttle =
+    options.invitationThrottle === undefined ? { limit: 150, windowMs: 5000 } : options.invitationThrottle;
+  const runtime: GraphRuntime = {
+    state,
+    redeemBaseUrl: '',
+    throttle: throttle ? slidingWindow(throttle) : null,
+    injectFault: faultInjector(options.faults ?? null),
+  };
+  const listeners = new Set<(event: RequestEvent) => void>();
+  let url = '';
+  const server = createServer(
+    { key: material.key, cert: material.cert },
+    requestHandler({
+      state,
+      key,
+      runtime,
+      url: () => url,
+      emit: (event) => {
+        for (const listener of listeners) listener(event);
+      },
+    }),
+  );
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `https://${urlHost(host)}:${port}`;
+  runtime.redeemBaseUrl = options.redeemBaseUrl ?? `${url}/redeem`;
+
+  return {
+    url,
+    tenantId: state.tenantId,
+    caPem: material.caPem,
+    caPath: material.caPath,
+    registerApp(input) {
+      if (input.certificatePem !== undefined) new X509Certificate(input.certificatePem); // fail fast on a bad PEM
+      const clientSecret =
+        input.clientSecret ??
+        (input.certificatePem === undefined
+          ? `${randomBytes(3).toString('hex')}8Q~${randomBytes(27).toString('base64url')}`
+          : undefined);
+      const app = {
+        clientId: input.clientId ?? randomUUID(),
+        servicePrincipalId: randomUUID(),
+        clientSecret: clientSecret ?? null,
+        secretExpired: input.secretExpired ?? false,
+        certificatePem: input.certificatePem ?? null,
+        roles: [...input.roles],
+      };
+      state.apps.set(app.clientId, app);
+      return { clientId: app.clientId, ...(clientSecret === undefined ? {} : { clientSecret }), roles: [...app.roles] };
+    },
+    addUser: (input) => copyUser(insertUser(state, input)),
+    addGroup(input = {}) {
+      const id = input.id ?? randomUUID();
+      state.groups.set(id, newGroup(state, id, input.displayName ?? `Group ${state.groups.size + 1}`));
+      return { id };
+    },
+    getUser(id) {
+      const user = findUser(state, id);
+      return user && copyUser(user);
+    },
+    listUsers: () => [...state.users.values()].map(copyUser),
+    groupMembers: (groupId) => [...(state.groups.get(groupId)?.members ?? [])],
+    mailbox: {
+      list: () => structuredClone(state.mailbox),
+      clear: () => {
+        state.mailbox.length = 0;
+      },
+    },
+    invitations: { list: () => structuredClone(state.invitationLog) },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setFaults(faults) {
+      runtime.injectFault = faultInjector(faults);
+    },
+    setInvitationThrottle(next) {
+      runtime.throttle = next ? slidingWindow(next) : null;
+    },
+    redeem: (redeemUrlOrTicket) => redeemTicket(state, redeemUrlOrTicket),
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Makes this process's TLS clients — global fetch (which the Graph SDK uses) included —
+ * trust the emulator's CA, on top of the default roots. For sandbox mode, where the
+ * emulator runs in-process and NODE_EXTRA_CA_CERTS (read only at start-up) is too late.
+ */
+export function trustCaForThisProcess(caPem: string): void {
+  const current = tls.getCACertificates('default');
+  if (!current.includes(caPem)) tls.setDefaultCACertificates([...current, caPem]);
+}
+
+/** A wildcard listen address is reached through loopback, which the certificate names. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

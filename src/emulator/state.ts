@@ -1,0 +1,181 @@
+// The emulated tenant: users, groups, registered apps, redeem tickets, and the logs
+// tests inspect (mailbox, invitations). Plain data in Maps; the HTTP side and the
+// programmatic API (index.ts) both go through the helpers here.
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** A user as Microsoft Graph describes it (resources/user.md), with the fields Guestlist reads. */
+export interface EmulatedUser {
+  id: string;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  otherMails: string[];
+  userPrincipalName: string;
+  userType: 'Guest' | 'Member';
+  externalUserState: 'PendingAcceptance' | 'Accepted' | null;
+  externalUserStateChangeDateTime: string | null;
+  accountEnabled: boolean;
+  createdDateTime: string;
+  creationType: string | null;
+  identities: Array<{ signInType: string; issuer: string; issuerAssignedId: string }>;
+}
+
+export interface EmulatedMail {
+  id: string;
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  links: string[];
+  sentAt: Date;
+}
+
+export interface InvitationLogEntry {
+  at: Date;
+  receivedAtMs: number;
+  body: unknown;
+  status: number;
+}
+
+export interface StoredGroup {
+  id: string;
+  displayName: string;
+  createdDateTime: string;
+  members: Set<string>;
+}
+
+export interface StoredApp {
+  clientId: string;
+  /** Object id of the app's service principal: the token's `oid`. */
+  servicePrincipalId: string;
+  clientSecret: string | null;
+  secretExpired: boolean;
+  certificatePem: string | null;
+  roles: string[];
+}
+
+export interface RedeemTicket {
+  userId: string;
+  inviteRedirectUrl: string;
+}
+
+export interface EmulatorState {
+  tenantId: string;
+  tenantName: string;
+  /** The initial domain, e.g. `contoso.onmicrosoft.com`. */
+  tenantDomain: string;
+  clock: () => Date;
+  users: Map<string, EmulatedUser>;
+  groups: Map<string, StoredGroup>;
+  apps: Map<string, StoredApp>;
+  tickets: Map<string, RedeemTicket>;
+  mailbox: EmulatedMail[];
+  invitationLog: InvitationLogEntry[];
+}
+
+export function createState(input: { tenantId: string; tenantName: string; clock: () => Date }): EmulatorState {
+  const label = input.tenantName.toLowerCase().replace(/[^a-z0-9]/g, '') || 'contoso';
+  return {
+    tenantId: input.tenantId,
+    tenantName: input.tenantName,
+    tenantDomain: `${label}.onmicrosoft.com`,
+    clock: input.clock,
+    users: new Map(),
+    groups: new Map(),
+    apps: new Map(),
+    tickets: new Map(),
+    mailbox: [],
+    invitationLog: [],
+  };
+}
+
+/** Graph writes DateTimeOffset values in UTC without fractions: `2019-02-07T21:53:13Z`. */
+export function graphDate(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+export function newTicket(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Users whose `mail`, `otherMails` or `userPrincipalName` is this address, compared
+ * case-insensitively as Entra does (a guest may hold the address only in otherMails:
+ * reference/microsoft-graph.md, "Finding a person").
+ */
+export function usersWithAddress(state: EmulatorState, address: string): EmulatedUser[] {
+  const wanted = address.toLowerCase();
+  return [...state.users.values()].filter(
+    (user) =>
+      user.mail?.toLowerCase() === wanted ||
+      user.userPrincipalName.toLowerCase() === wanted ||
+      user.otherMails.some((other) => other.toLowerCase() === wanted),
+  );
+}
+
+/** A guest's UPN: `alice_contoso.com#EXT#@tenant.onmicrosoft.com` (tutorial-bulk-invite.md). */
+export function guestUserPrincipalName(state: EmulatorState, mail: string): string {
+  const base = `${mail.replace('@', '_')}#EXT#`;
+  let candidate = `${base}@${state.tenantDomain}`;
+  for (let n = 1; [...state.users.values()].some((u) => u.userPrincipalName.toLowerCase() === candidate); n++) {
+    candidate = `${base}${n}@${state.tenantDomain}`;
+  }
+  return candidate;
+}
+
+export interface NewUserInput {
+  mail: string;
+  displayName?: string | null | undefined;
+  userType?: 'Guest' | 'Member' | undefined;
+  externalUserState?: 'PendingAcceptance' | 'Accepted' | null | undefined;
+  otherMails?: string[] | undefined;
+  id?: string | undefined;
+  userPrincipalName?: string | undefined;
+  creationType?: string | null | undefined;
+}
+
+export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedUser {
+  const userType = input.userType ?? 'Member';
+  const id = input.id ?? randomUUID();
+  if (state.users.has(id)) throw new Error(`A user with id ${id} already exists in the emulator.`);
+  const [local = input.mail] = input.mail.split('@');
+  const userPrincipalName =
+    input.userPrincipalName ??
+    (userType === 'Guest' ? guestUserPrincipalName(state, input.mail) : `${local}@${state.tenantDomain}`);
+  // A guest added directly stands for someone who already holds access, so it defaults
+  // to Accepted; invitations create PendingAcceptance guests explicitly.
+  const externalUserState =
+    input.externalUserState === undefined ? (userType === 'Guest' ? 'Accepted' : null) : input.externalUserState;
+  const now = graphDate(state.clock());
+  const user: EmulatedUser = {
+    id,
+    displayName: input.displayName ?? null,
+    givenName: null,
+    surname: null,
+    mail: input.mail,
+    otherMails: [...(input.otherMails ?? [])],
+    userPrincipalName,
+    userType,
+    externalUserState,
+    externalUserStateChangeDateTime: externalUserState === null ? null : now,
+    accountEnabled: true,
+    createdDateTime: now,
+    creationType: input.creationType ?? null,
+    identities: [{ signInType: 'userPrincipalName', issuer: state.tenantDomain, issuerAssignedId: userPrincipalName }],
+  };
+  state.users.set(id, user);
+  return user;
+}
+
+/** Finds a user by object id or UPN, as `/users/{id | userPrincipalName}` does (user-get.md). */
+export function findUser(state: EmulatorState, idOrUpn: string): EmulatedUser | undefined {
+  const byId = state.users.get(idOrUpn);
+  if (byId) return byId;
+  const wanted = idOrUpn.toLowerCase();
+  return [...state.users.values()].find((user) => user.userPrincipalName.toLowerCase() === wanted);
+}
+
+export function copyUser(user: EmulatedUser): EmulatedUser {
+  return structuredClone(user);
+}
