@@ -11,7 +11,7 @@ import { createJobQueue } from './job-queue.ts';
 import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import type { DialectKind, Tables } from './schema.ts';
-import { openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
+import { closeQuietly, openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
 import { createStore } from './store.ts';
 import { Listeners, watchSqliteCommits } from './wake.ts';
 
@@ -32,13 +32,12 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (url.startsWith('sqlite:')) {
-    const file = openSqliteFile(sqlitePath(url));
-    const watch = file.location() === null ? null : () => watchSqliteCommits(file, () => listeners.fire());
+    const path = sqlitePath(url);
+    const file = openSqliteFile(path);
+    // An in-memory database has no other process to hear from.
+    const watch = path === ':memory:' ? null : () => watchSqliteCommits(file, () => listeners.fire());
     const listeners = new Listeners(watch);
-    const afterClose = () => {
-      // Kysely closes the file only if it ever ran a query.
-      if (file.isOpen) file.close();
-    };
+    const afterClose = () => closeQuietly(file); // Kysely closes it only if it ever ran a query
     return assemble('sqlite', sqliteKysely(file), listeners, { resolveSchema: async () => null, afterClose });
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {

@@ -37,10 +37,8 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, kind: DialectKind, sch
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    throw new Error(`Database migration ${failed ?? ''} failed: ${String(error)}`.replace('  ', ' '), {
-      cause: error,
-    });
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
+    throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });
   }
 }
 

@@ -27,7 +27,7 @@ export function kyselySqliteDatabase(db: DatabaseSync): SqliteDatabase {
       };
     },
     close() {
-      if (db.isOpen) db.close();
+      closeQuietly(db);
     },
   };
 }
@@ -42,7 +42,7 @@ type SqlParameter = null | number | bigint | string | Uint8Array;
  */
 export function openSqliteFile(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+  const db = new DatabaseSync(path);
   db.exec(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.exec('pragma journal_mode = wal'); // readers never block the writer, and vice versa
   db.exec('pragma synchronous = full'); // a committed request survives power loss (invariant 1)
@@ -78,4 +78,13 @@ export function sqlitePath(url: string): string {
   if (rest.startsWith('//')) rest = rest.slice(2);
   if (rest === '') throw new Error('The SQLite URL names no file: use sqlite:./data/guestlist.db or sqlite::memory:.');
   return rest;
+}
+
+/** Closes once; Kysely and the Database both try, whichever comes first. */
+export function closeQuietly(db: DatabaseSync): void {
+  try {
+    db.close();
+  } catch {
+    // already closed
+  }
 }

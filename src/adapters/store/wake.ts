@@ -71,7 +71,6 @@ export function watchSqliteCommits(db: DatabaseSync, onChange: () => void): () =
   const read = () => Number((db.prepare('pragma data_version').get() as { data_version: number }).data_version);
   let last = read();
   const timer = setInterval(() => {
-    if (!db.isOpen) return;
     let now: number;
     try {
       now = read();

@@ -1,0 +1,213 @@
+// The Store contract, run against every database in test/helpers/databases.ts.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, type TestContext, test } from 'node:test';
+import { ConflictError, NotFoundError, ValidationError } from '../../../src/domain/errors.ts';
+import { type DatabaseFactory, databaseFactories } from '../../helpers/databases.ts';
+import { aJob, anAudit, aRequest, at, moveTo, T0 } from './fixtures.ts';
+
+const storeModule = new URL('../../../src/adapters/store/index.ts', import.meta.url).href;
+
+async function fresh(t: TestContext, factory: DatabaseFactory, options?: { migrate?: boolean }) {
+  const opened = await factory.open(options);
+  t.after(() => opened.close());
+  return opened;
+}
+
+for (const factory of databaseFactories) {
+  describe(`Store contract: ${factory.name}`, () => {
+    test('is not ready before migrating; migrating twice is a no-op', async (t) => {
+      const { db } = await fresh(t, factory, { migrate: false });
+      assert.equal(await db.store.isReady(), false);
+      await db.migrate();
+      assert.equal(await db.store.isReady(), true);
+      const request = aRequest();
+      await db.store.insertRequest(request, anAudit(request), []);
+      await db.migrate();
+      assert.equal(await db.store.isReady(), true);
+      assert.deepEqual(await db.store.getRequest(request.id), request);
+    });
+
+    test('two processes migrating at once both succeed', { skip: factory.name.includes('memory') }, async (t) => {
+      const { url, db } = await fresh(t, factory, { migrate: false });
+      // Each child opens the database and says so, then waits for the word to migrate, so
+      // the migrations really overlap instead of being staggered by process start-up.
+      const script = `const { openDatabase } = await import(${JSON.stringify(storeModule)});
+        const db = await openDatabase(process.argv[1]);
+        process.stdout.write('ready\\n');
+        await new Promise((resolve) => process.stdin.once('data', resolve));
+        await db.migrate(); await db.close();`;
+      const children = [1, 2].map(() =>
+        spawn(process.execPath, ['--input-type=module', '-e', script, url!], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      );
+      const exits = children.map(async (child) => (await once(child, 'exit'))[0]);
+      await Promise.all(children.map((child, i) => Promise.race([once(child.stdout, 'data'), exits[i]])));
+      for (const child of children) child.stdin.end('go\n');
+      assert.deepEqual(await Promise.all(exits), [0, 0]);
+      assert.equal(await db.store.isReady(), true);
+    });
+
+    test('inserts and reads a request with its audit entry', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest({ createdAt: new Date('2026-03-01T09:00:00.123Z'), reason: 'because' });
+      const audit = anAudit(request);
+      await db.store.insertRequest(request, audit, []);
+      assert.deepEqual(await db.store.getRequest(request.id), request);
+      assert.deepEqual(await db.store.listAudit(request.id), [audit]);
+      assert.equal(await db.store.getRequest('00000000-0000-4000-8000-000000000000'), null);
+      assert.deepEqual(await db.jobs.listJobs(request.id), []);
+    });
+
+    test('finds the newest open request for an email, ignoring final ones', async (t) => {
+      const { db } = await fresh(t, factory);
+      const email = 'grace@example.org';
+      const old = aRequest({ email, status: 'rejected', createdAt: at(0) });
+      const open = aRequest({ email, status: 'invited', createdAt: at(1000) });
+      const newest = aRequest({ email, status: 'withdrawn', createdAt: at(2000) });
+      for (const each of [old, open, newest]) await db.store.insertRequest(each, anAudit(each), []);
+      assert.deepEqual(await db.store.findOpenRequestByEmail(email), open);
+      assert.equal(await db.store.findOpenRequestByEmail('nobody@example.org'), null);
+    });
+
+    test('lists newest first, page by page, with an optional status filter', async (t) => {
+      const { db } = await fresh(t, factory);
+      // Two share a creation time: the cursor must still neither skip nor repeat one.
+      const requests = [0, 1000, 1000, 2000, 3000].map((ms, i) =>
+        aRequest({ createdAt: at(ms), status: i % 2 ? 'approved' : 'pending_approval' }),
+      );
+      for (const each of requests) await db.store.insertRequest(each, anAudit(each), []);
+      const expected = [...requests].sort(
+        (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
+      );
+      const seen = [];
+      let after: string | undefined;
+      do {
+        const page = await db.store.listRequests({ limit: 2, ...(after ? { after } : {}) });
+        assert.ok(page.items.length <= 2);
+        seen.push(...page.items);
+        after = page.next ?? undefined;
+      } while (after);
+      assert.deepEqual(seen, expected);
+
+      const approved = await db.store.listRequests({ status: 'approved', limit: 10 });
+      assert.deepEqual(approved, { items: expected.filter((r) => r.status === 'approved'), next: null });
+      await assert.rejects(db.store.listRequests({ limit: 2, after: 'not-a-cursor' }), ValidationError);
+    });
+
+    test('saveTransition writes the request, its audit entry and its jobs', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest();
+      const submitted = anAudit(request, { at: at(0) });
+      await db.store.insertRequest(request, submitted, []);
+      const move = moveTo(request, 'approved', at(5000), [aJob(request, at(5000))]);
+      // The same millisecond as the next entry: the audit trail keeps insertion order.
+      move.audit.at = at(0);
+      assert.equal(await db.store.saveTransition(move), true);
+      assert.deepEqual(await db.store.getRequest(request.id), move.next);
+      assert.deepEqual(await db.store.listAudit(request.id), [submitted, move.audit]);
+      const jobs = await db.jobs.listJobs(request.id);
+      assert.deepEqual(
+        jobs.map((job) => ({ kind: job.kind, runAt: job.runAt, attempts: job.attempts, lockedBy: job.lockedBy })),
+        [{ kind: 'provision', runAt: at(5000), attempts: 0, lockedBy: null }],
+      );
+    });
+
+    test('saveTransition from a stale status writes nothing and returns false', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest();
+      await db.store.insertRequest(request, anAudit(request), []);
+      assert.equal(await db.store.saveTransition(moveTo(request, 'rejected', at(1))), true);
+      const late = moveTo(request, 'approved', at(2), [aJob(request)]);
+      assert.equal(await db.store.saveTransition(late), false);
+      assert.equal((await db.store.getRequest(request.id))?.status, 'rejected');
+      assert.equal((await db.store.listAudit(request.id)).length, 2);
+      assert.deepEqual(await db.jobs.listJobs(request.id), []);
+    });
+
+    test('two concurrent decisions from the same status: exactly one wins', async (t) => {
+      const { db, openAnother } = await fresh(t, factory);
+      const request = aRequest();
+      await db.store.insertRequest(request, anAudit(request), []);
+      // On PostgreSQL the second decision comes through another pool. (Two SQLite
+      // connections in one process would block each other's event loop: one per process.)
+      const other = factory.name === 'postgres' && openAnother ? await openAnother() : db;
+      const results = await Promise.all([
+        db.store.saveTransition(moveTo(request, 'approved', at(1), [aJob(request)])),
+        other.store.saveTransition(moveTo(request, 'rejected', at(1))),
+      ]);
+      assert.deepEqual(results.toSorted(), [false, true]);
+      const audit = await db.store.listAudit(request.id);
+      assert.equal(audit.length, 2);
+      const status = (await db.store.getRequest(request.id))?.status;
+      assert.equal(audit[1]?.toStatus, status);
+      assert.equal((await db.jobs.listJobs(request.id)).length, status === 'approved' ? 1 : 0);
+    });
+
+    test('a transition whose audit entry cannot be written changes nothing', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest();
+      const first = anAudit(request);
+      await db.store.insertRequest(request, first, []);
+      const move = moveTo(request, 'approved', at(1), [aJob(request)]);
+      move.audit.id = first.id; // a duplicate id fails the insert after the update ran
+      await assert.rejects(db.store.saveTransition(move));
+      assert.deepEqual(await db.store.getRequest(request.id), request);
+      assert.deepEqual(await db.jobs.listJobs(request.id), []);
+      assert.deepEqual(await db.store.listAudit(request.id), [first]);
+    });
+
+    test('the audit trail refuses UPDATE and DELETE', { skip: factory.name.includes('memory') }, async (t) => {
+      const { db, raw } = await fresh(t, factory);
+      const request = aRequest();
+      const audit = anAudit(request);
+      await db.store.insertRequest(request, audit, []);
+      await assert.rejects(raw!(`update audit_events set actor = 'mallory'`), /append-only/);
+      await assert.rejects(raw!('delete from audit_events'), /append-only/);
+      assert.deepEqual(await db.store.listAudit(request.id), [audit]);
+    });
+
+    test('records directory facts without touching the status', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest({ status: 'provisioning' });
+      await db.store.insertRequest(request, anAudit(request), []);
+      const fields = { directoryUserId: 'user-1', redeemUrl: 'https://login.example/redeem', at: at(9) };
+      await db.store.recordDirectoryUser(request.id, fields);
+      assert.deepEqual(await db.store.getRequest(request.id), {
+        ...request,
+        directoryUserId: 'user-1',
+        redeemUrl: fields.redeemUrl,
+        updatedAt: at(9),
+      });
+      await assert.rejects(db.store.recordDirectoryUser('missing', fields), NotFoundError);
+    });
+
+    test('stores API tokens by hash, with unique names', async (t) => {
+      const { db } = await fresh(t, factory);
+      const token = { id: 'tok-1', name: 'alice', role: 'admin' as const, createdAt: T0 };
+      await db.store.insertApiToken(token, 'hash-1');
+      assert.deepEqual(await db.store.findApiTokenByHash('hash-1'), token);
+      assert.equal(await db.store.findApiTokenByHash('hash-2'), null);
+      await assert.rejects(db.store.insertApiToken({ ...token, id: 'tok-2' }, 'hash-2'), ConflictError);
+    });
+
+    test('keeps sandbox messages in the order they were sent', async (t) => {
+      const { db } = await fresh(t, factory);
+      const message = (id: string, sentAt: Date) => ({
+        id,
+        source: 'guestlist' as const,
+        from: 'guestlist@example.org',
+        to: ['ada@example.org', 'bob@example.org'],
+        subject: 'Your request',
+        text: 'See https://app.example/r/1',
+        html: null,
+        links: ['https://app.example/r/1'],
+        sentAt,
+      });
+      const second = { ...message('m2', at(2000)), source: 'graph' as const, html: '<p>Hi</p>' };
+      await db.store.insertSandboxMessage(second);
+      await db.store.insertSandboxMessage(message('m1', at(1000)));
+      assert.deepEqual(await db.store.listSandboxMessages(), [message('m1', at(1000)), second]);
+    });
+  });
+}
