@@ -1,0 +1,42 @@
+// What a job's failure means for the job: the one place that decides retry or give up.
+//   - DirectoryError: as the Graph adapter classified it (`transient`); a 429 is
+//     throttling, which Graph applied before doing anything, so it is retried without
+//     counting an attempt.
+//   - Any other AppError below 500 (InvalidTransitionError, NotFoundError, validation):
+//     retrying the same input gives the same answer, so it is permanent.
+//   - Anything else (a bug, a database hiccup, a dropped connection): transient, counted,
+//     so a real bug still ends in giveUp after maxAttempts.
+import { DirectoryError } from '../domain/directory-error.ts';
+import { AppError } from '../domain/errors.ts';
+
+export interface JobFailure {
+  /** Retrying cannot help: give up now. */
+  permanent: boolean;
+  /** Whether this try counts toward maxAttempts. */
+  countsAttempt: boolean;
+  /** How long the server asked us to wait (Retry-After), when it said. */
+  retryAfterMs: number | null;
+  /** For the job's last_error and the logs. Never a secret: Graph messages carry none. */
+  message: string;
+}
+
+export function classifyJobError(error: unknown): JobFailure {
+  if (error instanceof DirectoryError) {
+    const throttled = error.httpStatus === 429;
+    return {
+      permanent: !error.transient,
+      countsAttempt: !throttled,
+      retryAfterMs: error.retryAfterMs,
+      message: error.describe(),
+    };
+  }
+  const message = truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  if (error instanceof AppError && error.status < 500) {
+    return { permanent: true, countsAttempt: true, retryAfterMs: null, message };
+  }
+  return { permanent: false, countsAttempt: true, retryAfterMs: null, message };
+}
+
+function truncate(text: string): string {
+  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
+}

@@ -1,0 +1,102 @@
+// A worker over a real (in-memory SQLite) queue, a hand-moved clock and scripted handlers.
+import { randomUUID } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { openDatabase } from '../../src/adapters/store/index.ts';
+import type { AccessRequest } from '../../src/domain/lifecycle.ts';
+import { createWorker, type JobHandler, type WorkerOptions } from '../../src/jobs/worker.ts';
+import type { Job, JobKind, Logger } from '../../src/ports.ts';
+import { fixedClock } from '../helpers/clock.ts';
+
+/** What a scripted handler does on each run, in order; the last step repeats. */
+export type Step = 'ok' | { again: Date } | Error | Promise<void>;
+
+export interface ScriptedHandler extends JobHandler {
+  runs: Job[];
+  gaveUp: { job: Job; error: unknown }[];
+}
+
+export function scripted(...steps: Step[]): ScriptedHandler {
+  const runs: Job[] = [];
+  const gaveUp: { job: Job; error: unknown }[] = [];
+  return {
+    runs,
+    gaveUp,
+    async run(job) {
+      const step = steps[Math.min(runs.length, steps.length - 1)];
+      runs.push(job);
+      if (step instanceof Error) throw step;
+      if (step instanceof Promise) return step;
+      return step === 'ok' ? undefined : step;
+    },
+    async giveUp(job, error) {
+      gaveUp.push({ job, error });
+    },
+  };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export async function workerSetup(
+  t: TestContext,
+  handlers: Partial<Record<JobKind, JobHandler>>,
+  options: Partial<WorkerOptions> = {},
+) {
+  const db = await openDatabase('sqlite::memory:');
+  await db.migrate();
+  const clock = fixedClock();
+  const worker = createWorker({
+    queue: db.jobs,
+    handlers: { provision: scripted('ok'), check_redemption: scripted('ok'), ...handlers },
+    clock,
+    logger: silentLogger,
+    workerId: 'test-worker',
+    random: () => 0.5,
+    ...options,
+  });
+  t.after(async () => {
+    await worker.stop();
+    await db.close();
+  });
+  /** Files a request with one job due now (or at `runAt`); returns the job's request. */
+  const addJob = async (kind: JobKind = 'provision', runAt = clock.now()): Promise<AccessRequest> => {
+    const now = clock.now();
+    const request: AccessRequest = {
+      id: randomUUID(),
+      email: `${randomUUID().slice(0, 8)}@example.org`,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      status: 'approved',
+      directoryUserId: null,
+      redeemUrl: null,
+      reason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const audit = {
+      id: randomUUID(),
+      requestId: request.id,
+      actor: 'test',
+      action: 'approve',
+      fromStatus: null,
+      toStatus: request.status,
+      reason: null,
+      at: now,
+    };
+    await db.store.insertRequest(request, audit, [{ kind, requestId: request.id, runAt }]);
+    return request;
+  };
+  const onlyJob = async () => {
+    const jobs = await db.jobs.listJobs();
+    if (jobs.length !== 1) throw new Error(`expected one job, found ${jobs.length}`);
+    return jobs[0]!;
+  };
+  return { db, clock, worker, addJob, onlyJob };
+}
+
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
