@@ -73,7 +73,9 @@ export interface Store {
   getRequest(id: string): Promise<AccessRequest | null>;
   /** The newest request for this (normalized) email that is not in a final state. */
   findOpenRequestByEmail(email: string): Promise<AccessRequest | null>;
+  /** Newest first. A cursor that is not one we issued throws ValidationError. */
   listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
+  /** In the order the entries were written. */
   listAudit(requestId: string): Promise<AuditEntry[]>;
   /**
    * Writes `next` only if the stored status is still `expectedStatus` (the guard that
@@ -86,16 +88,18 @@ export interface Store {
     audit: AuditEntry;
     jobs: NewJob[];
   }): Promise<boolean>;
-  /** Records directory facts learned mid-provisioning (not the status). */
+  /** Records directory facts learned mid-provisioning (not the status). NotFoundError if no such request. */
   recordDirectoryUser(
     id: string,
     fields: { directoryUserId: string; redeemUrl: string | null; at: Date },
   ): Promise<void>;
 
+  /** Throws ConflictError (`duplicate_token_name`) when the name is taken. */
   insertApiToken(token: ApiToken, hash: string): Promise<void>;
   findApiTokenByHash(hash: string): Promise<ApiToken | null>;
 
   insertSandboxMessage(message: SandboxMessage): Promise<void>;
+  /** Oldest first. */
   listSandboxMessages(): Promise<SandboxMessage[]>;
 
   /** True when the database answers and every migration is applied. */
@@ -110,19 +114,29 @@ export interface Store {
  * Store.insertRequest / saveTransition). This is the worker's side of it.
  */
 export interface JobQueue {
-  /** Claims the next due job (run_at <= now, unlocked or lease expired) or null. */
+  /**
+   * Claims the next due job (run_at <= now, unlocked or lease expired) or null, leasing
+   * it to `workerId` until now + leaseMs. Taking over an expired lease counts one attempt
+   * (the worker that held it died mid-run), so a job that kills its worker still ends.
+   * complete/reschedule/release below act only while `workerId` still holds the lease;
+   * otherwise they do nothing.
+   */
   claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
   /** Done: the job is deleted. */
   complete(jobId: string, workerId: string): Promise<void>;
-  /** Try again at `runAt` (attempts is incremented, lock dropped). */
+  /** Try again at `runAt` (lock dropped; attempts incremented when `countAttempt`). */
   reschedule(jobId: string, workerId: string, runAt: Date, error: string | null, countAttempt: boolean): Promise<void>;
   /** Unlocks a claimed job without counting an attempt (graceful shutdown). */
   release(jobId: string, workerId: string): Promise<void>;
-  /** Earliest run_at of any job, to sleep until it (null when empty). */
+  /** Earliest time any job may be claimed (a leased job: when its lease ends), or null when empty. */
   nextRunAt(): Promise<Date | null>;
-  /** Calls `listener` when a job may have become due (NOTIFY on PostgreSQL, in-process on SQLite). */
+  /**
+   * Calls `listener` when a job may have become due: right after a commit that added
+   * jobs in this process; from other processes through NOTIFY (PostgreSQL) or by
+   * watching the file (SQLite, within ~200 ms). A hint only: spurious calls happen.
+   */
   onWake(listener: () => void): () => void;
-  /** Jobs of one kind for one request (tests, admin views). */
+  /** Every job, or those of one request, earliest first (tests, admin views). */
   listJobs(requestId?: string): Promise<Job[]>;
 }
 
