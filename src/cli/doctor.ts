@@ -5,6 +5,7 @@
 // any line is ✗. It never prints a secret: only ids, URLs and Entra's error codes.
 import { decodeJwt } from 'jose';
 import { explainAadsts } from '../adapters/directory/aadsts.ts';
+import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
 import { createCredential, graphScope } from '../adapters/directory/credential.ts';
 import { createGraphClient } from '../adapters/directory/graph-client.ts';
@@ -109,14 +110,20 @@ async function checkDatabase({ deps }: Context): Promise<Line[]> {
     ];
   }
   try {
-    if (await db.store.isReady()) return [{ mark: '✓', text: `Database ${where} is reachable and migrated.` }];
+    // isReady() is false both when the server does not answer and when migrations are
+    // missing (Store contract), so the message names both.
+    if (await withTimeout(db.store.isReady(), 15_000)) {
+      return [{ mark: '✓', text: `Database ${where} is reachable and migrated.` }];
+    }
     return [
       {
         mark: '✗',
-        text: `Database ${where} is reachable but not migrated.`,
-        fix: 'Run `guestlist migrate`.',
+        text: `Database ${where} is not ready: it does not answer, or it is not migrated.`,
+        fix: 'Check DATABASE_URL and that the database server is up; then run `guestlist migrate`.',
       },
     ];
+  } catch (err) {
+    return [{ mark: '✗', text: `Database ${where}: ${(err as Error).message}`, fix: 'Check DATABASE_URL.' }];
   } finally {
     await db.close();
   }
@@ -132,7 +139,9 @@ async function checkToken(ctx: Context): Promise<Line[]> {
     ctx.token = token.token;
     return [{ mark: '✓', text: `Token acquired from ${entra.authorityHost} for app ${entra.clientId}.` }];
   } catch (err) {
-    const error = classifyGraphError(err);
+    let error = classifyGraphError(err);
+    // MSAL hides why the authority's metadata could not be read; ask it ourselves.
+    if (error.graphCode === 'token_unavailable') error = (await probeAuthority(entra, deps.ca)) ?? error;
     const explained = explainAadsts(error.graphCode);
     if (explained) {
       return [
@@ -201,7 +210,13 @@ async function checkGroups({ entra, token, deps }: Context): Promise<Line[]> {
               text: `Group ${id} was not found in the tenant.`,
               fix: "Fix GUESTLIST_GROUP_IDS: use the group's Object ID (Entra admin center → Groups → <group> → Overview).",
             }
-          : { mark: '✗', text: `Cannot read group ${id}: ${error.describe()}` },
+          : error.httpStatus === 403
+            ? {
+                mark: '✗',
+                text: `Cannot read group ${id}: ${error.describe()}`,
+                fix: 'Grant GroupMember.ReadWrite.All with admin consent (see the permission line above).',
+              }
+            : { mark: '✗', text: `Cannot read group ${id}: ${error.describe()}` },
       );
     }
   }
@@ -216,6 +231,14 @@ async function checkRedirectUrl({ deps, entra }: Context): Promise<Line[]> {
   // The emulator takes any URL; Entra sends guests to it after they sign in, so it must be https.
   if (!entra) return [{ mark: '!', text: `GUESTLIST_APP_URL ${url} is not https: fine in the sandbox only.`, fix }];
   return [{ mark: '✗', text: `GUESTLIST_APP_URL ${url} is not https.`, fix }];
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s.`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function forApp(fix: string, entra: EntraConfig): string {

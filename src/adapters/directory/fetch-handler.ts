@@ -59,9 +59,12 @@ export class FetchHandler implements Middleware {
   }
 }
 
-function networkError(url: string, err: unknown): Error {
+export function networkError(url: string, err: unknown): Error {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  // e.g. "UNABLE_TO_VERIFY_LEAF_SIGNATURE (unable to verify the first certificate)"
+  const detail = cause?.code
+    ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}`
+    : (cause?.message ?? (err instanceof Error ? err.message : String(err)));
   const wrapped = new Error(`Could not reach ${new URL(url).origin}: ${detail}`, { cause: err });
   wrapped.name = NETWORK_ERROR_NAME;
   return wrapped;

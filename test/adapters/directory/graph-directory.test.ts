@@ -1,0 +1,172 @@
+// The Graph directory adapter end to end against the bundled emulator, through the real
+// @azure/identity credential and Graph client.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createGraphDirectory } from '../../../src/adapters/directory/index.ts';
+import type { EntraConfig } from '../../../src/config.ts';
+import { DirectoryError } from '../../../src/domain/directory-error.ts';
+import type { InviteInput } from '../../../src/ports.ts';
+import { appConfig, certificateAppConfig, type Emulator, earlyInSecond, startTenant } from './emulated-tenant.ts';
+
+function directoryFor(em: Emulator, entra: EntraConfig) {
+  return createGraphDirectory({ entra, ca: em.caPem });
+}
+
+function invitation(email: string, extra: Partial<InviteInput> = {}): InviteInput {
+  return {
+    email,
+    displayName: 'Test Guest',
+    redirectUrl: 'https://app.example.com/',
+    sendInvitationMessage: true,
+    ...extra,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DirectoryError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof DirectoryError, `expected a DirectoryError, got ${err}`);
+    return err;
+  }
+  assert.fail('expected a rejection');
+}
+
+test('finds a person by mail and by otherMails, preferring the exact mail owner', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  const byMail = await em.addUser({ mail: 'Alice@Contoso.com', userType: 'Guest', externalUserState: 'Accepted' });
+  const found = await directory.findUserByEmail('alice@contoso.com');
+  assert.deepEqual(found, {
+    id: byMail.id,
+    userType: 'Guest',
+    mail: 'Alice@Contoso.com',
+    displayName: found?.displayName ?? null,
+    externalUserState: 'Accepted',
+    accountEnabled: true,
+  });
+
+  // The address only in otherMails (Graph would show mail null; the emulator needs one).
+  const contactOnly = await em.addUser({ mail: 'b.contact@tailspin.com', otherMails: ['bob@fabrikam.com'] });
+  assert.equal((await directory.findUserByEmail('bob@fabrikam.com'))?.id, contactOnly.id);
+
+  await em.addUser({ mail: 'someone@else.com', otherMails: ['carol@contoso.com'] });
+  const owner = await em.addUser({ mail: 'carol@contoso.com', userType: 'Member' });
+  assert.equal((await directory.findUserByEmail('carol@contoso.com'))?.id, owner.id);
+
+  assert.equal(await directory.findUserByEmail('nobody@contoso.com'), null);
+});
+
+test("o'brien@contoso.com is invited once and then found (OData quotes doubled)", async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  const email = "o'brien@contoso.com";
+  assert.equal(await directory.findUserByEmail(email), null);
+
+  const invited = await directory.invite(invitation(email));
+  assert.equal(invited.status, 'PendingAcceptance');
+  assert.match(invited.redeemUrl, /^https:\/\//);
+  assert.equal(em.invitations.list().length, 1);
+  assert.equal(em.mailbox.list().length, 1);
+
+  const found = await directory.findUserByEmail(email);
+  assert.equal(found?.id, invited.userId);
+  assert.equal(found?.userType, 'Guest');
+  assert.equal(found?.externalUserState, 'PendingAcceptance');
+  assert.equal((await directory.getUser(invited.userId))?.id, invited.userId);
+});
+
+test('invite sends the message info only when given', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  await directory.invite(invitation('plain@contoso.com', { sendInvitationMessage: false }));
+  await directory.invite(invitation('custom@contoso.com', { customMessage: 'Welcome!', messageLanguage: 'fr' }));
+  const [plain, custom] = em.invitations
+    .list()
+    .map((entry: { body: unknown }) => entry.body as Record<string, unknown>);
+  assert.deepEqual(plain, {
+    invitedUserEmailAddress: 'plain@contoso.com',
+    invitedUserDisplayName: 'Test Guest',
+    inviteRedirectUrl: 'https://app.example.com/',
+    sendInvitationMessage: false,
+  });
+  assert.deepEqual(custom?.invitedUserMessageInfo, { customizedMessageBody: 'Welcome!', messageLanguage: 'fr' });
+  assert.equal(em.mailbox.list().length, 1);
+});
+
+for (const status of [503, 429]) {
+  test(`an invitation answered ${status} is sent exactly once and reported transient`, async (t) => {
+    const em = await startTenant(t);
+    const directory = directoryFor(em, await appConfig(em));
+    em.setFaults({ rate: 1, statuses: [status], retryAfterSeconds: 2 });
+    const error = await rejection(directory.invite(invitation('dana@contoso.com')));
+    em.setFaults({ rate: 0 });
+    assert.equal(em.invitations.list().length, 1, 'the SDK must not retry POST /invitations');
+    assert.equal(error.transient, true);
+    assert.equal(error.httpStatus, status);
+    // The emulator sends Retry-After with its 429s only.
+    assert.equal(error.retryAfterMs, status === 429 ? 2000 : null);
+    assert.ok(error.requestId, 'request-id kept');
+  });
+}
+
+test('adding a member twice succeeds; an unknown group is a permanent 404 with its request-id', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  const group = await em.addGroup();
+  const user = await em.addUser({ mail: 'erin@contoso.com' });
+  await directory.addToGroup(group.id, user.id);
+  await directory.addToGroup(group.id, user.id);
+  assert.deepEqual(em.groupMembers(group.id), [user.id]);
+
+  const error = await rejection(directory.addToGroup('00000000-0000-0000-0000-000000000000', user.id));
+  assert.equal(error.transient, false);
+  assert.equal(error.httpStatus, 404);
+  assert.equal(error.graphCode, 'Request_ResourceNotFound');
+  assert.ok(error.requestId);
+});
+
+test('getUser returns null for an unknown id', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  assert.equal(await directory.getUser('00000000-0000-0000-0000-000000000001'), null);
+});
+
+test('a missing permission is permanent: 403 Authorization_RequestDenied', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em, ['User.Read.All']));
+  const error = await rejection(directory.invite(invitation('frank@contoso.com')));
+  assert.equal(error.transient, false);
+  assert.equal(error.httpStatus, 403);
+  assert.equal(error.graphCode, 'Authorization_RequestDenied');
+  assert.ok(error.requestId);
+  assert.equal(em.invitations.list().filter((entry: { status: number }) => entry.status === 201).length, 0);
+});
+
+test('a wrong secret is AADSTS7000215, permanent, and the message holds no secret', async (t) => {
+  const em = await startTenant(t);
+  const entra = await appConfig(em);
+  const wrong = 'Wr0ng~secret.value_that-must-not-leak';
+  const directory = directoryFor(em, { ...entra, credential: { kind: 'secret', secret: wrong } });
+  const error = await rejection(directory.findUserByEmail('gina@contoso.com'));
+  assert.equal(error.graphCode, 'AADSTS7000215');
+  assert.equal(error.transient, false);
+  assert.match(error.message, /client secret is wrong/);
+  assert.ok(!error.message.includes(wrong) && !error.describe().includes(wrong));
+});
+
+test('a certificate credential works', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await certificateAppConfig(t, em));
+  const user = await em.addUser({ mail: 'hana@contoso.com' });
+  await earlyInSecond(); // emulator bug, see emulated-tenant.ts
+  assert.equal((await directory.findUserByEmail('hana@contoso.com'))?.id, user.id);
+});
+
+test('a call that outlives its timeout is a transient timeout', async (t) => {
+  const em = await startTenant(t);
+  const directory = createGraphDirectory({ entra: await appConfig(em), ca: em.caPem, timeoutMs: 200 });
+  em.setFaults({ rate: 0, slowRate: 1, slowMs: 2000 });
+  const error = await rejection(directory.findUserByEmail('jo@contoso.com'));
+  assert.deepEqual([error.transient, error.graphCode], [true, 'timeout']);
+});
