@@ -59,7 +59,8 @@ export interface Emulator {
     secretExpired?: boolean;
   }): RegisteredApp;
   addUser(input: {
-    mail: string;
+    /** null: a guest whose address is only in otherMails. */
+    mail: string | null;
     displayName?: string;
     userType?: 'Guest' | 'Member';
     externalUserState?: 'PendingAcceptance' | 'Accepted' | null;

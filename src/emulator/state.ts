@@ -125,7 +125,8 @@ export function guestUserPrincipalName(state: EmulatorState, mail: string): stri
 }
 
 export interface NewUserInput {
-  mail: string;
+  /** null: a guest whose address is only in otherMails (a contact already held it). */
+  mail: string | null;
   displayName?: string | null | undefined;
   userType?: 'Guest' | 'Member' | undefined;
   externalUserState?: 'PendingAcceptance' | 'Accepted' | null | undefined;
@@ -139,10 +140,10 @@ export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedU
   const userType = input.userType ?? 'Member';
   const id = input.id ?? randomUUID();
   if (state.users.has(id)) throw new Error(`A user with id ${id} already exists in the emulator.`);
-  const [local = input.mail] = input.mail.split('@');
+  const address = input.mail ?? input.otherMails?.[0] ?? `${id}@${state.tenantDomain}`;
   const userPrincipalName =
     input.userPrincipalName ??
-    (userType === 'Guest' ? guestUserPrincipalName(state, input.mail) : `${local}@${state.tenantDomain}`);
+    (userType === 'Guest' ? guestUserPrincipalName(state, address) : `${address.split('@')[0]}@${state.tenantDomain}`);
   // A guest added directly stands for someone who already holds access, so it defaults
   // to Accepted; invitations create PendingAcceptance guests explicitly.
   const externalUserState =
