@@ -1,0 +1,110 @@
+// The whole flow in sandbox mode, as a newcomer sees it: the real server, worker, Graph
+// adapter and SDKs, against the in-process emulator. Request → approval → invitation
+// email → redeem link → landing on the app → `active`.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createApiToken } from '../../src/app/create-api-token.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { type Runtime, startGuestlist, systemClock, uuidIds } from '../../src/main.ts';
+
+let runtime: Runtime;
+let dir: string;
+let headers: Record<string, string>;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'gl-e2e-'));
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${dir}/gl.db`,
+    GUESTLIST_DATA_DIR: dir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    GUESTLIST_REDEMPTION_CHECK_MINUTES: '0.005', // 0.3 s, so the test sees `active`
+  });
+  runtime = await startGuestlist(config, { http: true, worker: true, logger: createLogger('silent') });
+  const { token } = await createApiToken(
+    { store: runtime.db.store, clock: systemClock, ids: uuidIds },
+    { name: 'e2e', role: 'admin' },
+  );
+  headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+});
+after(async () => {
+  await runtime.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function api(method: string, url: string, body?: object) {
+  const res = await fetch(`${runtime.url}${url}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test("o'brien asks, is approved, invited once, redeems, lands on the app and becomes active", async () => {
+  const submitted = await api('POST', '/api/v1/access-requests', {
+    email: " O'Brien@Contoso.com ",
+    firstName: 'Pat',
+    lastName: "O'Brien",
+  });
+  assert.equal(submitted.status, 202);
+  const id = submitted.body.id as string;
+  assert.equal((await api('POST', `/api/v1/access-requests/${id}/approve`, { comment: 'partner' })).status, 200);
+
+  const invited = await until(
+    () => api('GET', `/api/v1/access-requests/${id}`),
+    (r) => r.body.status === 'invited',
+  );
+  assert.equal(invited.body.status, 'invited', JSON.stringify(invited.body));
+  const emulator = runtime.sandbox!.emulator;
+  const guest = emulator.getUser(invited.body.directoryUserId as string);
+  assert.equal(guest?.mail, "o'brien@contoso.com");
+  assert.equal(guest?.displayName, "Pat O'Brien");
+  assert.equal(guest?.userType, 'Guest');
+  assert.ok(emulator.groupMembers(runtime.sandbox!.groupIds[0]!).includes(guest!.id), 'granted the app group');
+
+  const messages = await api('GET', '/api/v1/sandbox/messages');
+  const invitations = (messages.body.items as Array<{ to: string[]; links: string[]; source: string }>).filter(
+    (m) => m.source === 'graph' && m.to.includes("o'brien@contoso.com"),
+  );
+  assert.equal(invitations.length, 1, 'exactly one invitation email');
+  const redeem = invitations[0]!.links.find((link) => link.startsWith(`${runtime.config.publicUrl}/sandbox/redeem`));
+  assert.ok(redeem, `a redeem link on Guestlist's own origin: ${invitations[0]!.links.join(', ')}`);
+
+  // The redeem link works from a browser: plain http, redirecting to the app.
+  const landing = await fetch(redeem.replace(runtime.config.publicUrl, runtime.url!), { redirect: 'manual' });
+  assert.equal(landing.status, 302);
+  assert.equal(landing.headers.get('location'), `${runtime.config.publicUrl}/welcome`);
+  assert.equal(emulator.getUser(guest!.id)?.externalUserState, 'Accepted');
+
+  const active = await until(
+    () => api('GET', `/api/v1/access-requests/${id}`),
+    (r) => r.body.status === 'active',
+  );
+  assert.equal(active.body.status, 'active');
+  const history = (active.body.history as Array<{ action: string; toStatus: string }>).map(
+    (h) => `${h.action}:${h.toStatus}`,
+  );
+  assert.deepEqual(history, [
+    'submit:pending_approval',
+    'approve:approved',
+    'start_provisioning:provisioning',
+    'invite:invited',
+    'activate:active',
+  ]);
+});
+
+test('readiness and the API document are served by the running process', async () => {
+  assert.equal((await fetch(`${runtime.url}/readyz`)).status, 200);
+  const doc = (await (await fetch(`${runtime.url}/api/v1/openapi.json`)).json()) as { paths: object };
+  assert.ok('/api/v1/sandbox/messages' in doc.paths);
+});
