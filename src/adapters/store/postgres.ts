@@ -11,7 +11,12 @@ export function openPostgres(
   url: string,
   options: { schema?: string; logger?: ListenerLogger },
 ): { db: Kysely<Tables>; listeners: Listeners; resolveSchema(): Promise<string | null> } {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('The PostgreSQL URL is not a valid URL.'); // not echoed: it may hold a password
+  }
   const schema = options.schema ?? parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema'); // ours, not libpq's
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
