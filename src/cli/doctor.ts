@@ -152,11 +152,17 @@ async function checkToken(ctx: Context): Promise<Line[]> {
         },
       ];
     }
+    // Not Entra's verdict: the authority could not be reached, or the credential could not
+    // even be built (identity reads the certificate file at the first getToken).
+    const local = !error.transient && entra.credential.kind === 'certificate';
     return [
       {
         mark: '✗',
         text: `No token: ${error.message}`,
-        fix: 'Check AZURE_AUTHORITY_HOST and that this machine can reach it over https (proxy, firewall, CA).',
+        fix: local
+          ? 'Check AZURE_CLIENT_CERTIFICATE_PATH: a PEM file holding the private key and the certificate ' +
+            '(and AZURE_CLIENT_CERTIFICATE_PASSWORD when the key is encrypted).'
+          : 'Check AZURE_AUTHORITY_HOST and that this machine can reach it over https (proxy, firewall, CA).',
       },
     ];
   }

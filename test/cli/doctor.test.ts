@@ -138,6 +138,19 @@ test('a certificate the app does not know is explained (AADSTS700027)', async (t
   assert.match(output, /Upload the certificate/);
 });
 
+test('an unreadable certificate file is named with its fix', async (t) => {
+  const em = await startTenant(t);
+  const entra = await certificateAppConfig(t, em);
+  const missing = {
+    kind: 'certificate' as const,
+    path: `${entra.credential.kind === 'certificate' && entra.credential.path}.missing`,
+    password: undefined,
+  };
+  const { code, output } = await doctor(configFor({ ...entra, credential: missing }), em);
+  assert.equal(code, 1);
+  assert.match(output, /✗ No token: .*ENOENT.*\n {4}→ Check AZURE_CLIENT_CERTIFICATE_PATH/);
+});
+
 test('an authority whose certificate is not trusted is named', async (t) => {
   const em = await startTenant(t);
   const { code, output } = await doctor(configFor(await appConfig(em))); // no `ca`

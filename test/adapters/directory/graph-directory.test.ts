@@ -57,6 +57,15 @@ test('finds a person by mail and by otherMails, preferring the exact mail owner'
   assert.equal(await directory.findUserByEmail('nobody@contoso.com'), null);
 });
 
+test('addresses with + and & survive the query string (the SDK does not encode $filter)', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  const plus = em.addUser({ mail: 'alice+guests@contoso.com' });
+  const ampersand = em.addUser({ mail: 'r&d@contoso.com' });
+  assert.equal((await directory.findUserByEmail('alice+guests@contoso.com'))?.id, plus.id);
+  assert.equal((await directory.findUserByEmail('r&d@contoso.com'))?.id, ampersand.id);
+});
+
 test("o'brien@contoso.com is invited once and then found (OData quotes doubled)", async (t) => {
   const em = await startTenant(t);
   const directory = directoryFor(em, await appConfig(em));
