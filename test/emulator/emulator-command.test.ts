@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { ClientSecretCredential } from '@azure/identity';
+import { decodeJwt } from 'jose';
+import {
+  EMULATOR_ROLES,
+  EmulatorUsageError,
+  parseEmulatorArgs,
+  runEmulatorCommand,
+} from '../../src/cli/emulator-command.ts';
+
+test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () => {
+  const options = parseEmulatorArgs([
+    '--port',
+    '0',
+    '--throttle',
+    '10/2.5',
+    '--fault-rate',
+    '0.2',
+    '--tenant',
+    '0f0f0f0f-1111-2222-3333-444444444444',
+  ]);
+  assert.equal(options.port, 0);
+  assert.deepEqual(options.invitationThrottle, { limit: 10, windowMs: 2500 });
+  assert.deepEqual(options.faults, { rate: 0.2 });
+  assert.equal(options.tenantId, '0f0f0f0f-1111-2222-3333-444444444444');
+  assert.equal(parseEmulatorArgs(['--no-throttle']).invitationThrottle, null);
+  for (const bad of [
+    ['--port', 'x'],
+    ['--throttle', '150'],
+    ['--fault-rate', '2'],
+    ['--tenant', 'contoso'],
+    ['--throttle', '1/1', '--no-throttle'],
+    ['--verbose'],
+  ]) {
+    assert.throws(() => parseEmulatorArgs(bad), EmulatorUsageError, bad.join(' '));
+  }
+});
+
+test('prints working .env lines, runs until stopped, and keeps its app across restarts', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'guestlist-emulator-cli-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const start = async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const stop = new AbortController();
+    const running = runEmulatorCommand(['--port', '0', '--data-dir', dataDir, '--no-throttle'], out, stop.signal);
+    while (!text.includes('GUESTLIST_GROUP_IDS=')) await new Promise((resolve) => setTimeout(resolve, 10));
+    const env = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    return {
+      env,
+      stop: () => {
+        stop.abort();
+        return running;
+      },
+    };
+  };
+
+  const first = await start();
+  const { env } = first;
+  assert.deepEqual(Object.keys(env).sort(), [
+    'AZURE_AUTHORITY_HOST',
+    'AZURE_CLIENT_ID',
+    'AZURE_CLIENT_SECRET',
+    'AZURE_TENANT_ID',
+    'GUESTLIST_GRAPH_URL',
+    'GUESTLIST_GROUP_IDS',
+    'NODE_EXTRA_CA_CERTS',
+  ]);
+  const ca = await readFile(env.NODE_EXTRA_CA_CERTS ?? '', 'utf8');
+  const credential = new ClientSecretCredential(
+    env.AZURE_TENANT_ID ?? '',
+    env.AZURE_CLIENT_ID ?? '',
+    env.AZURE_CLIENT_SECRET ?? '',
+    {
+      authorityHost: env.AZURE_AUTHORITY_HOST,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca },
+    },
+  );
+  const token = await credential.getToken('https://graph.microsoft.com/.default');
+  assert.deepEqual(decodeJwt(token.token).roles, EMULATOR_ROLES);
+  await first.stop();
+
+  const second = await start();
+  t.after(() => second.stop());
+  for (const name of ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'GUESTLIST_GROUP_IDS', 'NODE_EXTRA_CA_CERTS']) {
+    assert.equal(second.env[name], env[name], name);
+  }
+  assert.equal(await readFile(second.env.NODE_EXTRA_CA_CERTS ?? '', 'utf8'), ca, 'the CA is reused');
+});
