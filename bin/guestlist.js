@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point. Guestlist runs its TypeScript directly on Node.js's type stripping
-// (default since 22.18 / 23.6). On 22.12–22.17 it re-runs itself with the flag.
+// (default since 22.18 / 23.6). On 22.12–22.17 it re-runs itself with the flags.
 import { spawnSync } from 'node:child_process';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -9,7 +9,14 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 if (!process.features.typescript) {
-  const args = ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...process.argv.slice(1)];
+  // node:sqlite needs its flag before 22.13 as well.
+  const sqlite = major === 22 && minor < 13 ? ['--experimental-sqlite'] : [];
+  const args = [
+    '--experimental-strip-types',
+    ...sqlite,
+    '--disable-warning=ExperimentalWarning',
+    ...process.argv.slice(1),
+  ];
   const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }

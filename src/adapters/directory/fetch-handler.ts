@@ -15,7 +15,11 @@ export const NETWORK_ERROR_NAME = 'NetworkError';
 
 /** Node's default trusted CAs (bundled, NODE_EXTRA_CA_CERTS, system when enabled) plus `ca`. */
 export function trustedCas(ca: string): string[] {
-  return [...tls.getCACertificates('default'), ca];
+  // tls.getCACertificates() arrived in Node 22.15; before it, the bundled roots are what
+  // there is (the extra CA is only ever the sandbox emulator's, which needs no others).
+  const defaults =
+    typeof tls.getCACertificates === 'function' ? tls.getCACertificates('default') : tls.rootCertificates;
+  return [...defaults, ca];
 }
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

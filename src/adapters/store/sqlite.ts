@@ -2,7 +2,7 @@
 // better-sqlite3 object Kysely's SqliteDialect expects.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteAdapter, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { Tables } from './schema.ts';
 
@@ -20,7 +20,7 @@ export function kyselySqliteDatabase(db: DatabaseSync): SqliteDatabase {
       // half-way for that reason.
       const statement = db.prepare(/^\s*begin\s*;?\s*$/i.test(text) ? 'begin immediate' : text);
       return {
-        reader: statement.columns().length > 0,
+        reader: returnsRows(statement, text),
         all: (parameters) => statement.all(...(parameters as SqlParameter[])),
         run: (parameters) => statement.run(...(parameters as SqlParameter[])),
         iterate: (parameters) => statement.iterate(...(parameters as SqlParameter[])),
@@ -33,6 +33,13 @@ export function kyselySqliteDatabase(db: DatabaseSync): SqliteDatabase {
 }
 
 type SqlParameter = null | number | bigint | string | Uint8Array;
+
+/** Whether Kysely should read rows (`all`) or a change count (`run`) from the statement. */
+function returnsRows(statement: StatementSync, text: string): boolean {
+  // StatementSync.columns() arrived in Node 22.16; on older 22.x look at the SQL instead.
+  if (typeof statement.columns === 'function') return statement.columns().length > 0;
+  return /^\s*(select|with|pragma|values|explain)\b|\breturning\b/i.test(text);
+}
 
 /**
  * Opens the file (creating its folder) or `:memory:`, in WAL mode with full fsync,
