@@ -1,5 +1,6 @@
 // The HTTPS front: reads the request, sends it to the Graph, redeem, inspection or token
 // side by path, writes the reply, and reports every request to the listeners.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BatchObserver } from './graph/batch.ts';
 import { handleGraphHttp } from './graph/entry.ts';
@@ -89,7 +90,6 @@ async function handle(
       {
         method,
         segments: url.pathname.split('/').filter(Boolean),
-        query: url.searchParams,
         body: rawBody,
         correlationId,
         origin,
@@ -97,7 +97,9 @@ async function handle(
       { state: deps.state, key: deps.key, url: deps.url() },
     );
     status = reply.status;
-    const ids: Record<string, string> = correlationId ? { 'client-request-id': correlationId } : {};
+    // Entra answers with its own request id, and echoes the caller's correlation id.
+    const ids: Record<string, string> = { 'x-ms-request-id': randomUUID() };
+    if (correlationId) ids['client-request-id'] = correlationId;
     send(
       res,
       status,

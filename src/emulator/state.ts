@@ -2,6 +2,14 @@
 // tests inspect (mailbox, invitations). Plain data in Maps; the HTTP side and the
 // programmatic API (index.ts) both go through the helpers here.
 import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  createUserIndex,
+  idsWithAddress,
+  indexUser,
+  inInsertionOrder,
+  type UserIndex,
+  unindexUser,
+} from './user-index.ts';
 
 /** A user as Microsoft Graph describes it (resources/user.md), with the fields Guestlist reads. */
 export interface EmulatedUser {
@@ -67,6 +75,8 @@ export interface EmulatorState {
   tenantDomain: string;
   clock: () => Date;
   users: Map<string, EmulatedUser>;
+  /** Kept in step with `users` by insertUser, removeUser and the PATCH handler. */
+  index: UserIndex;
   groups: Map<string, StoredGroup>;
   apps: Map<string, StoredApp>;
   tickets: Map<string, RedeemTicket>;
@@ -82,6 +92,7 @@ export function createState(input: { tenantId: string; tenantName: string; clock
     tenantDomain: `${label}.onmicrosoft.com`,
     clock: input.clock,
     users: new Map(),
+    index: createUserIndex(),
     groups: new Map(),
     apps: new Map(),
     tickets: new Map(),
@@ -105,22 +116,14 @@ export function newTicket(): string {
  * reference/microsoft-graph.md, "Finding a person").
  */
 export function usersWithAddress(state: EmulatorState, address: string): EmulatedUser[] {
-  const wanted = address.toLowerCase();
-  return [...state.users.values()].filter(
-    (user) =>
-      user.mail?.toLowerCase() === wanted ||
-      user.userPrincipalName.toLowerCase() === wanted ||
-      user.otherMails.some((other) => other.toLowerCase() === wanted),
-  );
+  return inInsertionOrder(state.index, state.users, idsWithAddress(state.index, address));
 }
 
 /** A guest's UPN: `alice_contoso.com#EXT#@tenant.onmicrosoft.com` (tutorial-bulk-invite.md). */
 export function guestUserPrincipalName(state: EmulatorState, mail: string): string {
   const base = `${mail.replace('@', '_')}#EXT#`;
   let candidate = `${base}@${state.tenantDomain}`;
-  for (let n = 1; [...state.users.values()].some((u) => u.userPrincipalName.toLowerCase() === candidate); n++) {
-    candidate = `${base}${n}@${state.tenantDomain}`;
-  }
+  for (let n = 1; state.index.upns.has(candidate.toLowerCase()); n++) candidate = `${base}${n}@${state.tenantDomain}`;
   return candidate;
 }
 
@@ -140,6 +143,9 @@ export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedU
   const userType = input.userType ?? 'Member';
   const id = input.id ?? randomUUID();
   if (state.users.has(id)) throw new Error(`A user with id ${id} already exists in the emulator.`);
+  if (input.userPrincipalName && state.index.upns.has(input.userPrincipalName.toLowerCase())) {
+    throw new Error(`A user with userPrincipalName ${input.userPrincipalName} already exists in the emulator.`);
+  }
   const address = input.mail ?? input.otherMails?.[0] ?? `${id}@${state.tenantDomain}`;
   const userPrincipalName =
     input.userPrincipalName ??
@@ -166,6 +172,7 @@ export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedU
     identities: [{ signInType: 'userPrincipalName', issuer: state.tenantDomain, issuerAssignedId: userPrincipalName }],
   };
   state.users.set(id, user);
+  indexUser(state.index, user);
   return user;
 }
 
@@ -173,8 +180,16 @@ export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedU
 export function findUser(state: EmulatorState, idOrUpn: string): EmulatedUser | undefined {
   const byId = state.users.get(idOrUpn);
   if (byId) return byId;
-  const wanted = idOrUpn.toLowerCase();
-  return [...state.users.values()].find((user) => user.userPrincipalName.toLowerCase() === wanted);
+  const id = state.index.upns.get(idOrUpn.toLowerCase());
+  return id === undefined ? undefined : state.users.get(id);
+}
+
+/** Deletes a user with their group memberships and redeem tickets (user-delete.md). */
+export function removeUser(state: EmulatorState, user: EmulatedUser): void {
+  state.users.delete(user.id);
+  unindexUser(state.index, user, true);
+  for (const group of state.groups.values()) group.members.delete(user.id);
+  for (const [ticket, entry] of state.tickets) if (entry.userId === user.id) state.tickets.delete(ticket);
 }
 
 export function copyUser(user: EmulatedUser): EmulatedUser {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { candidateIds } from '../../src/emulator/graph/filter-candidates.ts';
 import {
   checkFilter,
   FilterClauseError,
@@ -8,6 +9,7 @@ import {
 } from '../../src/emulator/graph/filter-eval.ts';
 import { FilterSyntaxError, parseFilter } from '../../src/emulator/graph/filter-parse.ts';
 import type { EmulatedUser } from '../../src/emulator/index.ts';
+import { createState, insertUser } from '../../src/emulator/state.ts';
 
 const user: EmulatedUser = {
   id: 'u1',
@@ -77,4 +79,29 @@ test('malformed filters are syntax errors; wrong types and misuse are clause err
     assert.throws(() => checkFilter(parseFilter(bad)), FilterClauseError, bad);
   }
   assert.throws(() => checkFilter(parseFilter("city eq 'Oslo'")), UnsupportedFilterError);
+});
+
+test('index narrowing never drops a match', () => {
+  const state = createState({ tenantId: 't', tenantName: 'Contoso', clock: () => new Date(0) });
+  const made = [
+    insertUser(state, { mail: 'a@x.com', userType: 'Guest' }),
+    insertUser(state, { mail: null, otherMails: ['b@x.com', 'A@x.com'], userType: 'Guest' }),
+    insertUser(state, { mail: 'c@x.com', userType: 'Member' }),
+  ];
+  const filters = [
+    "mail eq 'A@X.COM'",
+    "mail eq 'a@x.com' or otherMails/any(o:o eq 'a@x.com')",
+    "otherMails/any(o:o eq 'b@x.com') and userType eq 'Guest'",
+    "userType eq 'Member' and mail in ('c@x.com', 'z@x.com')",
+    `id eq '${made[2]?.id}' or userPrincipalName eq '${made[0]?.userPrincipalName}'`,
+    "userType eq 'Guest'",
+  ];
+  for (const filter of filters) {
+    const node = parseFilter(filter);
+    const scanned = [...state.users.values()].filter((u) => matchesFilter(node, u)).map((u) => u.id);
+    const candidates = candidateIds(node, state.index);
+    assert.ok(scanned.length > 0, filter);
+    if (candidates) for (const id of scanned) assert.ok(candidates.has(id), `${filter} dropped ${id}`);
+  }
+  assert.equal(candidateIds(parseFilter("userType eq 'Guest'"), state.index), null);
 });

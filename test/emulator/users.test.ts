@@ -197,3 +197,29 @@ test('PATCH blocks sign-in and DELETE removes the user and their memberships', a
   assert.deepEqual(emulator.groupMembers(group.id), []);
   assert.equal((await graph(emulator, token, { method: 'DELETE', path: `/users/${people.obrien.id}` })).status, 404);
 });
+
+test('lookups follow PATCHed addresses and forget deleted users', async (t) => {
+  const { emulator, token, people } = await directory(t);
+  const patch = await graph(emulator, token, {
+    method: 'PATCH',
+    path: `/users/${people.contact.id}`,
+    body: { mail: 'kim.new@northwind.com', otherMails: ['kim.alt@northwind.com'] },
+  });
+  assert.equal(patch.status, 204);
+  const byOld = await find(emulator, token, "$filter=otherMails/any(x:x eq 'kim@northwind.com')");
+  assert.deepEqual(ids(byOld), []);
+  const byNew = await find(
+    emulator,
+    token,
+    "$filter=mail eq 'kim.new@northwind.com' or otherMails/any(x:x eq 'kim.alt@northwind.com')",
+  );
+  assert.deepEqual(ids(byNew), [people.contact.id]);
+  await graph(emulator, token, { method: 'DELETE', path: `/users/${people.contact.id}` });
+  assert.deepEqual(ids(await find(emulator, token, "$filter=mail eq 'kim.new@northwind.com'")), []);
+  const invited = await graph(emulator, token, {
+    method: 'POST',
+    path: '/invitations',
+    body: { invitedUserEmailAddress: 'kim.new@northwind.com', inviteRedirectUrl: 'https://a.example' },
+  });
+  assert.notEqual(invited.json.invitedUser.id, people.contact.id, 'a deleted guest is not reused');
+});

@@ -2,6 +2,7 @@
 // Guestlist may touch are accepted; read-only ones such as externalUserState are refused
 // rather than silently ignored, so a client bug shows up in tests.
 import { type EmulatedUser, findUser } from '../state.ts';
+import { indexUser, unindexUser } from '../user-index.ts';
 import { badRequest, resourceNotFound } from './errors.ts';
 import type { GraphContext, GraphOperation, GraphReply } from './types.ts';
 
@@ -32,6 +33,8 @@ export function updateUser(op: GraphOperation, params: Record<string, string>, c
     if (!check) throw badRequest(`Property '${name}' is read-only or not supported by the emulator.`);
     if (!check(value)) throw badRequest(`Invalid value specified for property '${name}' of resource 'User'.`);
   }
+  unindexUser(ctx.state.index, user, false);
   Object.assign(user as unknown as Record<string, unknown>, structuredClone(changes) as Partial<EmulatedUser>);
+  indexUser(ctx.state.index, user);
   return { status: 204 };
 }

@@ -1,7 +1,9 @@
 // /users routes: list with $filter/$select/$top/$count, get, update, delete
 // (user-list.md, user-get.md, user-update.md, user-delete.md).
-import { findUser } from '../state.ts';
+import { findUser, removeUser } from '../state.ts';
+import { inInsertionOrder } from '../user-index.ts';
 import { badRequest, GraphError, resourceNotFound } from './errors.ts';
+import { candidateIds } from './filter-candidates.ts';
 import { checkFilter, FilterClauseError, matchesFilter, UnsupportedFilterError } from './filter-eval.ts';
 import { type FilterNode, FilterSyntaxError, parseFilter } from './filter-parse.ts';
 import { parseSelect, projectUser } from './select.ts';
@@ -64,7 +66,10 @@ function listUsers(op: GraphOperation, _params: Record<string, string>, ctx: Gra
   const skip = Number(op.query.get('$skiptoken') ?? '0');
   if (!Number.isInteger(skip) || skip < 0) throw badRequest('Invalid skip token.');
 
-  let users = [...ctx.state.users.values()].filter((user) => filter === null || matchesFilter(filter, user));
+  const { state } = ctx;
+  const candidates = filter === null ? null : candidateIds(filter, state.index);
+  const pool = candidates === null ? [...state.users.values()] : inInsertionOrder(state.index, state.users, candidates);
+  let users = pool.filter((user) => filter === null || matchesFilter(filter, user));
   const orderBy = op.query.get('$orderby');
   if (orderBy !== null) {
     // aad-advanced-queries.md: $orderby together with $filter is an advanced query.
@@ -110,8 +115,7 @@ function deleteUser(_op: GraphOperation, params: Record<string, string>, ctx: Gr
   const id = params.id ?? '';
   const user = findUser(ctx.state, id);
   if (!user) throw resourceNotFound(id);
-  ctx.state.users.delete(user.id);
-  for (const group of ctx.state.groups.values()) group.members.delete(user.id);
+  removeUser(ctx.state, user);
   return { status: 204 };
 }
 

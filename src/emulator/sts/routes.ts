@@ -9,7 +9,6 @@ import { AADSTS, tokenError } from './token-errors.ts';
 export interface StsRequest {
   method: string;
   segments: string[];
-  query: URLSearchParams;
   body: string;
   correlationId: string | undefined;
   /** Origin the client called: discovery documents must name it (MSAL issuer check). */
