@@ -36,9 +36,15 @@ export async function main(argv: string[]): Promise<number> {
       return runDoctor({ config: readConfig(), out: process.stdout });
     }
     case 'emulator': {
-      const { runEmulatorCommand } = await import('./emulator-command.ts');
-      await runEmulatorCommand(rest, process.stdout);
-      return 0;
+      const { runEmulatorCommand, EmulatorUsageError } = await import('./emulator-command.ts');
+      try {
+        await runEmulatorCommand(rest, process.stdout);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof EmulatorUsageError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 2;
+      }
     }
     case undefined:
     case 'help':

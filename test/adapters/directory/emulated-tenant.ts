@@ -46,15 +46,3 @@ export async function certificateAppConfig(t: TestContext, em: Emulator, roles =
   await writeFile(path, `${pems.private}\n${pems.cert}`);
   return { ...entraFor(em, app.clientId, ''), credential: { kind: 'certificate', path, password: undefined } };
 }
-
-/**
- * Waits until early in a wall-clock second. WORKAROUND for an emulator bug: MSAL Node sets
- * the client assertion's `nbf` to Math.round(now in seconds), up to 0.5 s in the future,
- * and the emulator checks `nbf` with no clock skew allowance (Entra allows minutes), so a
- * certificate sign-in in the second half of a second is refused (AADSTS700027 "nbf").
- * Remove once the emulator tolerates skew.
- */
-export async function earlyInSecond(): Promise<void> {
-  const ms = Date.now() % 1000;
-  if (ms > 300) await new Promise((resolve) => setTimeout(resolve, 1000 - ms + 10));
-}
