@@ -68,6 +68,7 @@ export interface Emulator {
     id?: string;
     userPrincipalName?: string;
   }): EmulatedUser;
+  /** Creates a group; for an id that already exists, returns it unchanged (members and name kept). */
   addGroup(input?: { id?: string; displayName?: string }): { id: string };
   getUser(id: string): EmulatedUser | undefined;
   listUsers(): EmulatedUser[];
@@ -147,6 +148,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addUser: (input) => copyUser(insertUser(state, input)),
     addGroup(input = {}) {
       const id = input.id ?? randomUUID();
+      // Idempotent, so a caller can ensure its group at every start without emptying it
+      // (a restored directory, or `guestlist emulator` re-adding its saved group).
+      if (state.groups.has(id)) return { id };
       state.groups.set(id, newGroup(state, id, input.displayName ?? `Group ${state.groups.size + 1}`));
       return { id };
     },

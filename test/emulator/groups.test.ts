@@ -69,3 +69,21 @@ test('GET /groups/{id} returns the group', async (t) => {
   assert.equal(reply.json.displayName, 'Partner portal');
   assert.equal(reply.json.securityEnabled, true);
 });
+
+test('addGroup with an existing id keeps the group and its members', async (t) => {
+  const emulator = await emulatorFor(t);
+  const id = '0b0b0b0b-1111-2222-3333-444444444444';
+  emulator.addGroup({ id, displayName: 'Partner portal' });
+  const user = emulator.addUser({ mail: 'cy@fabrikam.com', userType: 'Guest' });
+  const token = await tokenFor(emulator);
+  const added = await graph(emulator, token, {
+    method: 'POST',
+    path: `/groups/${id}/members/$ref`,
+    body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user.id}` },
+  });
+  assert.equal(added.status, 204);
+
+  assert.deepEqual(emulator.addGroup({ id, displayName: 'Another name' }), { id });
+  assert.deepEqual(emulator.groupMembers(id), [user.id]);
+  assert.equal((await graph(emulator, token, { path: `/groups/${id}` })).json.displayName, 'Partner portal');
+});
