@@ -1,6 +1,7 @@
 // The databases every store contract test runs against: SQLite in memory, SQLite in a
 // file, and PostgreSQL when TEST_DATABASE_URL is set (CI sets it). Each open() gives a
-// fresh, empty database: a new temp folder, or a new PostgreSQL schema dropped at close.
+// fresh, empty database: a new temp folder, or a new PostgreSQL schema (dropped when the
+// whole run ends, see test/global-setup.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,8 @@ function postgres(baseUrl: string): DatabaseFactory {
   return {
     name: 'postgres',
     async open(options) {
-      const schema = `guestlist_test_${randomBytes(6).toString('hex')}`;
+      // Dropped by test/global-setup.ts when the whole run ends (see why there).
+      const schema = `guestlist_test_${process.env.GUESTLIST_TEST_RUN ?? 'adhoc'}_${randomBytes(6).toString('hex')}`;
       const url = new URL(baseUrl);
       url.searchParams.set('schema', schema);
       const admin = async (sqlText: string, searchPath: boolean) => {
@@ -75,7 +77,10 @@ function postgres(baseUrl: string): DatabaseFactory {
       };
       return track(url.toString(), options, {
         raw: (sqlText) => admin(sqlText, true),
-        cleanup: () => admin(`drop schema if exists ${schema} cascade`, false),
+        // Outside a full run (one file run by hand) nobody else migrates meanwhile.
+        cleanup: async () => {
+          if (!process.env.GUESTLIST_TEST_RUN) await admin(`drop schema if exists ${schema} cascade`, false);
+        },
       });
     },
   };
