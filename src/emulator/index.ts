@@ -16,7 +16,9 @@ import type { GraphRuntime } from './graph/pipeline.ts';
 import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
 import { redeemTicket } from './redeem.ts';
 import { type RequestEvent, requestHandler } from './server.ts';
+import { restoreSnapshot, takeSnapshot } from './snapshot.ts';
 import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, insertUser } from './state.ts';
+import { readStateFile, stateWriter } from './state-file.ts';
 import { createSigningKey } from './sts/access-token.ts';
 
 export type { EmulatedMail, EmulatedUser, FaultOptions, InvitationThrottle, RequestEvent };
@@ -37,6 +39,13 @@ export interface EmulatorOptions {
   /** Base of inviteRedeemUrl; default `${url}/redeem`. */
   redeemBaseUrl?: string;
   clock?: () => Date;
+  /**
+   * Keep the directory (users, groups and members, redeem tickets, mailbox) in this JSON
+   * file: loaded at start when it exists, saved shortly after each change and on close().
+   * Off by default: tests and benchmarks want a fresh, purely in-memory tenant.
+   * An unreadable or damaged file makes startEmulator reject with an error naming it.
+   */
+  stateFile?: string;
 }
 
 export interface RegisteredApp {
@@ -83,14 +92,23 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
+  // Read first, so a bad state file stops start-up before anything is created.
+  const saved = options.stateFile === undefined ? null : await readStateFile(options.stateFile, tenantId);
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'guestlist-emulator-')));
   const [material, key] = await Promise.all([prepareTls(dataDir), createSigningKey()]);
   const state = createState({
-    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    tenantId,
     tenantName: options.tenantName ?? 'Contoso',
     clock: options.clock ?? (() => new Date()),
   });
+  if (saved) restoreSnapshot(state, saved);
+  const writer =
+    options.stateFile === undefined
+      ? null
+      : stateWriter(options.stateFile, () => `${JSON.stringify(takeSnapshot(state), null, 2)}\n`);
+  const changed = writer ? () => writer.changed() : () => {};
   const throttle =
     options.invitationThrottle === undefined ? { limit: 150, windowMs: 5000 } : options.invitationThrottle;
   const runtime: GraphRuntime = {
@@ -108,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       key,
       runtime,
       url: () => url,
+      changed,
       emit: (event) => {
         for (const listener of listeners) listener(event);
       },
@@ -145,13 +164,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state.apps.set(app.clientId, app);
       return { clientId: app.clientId, ...(clientSecret === undefined ? {} : { clientSecret }), roles: [...app.roles] };
     },
-    addUser: (input) => copyUser(insertUser(state, input)),
+    addUser(input) {
+      const user = insertUser(state, input);
+      changed();
+      return copyUser(user);
+    },
     addGroup(input = {}) {
       const id = input.id ?? randomUUID();
       // Idempotent, so a caller can ensure its group at every start without emptying it
       // (a restored directory, or `guestlist emulator` re-adding its saved group).
       if (state.groups.has(id)) return { id };
       state.groups.set(id, newGroup(state, id, input.displayName ?? `Group ${state.groups.size + 1}`));
+      changed();
       return { id };
     },
     getUser(id) {
@@ -164,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       list: () => structuredClone(state.mailbox),
       clear: () => {
         state.mailbox.length = 0;
+        changed();
       },
     },
     invitations: { list: () => structuredClone(state.invitationLog) },
@@ -177,12 +202,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setInvitationThrottle(next) {
       runtime.throttle = next ? slidingWindow(next) : null;
     },
-    redeem: (redeemUrlOrTicket) => redeemTicket(state, redeemUrlOrTicket),
+    redeem(redeemUrlOrTicket) {
+      const redeemed = redeemTicket(state, redeemUrlOrTicket);
+      if (redeemed) changed();
+      return redeemed;
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      try {
+        // After the server: no request can change the state once the last save is written.
+        await writer?.flush();
+      } finally {
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -27,6 +27,8 @@ export interface ServerDeps {
   key: SigningKey;
   runtime: GraphRuntime;
   url: () => string;
+  /** Called after anything that may have changed the state (for the state file). */
+  changed: () => void;
   emit: (event: RequestEvent) => void;
 }
 
@@ -74,11 +76,16 @@ async function handle(
       { runtime: deps.runtime, key: deps.key, observeBatchItem },
     );
     status = reply.status;
+    // Any Graph write ($batch included) may have changed the directory, even one that
+    // failed (an injected fault after the effect). Flagging every write is easier to keep
+    // right than flagging each mutation site, and saves are coalesced anyway.
+    if (method !== 'GET') deps.changed();
     record(method, url.pathname, status, reply.parsedBody ?? rawBody);
     const contentType: Record<string, string> = reply.body === undefined ? {} : { 'content-type': GRAPH_JSON };
     send(res, status, { ...contentType, ...reply.headers }, reply.body);
   } else if (url.pathname === '/redeem' && method === 'GET') {
     const redeemed = redeemTicket(deps.state, url.search);
+    if (redeemed) deps.changed();
     status = redeemed ? 302 : 404;
     if (redeemed) send(res, 302, { location: redeemed.redirectUrl }, undefined);
     else send(res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'This invitation link is not valid.');
