@@ -3,8 +3,10 @@
 // holding every permission Guestlist uses and one group, prints the environment lines
 // that point Guestlist at it, and runs until SIGINT/SIGTERM.
 // The printed secret is a throwaway credential valid only against this emulator. The app
-// and group are kept in the data dir so a restart keeps the same .env lines (and the
-// same CA, so NODE_EXTRA_CA_CERTS stays valid); users live only in memory.
+// and group are kept in the data dir (app.json) so a restart keeps the same .env lines
+// (and the same CA, so NODE_EXTRA_CA_CERTS stays valid); the directory itself — users,
+// group members, redeem tickets, mail — is kept next to it in directory.json, so a
+// Guestlist pointed at it finds its guests again. Delete that file for an empty tenant.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -77,10 +79,12 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { dataDir: 
     throw new EmulatorUsageError((error as Error).message);
   }
   const { values } = parsed;
+  const dataDir = path.resolve(values['data-dir'] ?? path.join('data', 'emulator'));
   const options: EmulatorOptions & { dataDir: string } = {
     host: values.host ?? '127.0.0.1',
     port: values.port === undefined ? 8443 : integer('--port', values.port, 0, 65535),
-    dataDir: path.resolve(values['data-dir'] ?? path.join('data', 'emulator')),
+    dataDir,
+    stateFile: path.join(dataDir, 'directory.json'),
   };
   if (values.tenant !== undefined) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.tenant)) {

@@ -29,6 +29,11 @@ test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () =>
   assert.deepEqual(options.faults, { rate: 0.2 });
   assert.equal(options.tenantId, '0f0f0f0f-1111-2222-3333-444444444444');
   assert.equal(parseEmulatorArgs(['--no-throttle']).invitationThrottle, null);
+  assert.equal(
+    parseEmulatorArgs(['--data-dir', '/srv/emulator']).stateFile,
+    join('/srv/emulator', 'directory.json'),
+    'the directory is kept in the data dir',
+  );
   for (const bad of [
     ['--port', 'x'],
     ['--throttle', '150'],
@@ -93,6 +98,12 @@ test('prints working .env lines, runs until stopped, and keeps its app across re
   const token = await credential.getToken('https://graph.microsoft.com/.default');
   assert.deepEqual(decodeJwt(token.token).roles, EMULATOR_ROLES);
   await first.stop();
+  const saved = JSON.parse(await readFile(join(dataDir, 'directory.json'), 'utf8'));
+  assert.deepEqual(
+    saved.groups.map((g: { id: string }) => g.id),
+    [env.GUESTLIST_GROUP_IDS],
+    'the directory is saved next to app.json',
+  );
 
   const second = await start();
   t.after(() => second.stop());
