@@ -9,6 +9,12 @@ import type { SandboxHooks } from './http/routes/sandbox.ts';
 /** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
 export const SANDBOX_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
 
+/**
+ * The app group when GUESTLIST_GROUP_IDS is unset. Fixed, so that after a restart the
+ * saved directory's group (and its members) is the one Guestlist keeps granting.
+ */
+export const SANDBOX_GROUP_ID = '6f1c2a9e-4b7d-4e35-8a0c-93d5e2b17f48';
+
 export interface Sandbox {
   emulator: Emulator;
   entra: EntraConfig;
@@ -23,15 +29,19 @@ export async function startSandbox(input: {
 }): Promise<Sandbox> {
   const emulator = await startEmulator({
     dataDir: path.join(input.dataDir, 'emulator'),
+    // The directory outlives the process, as the request rows in the database do: without
+    // it a restart would lose every guest and the redemption check would revoke them all.
+    stateFile: path.join(input.dataDir, 'emulator', 'directory.json'),
     // Redeem links point at Guestlist's own /sandbox/redeem, over plain http, so a browser
     // follows them without trusting the emulator's self-signed certificate.
     redeemBaseUrl: `${input.publicUrl}/sandbox/redeem`,
   });
+  // A new app (and secret) each start is fine: they are used only inside this process.
   const app = emulator.registerApp({ roles: SANDBOX_ROLES });
   const groupIds =
     input.groupIds.length > 0
       ? input.groupIds.map((id) => emulator.addGroup({ id, displayName: 'Configured app group' }).id)
-      : [emulator.addGroup({ displayName: 'Sandbox app users' }).id];
+      : [emulator.addGroup({ id: SANDBOX_GROUP_ID, displayName: 'Sandbox app users' }).id];
   return {
     emulator,
     groupIds,
