@@ -4,8 +4,9 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { AppError } from '../domain/errors.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
-import { problem, sendError } from './problems.ts';
+import { sendError } from './problems.ts';
 import { accessRequestRoutes } from './routes/access-requests.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -37,11 +38,17 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // The API speaks JSON only; Fastify's default text/plain parser would let a string
   // through to schema validation and turn a 415 into a confusing 400.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  const sandbox = deps.sandbox !== null;
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply, sandbox));
   app.setNotFoundHandler((request, reply) =>
-    sendError(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply)
-      .status(404)
-      .send(problem(404, 'not_found', `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`)),
+    sendError(
+      new AppError('not_found', `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`, {
+        status: 404,
+      }),
+      request,
+      reply,
+      sandbox,
+    ),
   );
 
   await app.register(swagger, {
@@ -61,7 +68,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   await app.register(healthRoutes, { isReady: deps.isReady });
-  await app.register(pageRoutes, { sandbox: deps.sandbox !== null });
+  await app.register(pageRoutes, { sandbox });
   await app.register(accessRequestRoutes, { prefix: '/api/v1', ...deps });
   if (deps.sandbox) await app.register(sandboxRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

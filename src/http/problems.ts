@@ -60,11 +60,19 @@ export function problem(status: number, code: string, detail: string, errors?: F
   };
 }
 
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function sendError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sandbox: boolean,
+): FastifyReply {
   const body = toProblem(error);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
-    return reply.status(body.status).type('text/html; charset=utf-8').send(errorPage(body.title, body.detail));
+    return reply
+      .status(body.status)
+      .type('text/html; charset=utf-8')
+      .send(errorPage(body.title, body.detail, sandbox));
   }
   return reply.status(body.status).type('application/problem+json').send(body);
 }

@@ -57,6 +57,7 @@ test('a sandbox redeem link lands on the app; an unknown one is a friendly 404 p
     const response = await page.goto(`${base}/sandbox/redeem?ticket=forged`);
     assert.equal(response?.status(), 404);
     assert.match((await page.locator('h1').textContent()) ?? '', /Not Found/);
+    assert.match((await page.getByRole('note').textContent()) ?? '', /Sandbox/, 'error pages say sandbox too');
     assert.deepEqual(await axeViolations(page), []);
   } finally {
     await page.close();

@@ -55,6 +55,6 @@ ${input.body}
 </html>`.html;
 }
 
-export function errorPage(title: string, detail: string): string {
-  return page({ title, sandbox: false, body: html`<h1>${title}</h1><p>${detail}</p>` });
+export function errorPage(title: string, detail: string, sandbox: boolean): string {
+  return page({ title, sandbox, body: html`<h1>${title}</h1><p>${detail}</p>` });
 }
