@@ -3,6 +3,17 @@
 // setting stops start-up with a message naming the setting and what is wrong.
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import {
+  deepFreeze,
+  type Fail,
+  isHttpsUrl,
+  readBoolean,
+  readDatabaseUrl,
+  readInteger,
+  readNumber,
+  readUrl,
+  urlHost,
+} from './config-values.ts';
 
 export type GraphCredential =
   | { kind: 'secret'; secret: string }
@@ -159,8 +170,6 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   return deepFreeze(config);
 }
 
-type Fail = (setting: string, problem: string) => void;
-
 function readEntra(read: (name: string) => string | undefined, fail: Fail): EntraConfig | null {
   const tenantId = read('AZURE_TENANT_ID');
   const clientId = read('AZURE_CLIENT_ID');
@@ -202,84 +211,4 @@ function readEntra(read: (name: string) => string | undefined, fail: Fail): Entr
     authorityHost: authorityHost.replace(/\/$/, ''),
     graphUrl: graphUrl.replace(/\/$/, ''),
   };
-}
-
-function readDatabaseUrl(value: string | undefined, dataDir: string, cwd: string, fail: Fail): string {
-  if (!value) return `sqlite:${path.join(dataDir, 'guestlist.db')}`;
-  if (/^postgres(ql)?:\/\//.test(value)) return value;
-  if (value.startsWith('sqlite:')) {
-    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (file === '') fail('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/guestlist.db.');
-    return file === ':memory:' ? 'sqlite::memory:' : `sqlite:${path.resolve(cwd, file)}`;
-  }
-  fail('DATABASE_URL', 'must start with sqlite: or postgres:// (leave it unset for ./data/guestlist.db).');
-  return '';
-}
-
-function readInteger(
-  value: string | undefined,
-  setting: string,
-  fallback: number,
-  min: number,
-  max: number,
-  fail: Fail,
-): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    fail(setting, `must be a whole number from ${min} to ${max} (got "${value}").`);
-    return fallback;
-  }
-  return n;
-}
-
-function readNumber(value: string | undefined, setting: string, fallback: number, fail: Fail): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    fail(setting, `must be a positive number (got "${value}").`);
-    return fallback;
-  }
-  return n;
-}
-
-function readBoolean(value: string | undefined, setting: string, fallback: boolean, fail: Fail): boolean {
-  if (value === undefined) return fallback;
-  if (/^(true|1|yes)$/i.test(value)) return true;
-  if (/^(false|0|no)$/i.test(value)) return false;
-  fail(setting, `must be true or false (got "${value}").`);
-  return fallback;
-}
-
-function readUrl(value: string | undefined, setting: string, fail: Fail): string | null {
-  if (value === undefined) return null;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
-    return value;
-  } catch {
-    fail(setting, `must be an absolute http(s) URL (got "${value}").`);
-    return null;
-  }
-}
-
-function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

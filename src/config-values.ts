@@ -1,0 +1,85 @@
+// Parsers for single settings: each returns the value (or the fallback) and reports
+// what is wrong through `fail`, so loadConfig can name every bad setting at once.
+import path from 'node:path';
+
+export type Fail = (setting: string, problem: string) => void;
+
+export function readDatabaseUrl(value: string | undefined, dataDir: string, cwd: string, fail: Fail): string {
+  if (!value) return `sqlite:${path.join(dataDir, 'guestlist.db')}`;
+  if (/^postgres(ql)?:\/\//.test(value)) return value;
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file === '') fail('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/guestlist.db.');
+    return file === ':memory:' ? 'sqlite::memory:' : `sqlite:${path.resolve(cwd, file)}`;
+  }
+  fail('DATABASE_URL', 'must start with sqlite: or postgres:// (leave it unset for ./data/guestlist.db).');
+  return '';
+}
+
+export function readInteger(
+  value: string | undefined,
+  setting: string,
+  fallback: number,
+  min: number,
+  max: number,
+  fail: Fail,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    fail(setting, `must be a whole number from ${min} to ${max} (got "${value}").`);
+    return fallback;
+  }
+  return n;
+}
+
+export function readNumber(value: string | undefined, setting: string, fallback: number, fail: Fail): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    fail(setting, `must be a positive number (got "${value}").`);
+    return fallback;
+  }
+  return n;
+}
+
+export function readBoolean(value: string | undefined, setting: string, fallback: boolean, fail: Fail): boolean {
+  if (value === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  fail(setting, `must be true or false (got "${value}").`);
+  return fallback;
+}
+
+export function readUrl(value: string | undefined, setting: string, fail: Fail): string | null {
+  if (value === undefined) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+    return value;
+  } catch {
+    fail(setting, `must be an absolute http(s) URL (got "${value}").`);
+    return null;
+  }
+}
+
+export function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
