@@ -4,6 +4,7 @@ import { DirectoryError } from '../../domain/directory-error.ts';
 import type { Directory, DirectoryUser, Invitation, InviteInput } from '../../ports.ts';
 import { createGraphClient } from './graph-client.ts';
 import { encodeFilter, odataString } from './odata.ts';
+import { throttleGate } from './throttle-gate.ts';
 
 // externalUserState comes back only when named in $select ("Finding a person").
 const USER_FIELDS = ['id', 'userType', 'mail', 'displayName', 'externalUserState', 'accountEnabled'];
@@ -31,6 +32,7 @@ export function createGraphDirectory(input: {
   timeoutMs?: number | undefined;
 }): Directory {
   const graph = createGraphClient(input);
+  const invitations = throttleGate();
 
   async function findUserByEmail(email: string): Promise<DirectoryUser | null> {
     // A guest may have an empty `mail` and the address only in `otherMails` (when a mail
@@ -74,8 +76,14 @@ export function createGraphDirectory(input: {
       sendInvitationMessage: input.sendInvitationMessage,
       ...(Object.keys(messageInfo).length > 0 ? { invitedUserMessageInfo: messageInfo } : {}),
     };
+    invitations.check();
     // Sent once: the client has no RetryHandler (graph-client.ts).
-    const result = (await graph.call((api) => api('/invitations').post(body))) as GraphInvitation;
+    const result = (await graph
+      .call((api) => api('/invitations').post(body))
+      .catch((err: unknown) => {
+        invitations.note(err);
+        throw err;
+      })) as GraphInvitation;
     const invited = Array.isArray(result.invitedUser) ? result.invitedUser[0] : result.invitedUser;
     if (!result.id || !invited?.id || !result.inviteRedeemUrl) {
       throw new DirectoryError({

@@ -178,3 +178,21 @@ test('a call that outlives its timeout is a transient timeout', async (t) => {
   const error = await rejection(directory.findUserByEmail('jo@contoso.com'));
   assert.deepEqual([error.transient, error.graphCode], [true, 'timeout']);
 });
+
+test('after a 429 on POST /invitations, further invitations wait out Retry-After without calling Graph', async (t) => {
+  const em = await startTenant(t);
+  em.setInvitationThrottle({ limit: 1, windowMs: 5000 });
+  const directory = directoryFor(em, await appConfig(em));
+  await directory.invite(invitation('first@fabrikam.com'));
+  const throttled = await rejection(directory.invite(invitation('second@fabrikam.com')));
+  assert.equal(throttled.httpStatus, 429);
+  assert.ok(throttled.transient && (throttled.retryAfterMs ?? 0) > 0);
+  assert.equal(em.invitations.list().length, 2);
+
+  const heldBack = await rejection(directory.invite(invitation('third@fabrikam.com')));
+  assert.equal(heldBack.httpStatus, 429);
+  assert.ok(heldBack.transient);
+  assert.ok((heldBack.retryAfterMs ?? 0) > 0 && (heldBack.retryAfterMs ?? 0) <= (throttled.retryAfterMs ?? 0));
+  assert.equal(em.invitations.list().length, 2, 'the held-back invitation never reached Graph');
+  assert.ok(await directory.findUserByEmail('first@fabrikam.com'), 'lookups are not held back');
+});
