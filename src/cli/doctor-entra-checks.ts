@@ -1,0 +1,115 @@
+// The doctor's checks against Microsoft Entra ID: a token, the permissions in it, and
+// the configured groups. Each explains a failure in plain words with the fix.
+import { decodeJwt } from 'jose';
+import { explainAadsts } from '../adapters/directory/aadsts.ts';
+import { probeAuthority } from '../adapters/directory/authority-probe.ts';
+import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
+import { createCredential, graphScope } from '../adapters/directory/credential.ts';
+import { createGraphClient } from '../adapters/directory/graph-client.ts';
+import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
+import type { EntraConfig } from '../config.ts';
+import type { Context, Line } from './doctor.ts';
+
+export async function checkToken(ctx: Context): Promise<Line[]> {
+  const { entra, deps } = ctx;
+  if (!entra) return [];
+  try {
+    const credential = createCredential(entra, { ca: deps.ca });
+    const token = await credential.getToken(graphScope(entra.graphUrl), { abortSignal: AbortSignal.timeout(30_000) });
+    if (!token) throw new Error('The credential returned no token.');
+    ctx.token = token.token;
+    return [{ mark: '✓', text: `Token acquired from ${entra.authorityHost} for app ${entra.clientId}.` }];
+  } catch (err) {
+    let error = classifyGraphError(err);
+    // MSAL hides why the authority's metadata could not be read; ask it ourselves.
+    if (error.graphCode === 'token_unavailable') error = (await probeAuthority(entra, deps.ca)) ?? error;
+    const explained = explainAadsts(error.graphCode);
+    if (explained) {
+      return [
+        {
+          mark: '✗',
+          text: `No token: ${explained.problem} (${error.graphCode})`,
+          fix: forApp(explained.fix, entra),
+        },
+      ];
+    }
+    // Not Entra's verdict: the authority could not be reached, or the credential could not
+    // even be built (identity reads the certificate file at the first getToken).
+    const local = !error.transient && entra.credential.kind === 'certificate';
+    return [
+      {
+        mark: '✗',
+        text: `No token: ${error.message}`,
+        fix: local
+          ? 'Check AZURE_CLIENT_CERTIFICATE_PATH: a PEM file holding the private key and the certificate ' +
+            '(and AZURE_CLIENT_CERTIFICATE_PASSWORD when the key is encrypted).'
+          : 'Check AZURE_AUTHORITY_HOST and that this machine can reach it over https (proxy, firewall, CA).',
+      },
+    ];
+  }
+}
+
+export async function checkPermissions({ entra, token, deps }: Context): Promise<Line[]> {
+  if (!entra || !token) return [];
+  let roles: string[];
+  try {
+    const claim = decodeJwt(token).roles;
+    roles = Array.isArray(claim) ? claim.map(String) : [];
+  } catch {
+    return [{ mark: '!', text: 'The token is not a readable JWT; cannot tell which permissions are granted.' }];
+  }
+  return requiredPermissions({ groups: deps.config.invitation.groupIds.length > 0 }).map((permission) =>
+    isGranted(permission, roles)
+      ? { mark: '✓', text: `Permission ${permission.name} is granted.` }
+      : {
+          mark: '✗',
+          text: `Permission ${permission.name} is missing: Guestlist needs it to ${permission.usedFor}.`,
+          fix: forApp(
+            `Entra admin center → App registrations → <app> → API permissions → Add a permission → Microsoft Graph → ` +
+              `Application permissions → ${permission.name} → Add; then "Grant admin consent for <your tenant>".`,
+            entra,
+          ),
+        },
+  );
+}
+
+export async function checkGroups({ entra, token, deps }: Context): Promise<Line[]> {
+  const { groupIds } = deps.config.invitation;
+  if (!entra || !token || groupIds.length === 0) return [];
+  const graph = createGraphClient({ entra, ca: deps.ca });
+  const lines: Line[] = [];
+  for (const id of groupIds) {
+    try {
+      const group = (await graph.call((api) =>
+        api(`/groups/${encodeURIComponent(id)}`)
+          .select(['id', 'displayName'])
+          .get(),
+      )) as {
+        displayName?: string;
+      };
+      lines.push({ mark: '✓', text: `Group ${id} ("${group.displayName ?? ''}") exists.` });
+    } catch (err) {
+      const error = classifyGraphError(err);
+      lines.push(
+        error.httpStatus === 404
+          ? {
+              mark: '✗',
+              text: `Group ${id} was not found in the tenant.`,
+              fix: "Fix GUESTLIST_GROUP_IDS: use the group's Object ID (Entra admin center → Groups → <group> → Overview).",
+            }
+          : error.httpStatus === 403
+            ? {
+                mark: '✗',
+                text: `Cannot read group ${id}: ${error.describe()}`,
+                fix: 'Grant GroupMember.ReadWrite.All with admin consent (see the permission line above).',
+              }
+            : { mark: '✗', text: `Cannot read group ${id}: ${error.describe()}` },
+      );
+    }
+  }
+  return lines;
+}
+
+function forApp(fix: string, entra: EntraConfig): string {
+  return fix.replaceAll('<app>', `your app (client id ${entra.clientId})`);
+}
