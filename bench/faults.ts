@@ -9,6 +9,7 @@ import { openDatabase } from '../src/adapters/store/index.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import {
   countByStatus,
+  invitationTally,
   line,
   mailboxTally,
   seedApproved,
@@ -56,6 +57,10 @@ export async function benchFaults(count = 300): Promise<void> {
     line('  requests with exactly one invitation email', `${exactlyOne} of ${count}`);
     line('  invitation emails in the mailbox', `${emails.reduce((a, b) => a + b, 0)}`);
     line('  faulted POST /invitations', String(faults));
+    // A guest found already invited (a lost 503 response, or a kill after the POST) is
+    // re-invited with sendInvitationMessage: false to recover the redeem URL.
+    const silent = [...invitationTally(emulator).values()].reduce((sum, row) => sum + row.created - row.emailed, 0);
+    line('  re-invitations without an email (recovered redeem URLs)', String(silent));
     line('  wall time', `${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await db.close();
