@@ -6,49 +6,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createApiToken } from '../../src/app/create-api-token.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import { type Runtime, startGuestlist, systemClock, uuidIds } from '../../src/main.ts';
+import type { Runtime } from '../../src/main.ts';
+import { type Api, adminApi, startSandboxGuestlist, until } from '../helpers/sandbox.ts';
 
 let runtime: Runtime;
 let dir: string;
-let headers: Record<string, string>;
+let api: Api;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'gl-e2e-'));
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${dir}/gl.db`,
-    GUESTLIST_DATA_DIR: dir,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    GUESTLIST_REDEMPTION_CHECK_MINUTES: '0.005', // 0.3 s, so the test sees `active`
-  });
-  runtime = await startGuestlist(config, { http: true, worker: true, logger: createLogger('silent') });
-  const { token } = await createApiToken(
-    { store: runtime.db.store, clock: systemClock, ids: uuidIds },
-    { name: 'e2e', role: 'admin' },
-  );
-  headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  runtime = await startSandboxGuestlist(dir);
+  api = await adminApi(runtime);
 });
 after(async () => {
   await runtime.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function api(method: string, url: string, body?: object) {
-  const res = await fetch(`${runtime.url}${url}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 test("o'brien asks, is approved, invited once, redeems, lands on the app and becomes active", async () => {
   const submitted = await api('POST', '/api/v1/access-requests', {

@@ -8,10 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { createApiToken } from '../../src/app/create-api-token.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import { type Runtime, startGuestlist, systemClock, uuidIds } from '../../src/main.ts';
+import type { Runtime } from '../../src/main.ts';
+import { adminApi, startSandboxGuestlist, until } from '../helpers/sandbox.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gl-e2e-restart-'));
 const running: Runtime[] = [];
@@ -21,46 +19,14 @@ after(async () => {
 });
 
 async function start(): Promise<Runtime> {
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${dir}/gl.db`,
-    GUESTLIST_DATA_DIR: dir,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    GUESTLIST_REDEMPTION_CHECK_MINUTES: '0.005', // 0.3 s, so the check runs during the test
-  });
-  const runtime = await startGuestlist(config, { http: true, worker: true, logger: createLogger('silent') });
+  const runtime = await startSandboxGuestlist(dir);
   running.push(runtime);
   return runtime;
 }
 
-function client(runtime: Runtime, token: string) {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  return async (method: string, url: string, body?: object) => {
-    const res = await fetch(`${runtime.url}${url}`, {
-      method,
-      headers,
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 test('after a restart an invited request is not revoked, and the old redeem link makes it active', async () => {
   const first = await start();
-  const { token } = await createApiToken(
-    { store: first.db.store, clock: systemClock, ids: uuidIds },
-    { name: 'e2e', role: 'admin' },
-  );
-  let api = client(first, token);
+  let api = await adminApi(first, 'before-restart');
   const submitted = await api('POST', '/api/v1/access-requests', {
     email: 'dana@fabrikam.com',
     firstName: 'Dana',
@@ -84,7 +50,7 @@ test('after a restart an invited request is not revoked, and the old redeem link
   await first.stop();
 
   const second = await start();
-  api = client(second, token);
+  api = await adminApi(second, 'after-restart');
   const emulator = second.sandbox!.emulator;
   assert.deepEqual(second.sandbox!.groupIds, groupIds, 'the same app group');
   assert.ok(emulator.groupMembers(groupIds[0]!).includes(guestId), 'still a member of it');
