@@ -50,6 +50,8 @@ export interface Config {
   redemptionCheck: { firstMs: number; maxMs: number };
   mail: { smtpUrl: string | null; from: string };
   submissionsPerMinute: number;
+  /** How long an emailed verification link works. */
+  verificationMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
   logLevel: string;
 }
@@ -150,6 +152,9 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     },
     redemptionCheck: { firstMs: checkMinutes * 60_000, maxMs: Math.max(checkMinutes * 60_000, 6 * 3_600_000) },
     mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    verificationMs:
+      readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
+      3_600_000,
     submissionsPerMinute: readInteger(
       read('GUESTLIST_SUBMISSIONS_PER_MINUTE'),
       'GUESTLIST_SUBMISSIONS_PER_MINUTE',

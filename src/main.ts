@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createGraphDirectory } from './adapters/directory/index.ts';
+import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
+import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
-import { checkRedemption } from './app/check-redemption.ts';
-import { failRequest } from './app/fail-request.ts';
-import { provisionGuest } from './app/provision-guest.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
+import { jobHandlers } from './jobs/handlers.ts';
 import { createWorker } from './jobs/worker.ts';
 import type { AppLogger } from './logger.ts';
 import type { Clock, Ids } from './ports.ts';
@@ -50,8 +50,14 @@ export async function startGuestlist(
     const entra = sandbox?.entra ?? config.entra!;
     const directory = createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) });
 
+    if (!config.mail.smtpUrl && config.mode === 'entra') {
+      logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
+    }
+    const smtp = config.mail.smtpUrl ? createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : null;
+    if (smtp) stops.push(async () => smtp.close());
+    const mailer = smtp ?? createSandboxMailer({ store: db.store, clock, ids, from: config.mail.from });
+
     if (options.worker) {
-      const deps = { store: db.store, clock, ids, directory, logger };
       const worker = createWorker({
         queue: db.jobs,
         clock,
@@ -60,34 +66,24 @@ export async function startGuestlist(
         concurrency: config.worker.concurrency,
         maxAttempts: config.worker.maxAttempts,
         leaseMs: config.worker.leaseMs,
-        handlers: {
-          provision: {
-            run: (job) =>
-              provisionGuest(
-                {
-                  ...deps,
-                  settings: {
-                    redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
-                    sendInvitationMessage: config.invitation.sendMessage,
-                    customMessage: config.invitation.customMessage,
-                    messageLanguage: config.invitation.language,
-                    groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
-                    redemptionCheckFirstMs: config.redemptionCheck.firstMs,
-                  },
-                },
-                job.requestId,
-              ),
-            giveUp: (job, error) => failRequest(deps, { id: job.requestId, error }),
+        handlers: jobHandlers({
+          store: db.store,
+          clock,
+          ids,
+          directory,
+          mailer,
+          logger,
+          provisioning: {
+            redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+            sendInvitationMessage: config.invitation.sendMessage,
+            customMessage: config.invitation.customMessage,
+            messageLanguage: config.invitation.language,
+            groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+            redemptionCheckFirstMs: config.redemptionCheck.firstMs,
           },
-          check_redemption: {
-            run: async (job) => {
-              const again = await checkRedemption({ ...deps, schedule: config.redemptionCheck }, job.requestId);
-              return again ? { again } : undefined;
-            },
-            giveUp: async (job, error) =>
-              logger.error({ err: error, requestId: job.requestId }, 'redemption check gave up'),
-          },
-        },
+          redemptionCheck: config.redemptionCheck,
+          verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
+        }),
       });
       worker.start();
       stops.unshift(() => worker.stop());

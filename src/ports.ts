@@ -18,7 +18,7 @@ export interface AuditEntry {
   at: Date;
 }
 
-export type JobKind = 'provision' | 'check_redemption';
+export type JobKind = 'provision' | 'check_redemption' | 'send_verification';
 
 export interface NewJob {
   kind: JobKind;
@@ -46,6 +46,15 @@ export interface ApiToken {
   id: string;
   name: string;
   role: 'admin' | 'approver';
+  createdAt: Date;
+}
+
+/** A live email-verification link; the token itself is only ever in the email. */
+export interface VerificationToken {
+  /** SHA-256 (hex) of the token. */
+  hash: string;
+  requestId: string;
+  expiresAt: Date;
   createdAt: Date;
 }
 
@@ -97,6 +106,9 @@ export interface Store {
   /** Throws ConflictError (`duplicate_token_name`) when the name is taken. */
   insertApiToken(token: ApiToken, hash: string): Promise<void>;
   findApiTokenByHash(hash: string): Promise<ApiToken | null>;
+
+  insertVerificationToken(token: VerificationToken): Promise<void>;
+  findVerificationToken(hash: string): Promise<VerificationToken | null>;
 
   insertSandboxMessage(message: SandboxMessage): Promise<void>;
   /** Oldest first. */

@@ -60,7 +60,7 @@ test('a certificate instead of a secret', () => {
 });
 
 test('the .env file is read and the environment wins over it', () => {
-  const config = loadConfig({ PORT: '4000' }, 'PORT=5000\nHOST=0.0.0.0\n# comment\nGUESTLIST_GROUP_IDS=' + TENANT);
+  const config = loadConfig({ PORT: '4000' }, `PORT=5000\nHOST=0.0.0.0\n# comment\nGUESTLIST_GROUP_IDS=${TENANT}`);
   assert.equal(config.port, 4000);
   assert.equal(config.host, '0.0.0.0');
   assert.equal(config.publicUrl, 'http://localhost:4000');

@@ -1,14 +1,9 @@
-// API bearer tokens: shown once, stored only as a SHA-256 hash. The token is 256 random
-// bits, so a fast hash is enough (no password-style stretching needed).
-import { createHash, randomBytes } from 'node:crypto';
+// API bearer tokens: shown once, stored only as a hash (secret-tokens.ts).
 import { ConflictError, ValidationError } from '../domain/errors.ts';
 import type { ApiToken, Clock, Ids, Store } from '../ports.ts';
+import { hashToken, newSecretToken } from './secret-tokens.ts';
 
 export const TOKEN_ROLES = ['admin', 'approver'] as const;
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 export async function createApiToken(
   deps: { store: Store; clock: Clock; ids: Ids },
@@ -23,7 +18,7 @@ export async function createApiToken(
   if (!(TOKEN_ROLES as readonly string[]).includes(input.role)) {
     throw new ValidationError('Invalid role.', [{ field: 'role', message: 'The role is admin or approver.' }]);
   }
-  const token = `gl_${randomBytes(32).toString('base64url')}`;
+  const token = newSecretToken('gl');
   const record: ApiToken = {
     id: deps.ids.next(),
     name,

@@ -62,7 +62,9 @@ export async function submitRequest(
       reason: input.verified ? 'Submitted with a verified address.' : null,
       at: now,
     },
-    [],
+    // An unverified request waits for its owner to confirm the address: mail the link
+    // after commit (outbox), never inside the transaction.
+    input.verified ? [] : [{ kind: 'send_verification', requestId: request.id, runAt: now }],
   );
   return request;
 }

@@ -5,7 +5,7 @@
 // any line is ✗. It never prints a secret: only ids, URLs and Entra's error codes.
 import type { Config, EntraConfig } from '../config.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
-import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
+import { checkConfiguration, checkDatabase, checkMail, checkRedirectUrl } from './doctor-local-checks.ts';
 
 export type OpenDatabase = (url: string) => Promise<{
   kind: string;
@@ -46,6 +46,7 @@ const CHECKS: Array<[name: string, check: Check]> = [
   ['permissions', checkPermissions],
   ['groups', checkGroups],
   ['redirect url', checkRedirectUrl],
+  ['mail', checkMail],
 ];
 
 export async function runDoctor(deps: DoctorDeps): Promise<number> {

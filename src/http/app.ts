@@ -11,6 +11,7 @@ import { accessRequestRoutes } from './routes/access-requests.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { type SandboxHooks, sandboxRoutes } from './routes/sandbox.ts';
+import { verifyRoutes } from './routes/verify.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -69,6 +70,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(pageRoutes, { sandbox });
+  await app.register(verifyRoutes, { store: deps.store, clock: deps.clock, ids: deps.ids, sandbox });
   await app.register(accessRequestRoutes, { prefix: '/api/v1', ...deps });
   if (deps.sandbox) await app.register(sandboxRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,7 +1,7 @@
 // Bearer tokens for the API (created by `guestlist token create`). Only the SHA-256
 // hash is stored; the token itself is never logged (pino redacts the header).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hashToken } from '../app/create-api-token.ts';
+import { hashToken } from '../app/secret-tokens.ts';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { ApiToken, Store } from '../ports.ts';
 

@@ -187,3 +187,16 @@ test('an unmigrated database is ✗ with the fix (the real SQLite store)', async
   assert.equal(code, 1);
   assert.match(output, /✗ Database sqlite::memory: is not ready: .* not migrated\.\n {4}→ .*run `guestlist migrate`/);
 });
+
+test('mail: SMTP named without its password, or a warning that Guestlist mail is not sent', async () => {
+  const withSmtp: Config = {
+    ...configFor(null),
+    mail: { smtpUrl: 'smtps://guestlist:hunter2@smtp.contoso.com:465', from: 'Guestlist <gl@contoso.com>' },
+  };
+  const sent = await doctor(withSmtp);
+  assert.match(sent.output, /✓ Guestlist's own mail goes out through smtp\.contoso\.com:465/);
+  assert.doesNotMatch(sent.output, /hunter2/);
+  const unsent = await doctor(configFor(null));
+  assert.match(unsent.output, /! SMTP_URL is not set: verification emails stay in the sandbox outbox/);
+  assert.equal(failures(unsent.output).length, 0, 'a warning, not a failure');
+});

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { openDatabase } from '../../src/adapters/store/index.ts';
-import { hashToken } from '../../src/app/create-api-token.ts';
+import { hashToken } from '../../src/app/secret-tokens.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/guestlist.js');

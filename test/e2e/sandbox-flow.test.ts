@@ -81,3 +81,35 @@ test('readiness and the API document are served by the running process', async (
   const doc = (await (await fetch(`${runtime.url}/api/v1/openapi.json`)).json()) as { paths: object };
   assert.ok('/api/v1/sandbox/messages' in doc.paths);
 });
+
+test('an anonymous request is confirmed from the emailed link and then waits for approval', async () => {
+  const submitted = await fetch(`${runtime.url}/api/v1/access-requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'visitor@tailspin.test', firstName: 'Vi', lastName: 'Sitor' }),
+  });
+  assert.equal(submitted.status, 202);
+  const { id, status } = (await submitted.json()) as { id: string; status: string };
+  assert.equal(status, 'pending_verification');
+
+  const mail = await until(
+    () => api('GET', '/api/v1/sandbox/messages'),
+    (r) => (r.body.items as Array<{ to: string[] }>).some((m) => m.to.includes('visitor@tailspin.test')),
+  );
+  const message = (mail.body.items as Array<{ source: string; to: string[]; subject: string; links: string[] }>).find(
+    (m) => m.to.includes('visitor@tailspin.test'),
+  );
+  assert.equal(message?.source, 'guestlist');
+  assert.equal(message?.subject, 'Confirm your email address');
+  const link = message?.links.find((l) => l.startsWith(`${runtime.config.publicUrl}/verify?token=`));
+  assert.ok(link);
+
+  const token = new URL(link).searchParams.get('token') ?? '';
+  const confirmed = await fetch(`${runtime.url}/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  assert.equal(confirmed.status, 200);
+  assert.equal((await api('GET', `/api/v1/access-requests/${id}`)).body.status, 'pending_approval');
+});

@@ -46,7 +46,12 @@ export async function workerSetup(
   const clock = fixedClock();
   const worker = createWorker({
     queue: db.jobs,
-    handlers: { provision: scripted('ok'), check_redemption: scripted('ok'), ...handlers },
+    handlers: {
+      provision: scripted('ok'),
+      check_redemption: scripted('ok'),
+      send_verification: scripted('ok'),
+      ...handlers,
+    },
     clock,
     logger: silentLogger,
     workerId: 'test-worker',

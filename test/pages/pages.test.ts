@@ -63,3 +63,57 @@ test('a sandbox redeem link lands on the app; an unknown one is a friendly 404 p
     await page.close();
   }
 });
+
+test('the verification link shows a button; confirming moves the request on; a bad link says so', async () => {
+  const { submitRequest } = await import('../../src/app/submit-request.ts');
+  const { sendVerification } = await import('../../src/app/send-verification.ts');
+  const deps = { store: t.db.store, clock: t.clock, ids: t.ids };
+  const request = await submitRequest(deps, {
+    email: 'ada@fabrikam.com',
+    firstName: 'Ada',
+    lastName: 'L',
+    actor: 'requester',
+    verified: false,
+  });
+  let text = '';
+  await sendVerification(
+    {
+      ...deps,
+      mailer: {
+        send: async (m) => {
+          text = m.text;
+        },
+      },
+      settings: { publicUrl: base, validForMs: 3_600_000 },
+    },
+    request.id,
+  );
+  const link = /https?:\/\/\S+\/verify\?token=\S+/.exec(text)?.[0];
+  assert.ok(link);
+
+  const page = await browser.newPage();
+  try {
+    await page.goto(link);
+    assert.equal(await page.locator('h1').textContent(), 'Confirm your email address');
+    assert.equal(
+      (await t.db.store.getRequest(request.id))?.status,
+      'pending_verification',
+      'opening the link alone confirms nothing',
+    );
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: `${shots}/page-verify.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.waitForSelector('text=Thank you');
+    assert.match((await page.locator('main').textContent()) ?? '', /Your address is confirmed/);
+    assert.equal((await t.db.store.getRequest(request.id))?.status, 'pending_approval');
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.goto(`${base}/verify?token=glv_forged`);
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.waitForSelector('text=This link does not work');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: `${shots}/page-verify-invalid.png`, fullPage: true });
+  } finally {
+    await page.close();
+  }
+});

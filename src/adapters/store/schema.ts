@@ -65,12 +65,20 @@ export interface SandboxMessagesTable {
   sent_at: Timestamp;
 }
 
+export interface VerificationTokensTable {
+  token_hash: string;
+  request_id: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
   api_tokens: ApiTokensTable;
   sandbox_messages: SandboxMessagesTable;
+  verification_tokens: VerificationTokensTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

@@ -10,6 +10,7 @@ import {
   messageToRow,
   requestFromRow,
   requestToRow,
+  toDate,
   tokenFromRow,
 } from './codec.ts';
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
@@ -141,6 +142,34 @@ export function createStore(
         .where('token_hash', '=', hash)
         .executeTakeFirst();
       return row ? tokenFromRow(row) : null;
+    },
+
+    async insertVerificationToken(token) {
+      await db
+        .insertInto('verification_tokens')
+        .values({
+          token_hash: token.hash,
+          request_id: token.requestId,
+          expires_at: time(token.expiresAt),
+          created_at: time(token.createdAt),
+        })
+        .execute();
+    },
+
+    async findVerificationToken(hash) {
+      const row = await db
+        .selectFrom('verification_tokens')
+        .selectAll()
+        .where('token_hash', '=', hash)
+        .executeTakeFirst();
+      return row
+        ? {
+            hash: row.token_hash,
+            requestId: row.request_id,
+            expiresAt: toDate(row.expires_at),
+            createdAt: toDate(row.created_at),
+          }
+        : null;
     },
 
     async insertSandboxMessage(message) {

@@ -41,6 +41,8 @@ export function page(input: { title: string; sandbox: boolean; body: Raw }): str
   main { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgb(0 0 0 / .12); }
   a { color: #0b57d0; }
   code { background: #eef; padding: 0 .25em; border-radius: 3px; }
+  button { font: inherit; padding: .6rem 1.2rem; border: 0; border-radius: 6px; background: #0b57d0; color: #fff; cursor: pointer; }
+  button:focus-visible { outline: 3px solid #1b1b1f; outline-offset: 2px; }
 </style>
 </head>
 <body>

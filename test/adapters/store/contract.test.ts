@@ -197,6 +197,20 @@ for (const factory of databaseFactories) {
       await assert.rejects(db.store.insertApiToken({ ...token, id: 'tok-2' }, 'hash-2'), ConflictError);
     });
 
+    test('stores verification tokens by hash, several per request, with their expiry', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest();
+      await db.store.insertRequest(request, anAudit(request), []);
+      const first = { hash: 'a'.repeat(64), requestId: request.id, expiresAt: at(86_400_000), createdAt: at(0) };
+      const second = { ...first, hash: 'b'.repeat(64), expiresAt: at(90_000_000) };
+      await db.store.insertVerificationToken(first);
+      await db.store.insertVerificationToken(second);
+      assert.deepEqual(await db.store.findVerificationToken(first.hash), first);
+      assert.deepEqual(await db.store.findVerificationToken(second.hash), second);
+      assert.equal(await db.store.findVerificationToken('c'.repeat(64)), null);
+      await assert.rejects(db.store.insertVerificationToken(first), 'a hash is unique');
+    });
+
     test('keeps sandbox messages in the order they were sent', async (t) => {
       const { db } = await fresh(t, factory);
       const message = (id: string, sentAt: Date) => ({

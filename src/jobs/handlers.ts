@@ -1,0 +1,44 @@
+// What each kind of job does: the use case it runs, and what giving up means for it.
+import { checkRedemption } from '../app/check-redemption.ts';
+import { failRequest } from '../app/fail-request.ts';
+import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
+import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
+import type { Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
+import type { JobHandler } from './worker.ts';
+
+export interface JobDeps {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  directory: Directory;
+  mailer: Mailer;
+  logger: Logger;
+  provisioning: ProvisioningSettings;
+  redemptionCheck: { firstMs: number; maxMs: number };
+  verification: VerificationSettings;
+}
+
+export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
+  return {
+    provision: {
+      run: (job) => provisionGuest({ ...deps, settings: deps.provisioning }, job.requestId),
+      // The directory refused for good, or every attempt failed: `failed`, reason kept.
+      giveUp: (job, error) => failRequest(deps, { id: job.requestId, error }),
+    },
+    check_redemption: {
+      run: async (job) => {
+        const again = await checkRedemption({ ...deps, schedule: deps.redemptionCheck }, job.requestId);
+        return again ? { again } : undefined;
+      },
+      // checkRedemption turns directory errors into "look again later"; only a bug gets here.
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'redemption check gave up'),
+    },
+    send_verification: {
+      run: (job) => sendVerification({ ...deps, settings: deps.verification }, job.requestId),
+      // The request stays pending_verification; the requester can ask again.
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not send the verification email'),
+    },
+  };
+}
