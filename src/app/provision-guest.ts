@@ -5,9 +5,12 @@
 //   - look up before inviting: a guest created by an earlier attempt is found, and
 //   - re-invite a found, pending guest with sendInvitationMessage: false — Graph returns
 //     the same user and a fresh redeem URL without mailing them again (invitation-post.md).
+
+import { DirectoryError } from '../domain/directory-error.ts';
+import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { displayName } from '../domain/person.ts';
-import type { Directory, DirectoryUser, Logger, NewJob } from '../ports.ts';
+import type { Directory, DirectoryUser, Invitation, InviteInput, Logger, NewJob } from '../ports.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 
 export interface ProvisioningSettings {
@@ -26,7 +29,24 @@ export interface ProvisionDeps extends ChangeStatusDeps {
   logger: Logger;
 }
 
+/** After an invitation whose outcome is unknown, wait this long before looking again. */
+export const UNCERTAIN_INVITATION_RETRY_MS = 30_000;
+
 export async function provisionGuest(deps: ProvisionDeps, requestId: string): Promise<void> {
+  try {
+    await provision(deps, requestId);
+  } catch (error) {
+    // Another run moved the request first (an admin revoked it, or a run that outlived
+    // its lease finished): this run is stale, and failing the request would be wrong.
+    if (error instanceof InvalidTransitionError) {
+      deps.logger.warn({ requestId, err: error }, 'provisioning found the request moved on; stopping');
+      return;
+    }
+    throw error;
+  }
+}
+
+async function provision(deps: ProvisionDeps, requestId: string): Promise<void> {
   let request = await deps.store.getRequest(requestId);
   if (request?.status === 'approved') {
     request = await changeStatus(deps, { request, event: { type: 'start_provisioning' }, actor: 'worker' });
@@ -46,7 +66,7 @@ export async function provisionGuest(deps: ProvisionDeps, requestId: string): Pr
     return;
   }
 
-  const invitation = await deps.directory.invite({
+  const invitation = await invite(deps, {
     email: request.email,
     displayName: displayName(request),
     redirectUrl: deps.settings.redirectUrl,
@@ -70,6 +90,31 @@ export async function provisionGuest(deps: ProvisionDeps, requestId: string): Pr
     note: existing ? 'Existing guest re-invited without an email (new redeem URL).' : 'Invitation sent.',
     jobs: (next, now) => [redemptionCheck(next, now, deps.settings.redemptionCheckFirstMs)],
   });
+}
+
+/**
+ * One POST /invitations. When it fails in a way that leaves its outcome unknown (a
+ * timeout, a 5xx, a lost connection: Graph may have created the guest and mailed them),
+ * the retry must find that guest by lookup, and Entra's directory is only eventually
+ * consistent: a user created a moment ago may not be returned by $filter yet. So such a
+ * retry waits UNCERTAIN_INVITATION_RETRY_MS, not the usual seconds. A 429 took no effect
+ * and keeps its Retry-After.
+ */
+async function invite(deps: ProvisionDeps, input: InviteInput): Promise<Invitation> {
+  try {
+    return await deps.directory.invite(input);
+  } catch (error) {
+    if (!(error instanceof DirectoryError) || !error.transient || error.httpStatus === 429) throw error;
+    throw new DirectoryError({
+      message: error.message,
+      transient: true,
+      graphCode: error.graphCode,
+      httpStatus: error.httpStatus,
+      requestId: error.requestId,
+      retryAfterMs: Math.max(error.retryAfterMs ?? 0, UNCERTAIN_INVITATION_RETRY_MS),
+      cause: error,
+    });
+  }
 }
 
 function isRedeemedOrMember(user: DirectoryUser): boolean {

@@ -144,6 +144,45 @@ describe('provisionGuest', () => {
     assert.equal(directory.invites.length, 0);
   });
 
+  test('an invitation with an unknown outcome is retried only after 30 s; a 429 keeps its Retry-After', async () => {
+    const id = await approved();
+    directory.failNext('invite', transientError(503), { afterEffect: true });
+    const uncertain = await provisionGuest(deps, id).catch((e: unknown) => e);
+    assert.ok(uncertain instanceof DirectoryError && uncertain.transient);
+    assert.equal(uncertain.retryAfterMs, 30_000, 'time for the directory to show the new guest');
+    directory.failNext(
+      'invite',
+      new DirectoryError({
+        message: 'slow down',
+        transient: true,
+        graphCode: 'TooManyRequests',
+        httpStatus: 429,
+        retryAfterMs: 2000,
+      }),
+    );
+    const throttled = await provisionGuest(deps, id).catch((e: unknown) => e);
+    assert.ok(throttled instanceof DirectoryError);
+    assert.equal(throttled.retryAfterMs, 2000);
+  });
+
+  test('a run that finds the request moved on mid-way stops without failing it', async () => {
+    const id = await approved();
+    const { changeStatus } = await import('../../src/app/change-status.ts');
+    const realInvite = directory.invite.bind(directory);
+    directory.invite = async (input) => {
+      const current = (await db.store.getRequest(id))!;
+      await changeStatus(deps, {
+        request: current,
+        // Another run (one that outlived its lease) finishes first.
+        event: { type: 'invite', directoryUserId: 'user-other', redeemUrl: null },
+        actor: 'worker',
+      });
+      return realInvite(input);
+    };
+    await provisionGuest(deps, id);
+    assert.equal(await status(id), 'invited', 'not failed: the other run finished the work');
+  });
+
   test('a stale job (request revoked meanwhile) does nothing', async () => {
     const id = await approved();
     const request = (await db.store.getRequest(id))!;
