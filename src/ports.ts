@@ -80,8 +80,8 @@ export interface Store {
   /** Inserts a new request with its first audit entry and jobs. */
   insertRequest(request: AccessRequest, audit: AuditEntry, jobs: NewJob[]): Promise<void>;
   getRequest(id: string): Promise<AccessRequest | null>;
-  /** The newest request for this (normalized) email that is not in a final state. */
-  findOpenRequestByEmail(email: string): Promise<AccessRequest | null>;
+  /** The requests for this (normalized) email not in a final state, newest first. */
+  listOpenRequestsByEmail(email: string): Promise<AccessRequest[]>;
   /** Newest first. A cursor that is not one we issued throws ValidationError. */
   listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
   /** In the order the entries were written. */
@@ -130,16 +130,22 @@ export interface JobQueue {
    * Claims the next due job (run_at <= now, unlocked or lease expired) or null, leasing
    * it to `workerId` until now + leaseMs. Taking over an expired lease counts one attempt
    * (the worker that held it died mid-run), so a job that kills its worker still ends.
-   * complete/reschedule/release below act only while `workerId` still holds the lease;
-   * otherwise they do nothing.
+   * Never returns one of `running` (the jobs this worker's handlers are running), even
+   * when its lease has expired. complete/reschedule/extendLease below act only while
+   * `workerId` still holds the job (no other worker has claimed it since); otherwise
+   * they do nothing.
    */
-  claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
+  claim(workerId: string, now: Date, leaseMs: number, running?: readonly string[]): Promise<Job | null>;
   /** Done: the job is deleted. */
   complete(jobId: string, workerId: string): Promise<void>;
   /** Try again at `runAt` (lock dropped; attempts incremented when `countAttempt`). */
   reschedule(jobId: string, workerId: string, runAt: Date, error: string | null, countAttempt: boolean): Promise<void>;
-  /** Unlocks a claimed job without counting an attempt (graceful shutdown). */
-  release(jobId: string, workerId: string): Promise<void>;
+  /**
+   * Moves the lease's end to `lockedUntil`; true while `workerId` still holds the job,
+   * false once another worker has claimed it (or it is gone). A lease that ran out but
+   * was not taken over is still held: nobody else has run the job.
+   */
+  extendLease(jobId: string, workerId: string, lockedUntil: Date): Promise<boolean>;
   /** Earliest time any job may be claimed (a leased job: when its lease ends), or null when empty. */
   nextRunAt(): Promise<Date | null>;
   /**

@@ -23,18 +23,20 @@ export async function submitRequest(
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do (see the route):
     // the answer must not reveal whether someone already asked with that address.
-    const open = await deps.store.findOpenRequestByEmail(person.email);
-    if (open?.status === 'pending_verification') {
+    const open = await deps.store.listOpenRequestsByEmail(person.email);
+    const underway = open.find((request) => request.status !== 'pending_verification');
+    if (underway) {
+      throw new ConflictError('duplicate_request', `An open request for this address already exists: ${underway.id}.`);
+    }
+    const waiting = open[0];
+    if (waiting) {
       // The person already asked and has not proven the address yet: the admin's word does.
       return changeStatus(deps, {
-        request: open,
+        request: waiting,
         event: { type: 'verify' },
         actor: input.actor,
         note: 'Verified by an admin.',
       });
-    }
-    if (open) {
-      throw new ConflictError('duplicate_request', `An open request for this address already exists: ${open.id}.`);
     }
   }
   const now = deps.clock.now();

@@ -101,6 +101,20 @@ describe('email verification', () => {
     assert.equal(sent.length, 0);
   });
 
+  test('asking twice: the second confirmation withdraws the duplicate instead of queuing it for approval', async () => {
+    const first = await anonymous('twice@fabrikam.com');
+    const second = await anonymous('twice@fabrikam.com');
+    await sendVerification(deps(), first.id);
+    await sendVerification(deps(), second.id);
+    assert.equal((await verifyEmail(deps(), { token: tokenIn(sent[0]) })).outcome, 'verified');
+    const duplicate = await verifyEmail(deps(), { token: tokenIn(sent[1]) });
+    assert.equal(duplicate.outcome, 'duplicate');
+    assert.equal(duplicate.request.status, 'withdrawn');
+    assert.equal((await db.store.getRequest(first.id))?.status, 'pending_approval');
+    const [, withdrawal] = await db.store.listAudit(second.id);
+    assert.match(withdrawal?.reason ?? '', new RegExp(`Duplicate of request ${first.id}`));
+  });
+
   test('the stored token is a hash: the database never holds the link', async () => {
     const request = await anonymous();
     await sendVerification(deps(), request.id);

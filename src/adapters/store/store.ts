@@ -38,17 +38,16 @@ export function createStore(
       return row ? requestFromRow(row) : null;
     },
 
-    async findOpenRequestByEmail(email) {
-      const row = await db
+    async listOpenRequestsByEmail(email) {
+      const rows = await db
         .selectFrom('access_requests')
         .selectAll()
         .where('email', '=', email)
         .where('status', 'not in', FINAL_STATUSES)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row ? requestFromRow(row) : null;
+        .execute();
+      return rows.map(requestFromRow);
     },
 
     async listRequests(query) {
@@ -87,21 +86,33 @@ export function createStore(
 
     async saveTransition({ next, expectedStatus, audit, jobs }) {
       const { id, created_at: _createdAt, ...changes } = requestToRow(next, codec);
-      const saved = await db.transaction().execute(async (trx) => {
-        // The guard of invariant 4: only the actor who still sees `expectedStatus` writes.
-        // On PostgreSQL a concurrent writer blocks on the row lock, then re-checks this
-        // condition against the committed row and updates nothing.
-        const result = await trx
-          .updateTable('access_requests')
-          .set(changes)
-          .where('id', '=', id)
-          .where('status', '=', expectedStatus)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 0n) return false;
-        await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
-        await insertJobs(ctx, trx, jobs, audit.at);
-        return true;
-      });
+      const saved = await db
+        .transaction()
+        .execute(async (trx) => {
+          // The guard of invariant 4: only the actor who still sees `expectedStatus` writes.
+          // On PostgreSQL a concurrent writer blocks on the row lock, then re-checks this
+          // condition against the committed row and updates nothing.
+          const result = await trx
+            .updateTable('access_requests')
+            .set(changes)
+            .where('id', '=', id)
+            .where('status', '=', expectedStatus)
+            .executeTakeFirst();
+          if (result.numUpdatedRows === 0n) return false;
+          await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
+          await insertJobs(ctx, trx, jobs, audit.at);
+          return true;
+        })
+        .catch((error: unknown) => {
+          // migrations/0003: another request for this address is already in flight.
+          if (isUniqueViolation(error)) {
+            throw new ConflictError(
+              'provisioning_in_progress',
+              'Another request for this address is already being provisioned; decide this one when it is done.',
+            );
+          }
+          throw error;
+        });
       if (saved && jobs.length > 0) ctx.listeners.fire();
       return saved;
     },

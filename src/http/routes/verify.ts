@@ -8,6 +8,14 @@ import { InvalidVerificationLinkError, verifyEmail } from '../../app/verify-emai
 import type { Clock, Ids, Store } from '../../ports.ts';
 import { html, page } from '../pages/layout.ts';
 
+const OUTCOMES = {
+  verified: 'Your address is confirmed. Your request is with the approvers; you will hear from us by email.',
+  already_verified:
+    'Your address was already confirmed. Your request is with the approvers; you will hear from us by email.',
+  duplicate:
+    'Your address is confirmed, and you already have a request under way (or access): there is nothing more to do.',
+} as const;
+
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<{
@@ -46,8 +54,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{
         title: 'Address confirmed',
         sandbox,
         body: html`<h1>Thank you</h1>
-          <p>${outcome === 'verified' ? 'Your address is confirmed.' : 'Your address was already confirmed.'}
-          Your request is with the approvers; you will hear from us by email.</p>`,
+          <p>${OUTCOMES[outcome]}</p>`,
       });
     } catch (error) {
       if (!(error instanceof InvalidVerificationLinkError)) throw error;

@@ -62,15 +62,16 @@ for (const factory of databaseFactories) {
       assert.deepEqual(await db.jobs.listJobs(request.id), []);
     });
 
-    test('finds the newest open request for an email, ignoring final ones', async (t) => {
+    test('lists the open requests for an email, newest first, ignoring final ones', async (t) => {
       const { db } = await fresh(t, factory);
       const email = 'grace@example.org';
       const old = aRequest({ email, status: 'rejected', createdAt: at(0) });
       const open = aRequest({ email, status: 'invited', createdAt: at(1000) });
+      const waiting = aRequest({ email, status: 'pending_verification', createdAt: at(1500) });
       const newest = aRequest({ email, status: 'withdrawn', createdAt: at(2000) });
-      for (const each of [old, open, newest]) await db.store.insertRequest(each, anAudit(each), []);
-      assert.deepEqual(await db.store.findOpenRequestByEmail(email), open);
-      assert.equal(await db.store.findOpenRequestByEmail('nobody@example.org'), null);
+      for (const each of [old, open, waiting, newest]) await db.store.insertRequest(each, anAudit(each), []);
+      assert.deepEqual(await db.store.listOpenRequestsByEmail(email), [waiting, open]);
+      assert.deepEqual(await db.store.listOpenRequestsByEmail('nobody@example.org'), []);
     });
 
     test('lists newest first, page by page, with an optional status filter', async (t) => {
@@ -114,6 +115,23 @@ for (const factory of databaseFactories) {
         jobs.map((job) => ({ kind: job.kind, runAt: job.runAt, attempts: job.attempts, lockedBy: job.lockedBy })),
         [{ kind: 'provision', runAt: at(5000), attempts: 0, lockedBy: null }],
       );
+    });
+
+    test('only one request per address may be in flight (approved or provisioning)', async (t) => {
+      const { db } = await fresh(t, factory);
+      const first = aRequest({ email: 'twice@example.org', status: 'pending_approval' });
+      const second = aRequest({ email: 'twice@example.org', status: 'pending_approval', createdAt: at(1) });
+      for (const each of [first, second]) await db.store.insertRequest(each, anAudit(each), []);
+      assert.equal(await db.store.saveTransition(moveTo(first, 'approved', at(5))), true);
+      await assert.rejects(
+        db.store.saveTransition(moveTo(second, 'approved', at(6), [aJob(second)])),
+        (error: unknown) => error instanceof ConflictError && error.code === 'provisioning_in_progress',
+      );
+      assert.equal((await db.store.getRequest(second.id))?.status, 'pending_approval', 'nothing written');
+      assert.deepEqual(await db.jobs.listJobs(second.id), []);
+      assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'approved' }, 'provisioning', at(7))), true);
+      assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'provisioning' }, 'invited', at(8))), true);
+      assert.equal(await db.store.saveTransition(moveTo(second, 'approved', at(9))), true, 'free again once invited');
     });
 
     test('saveTransition from a stale status writes nothing and returns false', async (t) => {
