@@ -7,6 +7,8 @@ import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../domain/person.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: 'date-time' });
+/** Free text may hold line breaks and tabs, but no other control character (NUL breaks PostgreSQL). */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
 
 export const StatusSchema = Type.Enum(STATUSES, { description: 'Lifecycle state of an access request.' });
 
@@ -61,11 +63,11 @@ export const ListResponse = Type.Object({ items: Type.Array(AccessRequestView), 
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const ApproveBody = Type.Object(
-  { comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { comment: Type.Optional(Type.String({ maxLength: 2000, pattern: NO_CONTROL_CHARACTERS })) },
   { additionalProperties: false },
 );
 export const RejectBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { reason: Type.String({ minLength: 1, maxLength: 2000, pattern: NO_CONTROL_CHARACTERS }) },
   { additionalProperties: false },
 );
 

@@ -140,6 +140,41 @@ describe('access requests API', () => {
     assert.equal(res.json().reason, 'Unknown company');
   });
 
+  test('control characters in a comment or reason, and forged cursors, are 400s', async () => {
+    const id = await pending('nul@fabrikam.com');
+    const nulComment = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/approve`,
+      headers: t.approver,
+      payload: { comment: 'ok\u0000' },
+    });
+    assert.equal(nulComment.statusCode, 400);
+    assert.equal(nulComment.json().errors[0].field, '/comment');
+    const nulReason = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/reject`,
+      headers: t.approver,
+      payload: { reason: 'no\u0007' },
+    });
+    assert.equal(nulReason.statusCode, 400);
+    const multiline = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/reject`,
+      headers: t.approver,
+      payload: { reason: 'Unknown company.\nAsk your sponsor to vouch.' },
+    });
+    assert.equal(multiline.statusCode, 200, 'line breaks are fine');
+    for (const forged of [
+      ['-271821-04-20T00:00:00.000Z', 'x'],
+      ['2026-01-01T00:00:00.000Z', 'a\u0000b'],
+    ]) {
+      const after = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      const res = await t.app.inject({ url: `/api/v1/access-requests?after=${after}`, headers: t.admin });
+      assert.equal(res.statusCode, 400, JSON.stringify(forged));
+      assert.equal(res.json().code, 'validation_failed');
+    }
+  });
+
   test('two approvers acting at once produce one decision', async () => {
     const id = await pending('race@fabrikam.com');
     const [approve, reject] = await Promise.all([

@@ -2,6 +2,8 @@
 // opaque to callers. A tampered or stale cursor is a 400, never a 500.
 import { ValidationError } from '../../domain/errors.ts';
 
+const ID = /^[0-9a-zA-Z-]{1,64}$/;
+
 export interface Position {
   createdAt: Date;
   id: string;
@@ -16,7 +18,10 @@ export function decodeCursor(cursor: string): Position {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
       const createdAt = new Date(value[0]);
-      if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: value[1] };
+      // Within what both databases store (PostgreSQL refuses years a JS Date allows), and
+      // an id of the form we issue (PostgreSQL refuses a NUL byte in text).
+      const year = createdAt.getUTCFullYear();
+      if (year >= 1970 && year <= 9999 && ID.test(value[1])) return { createdAt, id: value[1] };
     }
   } catch {
     // fall through
