@@ -83,3 +83,17 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** `true`/`false`, or a comma-separated list of the proxies' addresses/CIDRs. */
+export function readTrustProxy(value: string | undefined, fail: Fail): boolean | string {
+  if (value === undefined || /^(false|0|no)$/i.test(value)) return false;
+  if (/^(true|yes)$/i.test(value)) return true;
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-f:.]+(\/[0-9]{1,3})?$/i.test(entry) && entry.length > 1))
+    return entries.join(',');
+  fail(
+    'GUESTLIST_TRUST_PROXY',
+    `must be true, false, or the proxies' addresses such as 10.0.0.0/8,127.0.0.1 (got "${value}").`,
+  );
+  return false;
+}

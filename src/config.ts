@@ -11,6 +11,7 @@ import {
   readDatabaseUrl,
   readInteger,
   readNumber,
+  readTrustProxy,
   readUrl,
   urlHost,
 } from './config-values.ts';
@@ -50,6 +51,8 @@ export interface Config {
   redemptionCheck: { firstMs: number; maxMs: number };
   mail: { smtpUrl: string | null; from: string };
   submissionsPerMinute: number;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe (rate limits key on the client address). */
+  trustProxy: boolean | string;
   /** How long an emailed verification link works. */
   verificationMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
@@ -127,6 +130,12 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   );
   const smtpUrl = read('SMTP_URL') ?? null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
+  if (wantsEntra && !smtpUrl) {
+    fail(
+      'SMTP_URL',
+      'is required with Azure credentials: Guestlist emails requesters a link to confirm their address (smtps://user:password@host).',
+    );
+  }
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -152,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     },
     redemptionCheck: { firstMs: checkMinutes * 60_000, maxMs: Math.max(checkMinutes * 60_000, 6 * 3_600_000) },
     mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    trustProxy: readTrustProxy(read('GUESTLIST_TRUST_PROXY'), fail),
     verificationMs:
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
       3_600_000,

@@ -98,6 +98,7 @@ export async function startGuestlist(
         ids,
         isReady: () => db.store.isReady(),
         submissionsPerMinute: config.submissionsPerMinute,
+        trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
         logger,
       });

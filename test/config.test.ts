@@ -10,6 +10,7 @@ const entraEnv = {
   AZURE_CLIENT_ID: CLIENT,
   AZURE_CLIENT_SECRET: 's3cret~value',
   GUESTLIST_APP_URL: 'https://app.contoso.com/',
+  SMTP_URL: 'smtps://guestlist:pw@smtp.contoso.com',
 };
 
 function problemsOf(fn: () => unknown): Record<string, string> {
@@ -95,6 +96,22 @@ test('each wrong or missing setting is named with what is wrong', () => {
   assert.match(
     problemsOf(() => loadConfig({ GUESTLIST_SEND_INVITATION_MESSAGE: 'maybe' })).GUESTLIST_SEND_INVITATION_MESSAGE!,
     /true or false/,
+  );
+});
+
+test('Entra mode needs SMTP for the verification email; the sandbox does not', () => {
+  const { SMTP_URL: _, ...withoutSmtp } = entraEnv;
+  assert.match(problemsOf(() => loadConfig(withoutSmtp)).SMTP_URL!, /required with Azure credentials/);
+  assert.equal(loadConfig({}).mail.smtpUrl, null);
+});
+
+test("GUESTLIST_TRUST_PROXY: off by default, true, or the proxies' addresses", () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1');
+  assert.match(
+    problemsOf(() => loadConfig({ GUESTLIST_TRUST_PROXY: 'the load balancer' })).GUESTLIST_TRUST_PROXY!,
+    /addresses/,
   );
 });
 

@@ -85,17 +85,16 @@ function withoutPassword(databaseUrl: string): string {
   return url.toString();
 }
 
-export async function checkMail({ deps, entra }: Context): Promise<Line[]> {
+export async function checkMail({ deps }: Context): Promise<Line[]> {
   if (deps.config.mail.smtpUrl) {
     const host = new URL(deps.config.mail.smtpUrl).host; // no user or password
     return [{ mark: '✓', text: `Guestlist's own mail goes out through ${host} as ${deps.config.mail.from}.` }];
   }
-  // Graph sends the invitation itself; only Guestlist's mail (verification) needs SMTP.
+  // Only the sandbox gets here (loadConfig requires SMTP_URL with Azure credentials).
   return [
     {
       mark: '!',
-      text: 'SMTP_URL is not set: verification emails stay in the sandbox outbox and are not sent.',
-      ...(entra ? { fix: 'Set SMTP_URL (smtps://user:password@host) and GUESTLIST_MAIL_FROM.' } : {}),
+      text: 'SMTP_URL is not set: verification emails stay in the sandbox outbox (GET /api/v1/sandbox/messages), unsent.',
     },
   ];
 }

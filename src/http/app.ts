@@ -22,7 +22,8 @@ export interface HttpDeps {
   /** Present in sandbox mode only. */
   sandbox: SandboxHooks | null;
   logger?: FastifyServerOptions['loggerInstance'];
-  trustProxy?: boolean;
+  /** Fastify's trustProxy (GUESTLIST_TRUST_PROXY). */
+  trustProxy?: boolean | string;
 }
 
 /** Well above any honest form post, far below what could hurt. */

@@ -6,7 +6,9 @@ import { createApiToken } from '../../src/app/create-api-token.ts';
 import { buildHttpApp, type HttpDeps } from '../../src/http/app.ts';
 import { fixedClock } from './clock.ts';
 
-export async function testApp(options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute'>> = {}) {
+export async function testApp(
+  options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy'>> = {},
+) {
   const db: Database = await openDatabase('sqlite::memory:');
   await db.migrate();
   const clock = fixedClock();
@@ -18,6 +20,7 @@ export async function testApp(options: Partial<Pick<HttpDeps, 'sandbox' | 'submi
     isReady: () => db.store.isReady(),
     submissionsPerMinute: options.submissionsPerMinute ?? 1000,
     sandbox: options.sandbox ?? null,
+    trustProxy: options.trustProxy ?? false,
   });
   const deps = { store: db.store, clock, ids };
   const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin' })).token;

@@ -251,6 +251,32 @@ describe('rate limit and sandbox messages', () => {
     }
   });
 
+  test('behind a trusted proxy, each client address has its own submission budget', async () => {
+    const send = (app: TestApp, client: string) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/api/v1/access-requests',
+        payload: person,
+        headers: { 'x-forwarded-for': client },
+        remoteAddress: '10.0.0.5',
+      });
+    const proxied = await testApp({ submissionsPerMinute: 1, trustProxy: '10.0.0.0/8' });
+    try {
+      assert.equal((await send(proxied, '203.0.113.1')).statusCode, 202);
+      assert.equal((await send(proxied, '203.0.113.2')).statusCode, 202, 'another client');
+      assert.equal((await send(proxied, '203.0.113.1')).statusCode, 429);
+    } finally {
+      await proxied.close();
+    }
+    const direct = await testApp({ submissionsPerMinute: 1 });
+    try {
+      assert.equal((await send(direct, '203.0.113.1')).statusCode, 202);
+      assert.equal((await send(direct, '203.0.113.2')).statusCode, 429, 'X-Forwarded-For is not believed by default');
+    } finally {
+      await direct.close();
+    }
+  });
+
   test('sandbox messages: only in sandbox mode, only for admins, Guestlist and Graph mail together', async () => {
     const plain = await testApp();
     try {
