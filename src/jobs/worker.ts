@@ -1,8 +1,13 @@
 // The durable job runner. It claims due jobs (a lease, not a transaction: nothing is
 // held open while a handler talks to Graph), runs their handler, and then deletes,
-// reschedules or gives the job up. A worker that dies leaves its jobs leased; they
-// become claimable again when the lease expires. Handlers must therefore be safe to run
-// twice (provision-guest.ts looks the person up before inviting).
+// reschedules or gives the job up. While a handler runs, its lease is renewed every
+// leaseMs/3, so a slow handler keeps its job; a renewal that finds the job claimed by
+// another worker marks the run lost, and a lost run's outcome (giveUp included) is
+// ignored. A job is never handed on while its handler may still act: stop() waits for
+// running handlers, and those still running after the grace period keep their lease
+// until this process exits. A worker that dies leaves its jobs leased; they become
+// claimable again when the lease expires. Handlers must still be safe to run twice (a
+// lost run may already have acted; provision-guest.ts looks the person up before inviting).
 import type { Clock, Job, JobKind, JobQueue, Logger } from '../ports.ts';
 import { classifyJobError } from './classify-error.ts';
 import { retryDelayMs } from './retry-delay.ts';
@@ -24,7 +29,7 @@ export interface WorkerOptions {
   clock: Clock;
   logger: Logger;
   workerId: string;
-  /** How long a claim lasts; a handler must finish well within it. */
+  /** How long a claim lasts without renewal; renewed every third of it while the handler runs. */
   leaseMs?: number;
   concurrency?: number;
   maxAttempts?: number;
@@ -33,7 +38,7 @@ export interface WorkerOptions {
   random?: () => number;
   /** Longest sleep without a wake-up (catches jobs a missed wake-up would strand). */
   idlePollMs?: number;
-  /** How long stop() waits for running handlers before releasing their jobs. */
+  /** How long stop() waits for running handlers (still running after it: left leased). */
   graceMs?: number;
 }
 
@@ -47,8 +52,21 @@ export interface Worker {
 /** Sleep at least this long when a job is due but could not be claimed (no busy loop). */
 const MIN_SLEEP_MS = 10;
 
+/**
+ * The lease of one running job. `lost`: another worker has claimed the job since, so
+ * nothing this run does is recorded. `handlerDone`: the handler has returned or thrown
+ * (its outcome is being recorded); `ended`: the run is over and renewals stop.
+ */
+interface Lease {
+  timer: NodeJS.Timeout | undefined;
+  lost: boolean;
+  handlerDone: boolean;
+  ended: boolean;
+}
+
 export function createWorker(o: WorkerOptions): Worker {
   const leaseMs = o.leaseMs ?? 60_000;
+  const renewEveryMs = Math.max(1, Math.floor(leaseMs / 3));
   const concurrency = o.concurrency ?? 4;
   const maxAttempts = o.maxAttempts ?? 8;
   const idlePollMs = o.idlePollMs ?? 5000;
@@ -60,16 +78,19 @@ export function createWorker(o: WorkerOptions): Worker {
   };
   const { queue, clock, logger, workerId } = o;
 
+  /** The jobs whose handler this worker is running (claim never returns them again). */
   const running = new Map<string, Promise<void>>();
-  /** Jobs released by stop() while their handler still ran: its outcome is no longer ours. */
-  const released = new Set<string>();
   const signal = createWakeSignal();
   let loop: Promise<void> | null = null;
   let stopping = false;
   let unsubscribe: (() => void) | null = null;
 
   function launch(job: Job): Promise<void> {
-    const done = execute(job).finally(() => {
+    const lease: Lease = { timer: undefined, lost: false, handlerDone: false, ended: false };
+    renewLater(job, lease);
+    const done = execute(job, lease).finally(() => {
+      lease.ended = true;
+      clearTimeout(lease.timer);
       running.delete(job.id);
       signal.wake(); // a slot is free
     });
@@ -77,7 +98,39 @@ export function createWorker(o: WorkerOptions): Worker {
     return done;
   }
 
-  async function execute(job: Job): Promise<void> {
+  function renewLater(job: Job, lease: Lease): void {
+    lease.timer = setTimeout(() => void renew(job, lease), renewEveryMs);
+    lease.timer.unref(); // the handler's own work keeps the process alive, not this
+  }
+
+  /** One renewal: a single UPDATE, no transaction held between renewals. */
+  async function renew(job: Job, lease: Lease): Promise<void> {
+    try {
+      const held = await queue.extendLease(job.id, workerId, later(leaseMs));
+      if (!held) {
+        // While the outcome is being recorded, false may just mean complete() deleted
+        // the job; the recording is guarded on its own (see fail()).
+        if (!lease.handlerDone) markLost(job, lease);
+        return;
+      }
+    } catch (error) {
+      // The database is unreachable: try again at the next beat. Should the lease run out
+      // meanwhile and another worker take the job, the next renewal says so.
+      logger.error({ jobId: job.id, err: error }, 'could not renew the lease of a running job; will try again');
+    }
+    if (!lease.ended && !lease.lost) renewLater(job, lease);
+  }
+
+  function markLost(job: Job, lease: Lease): void {
+    if (lease.lost) return;
+    lease.lost = true;
+    logger.warn(
+      { jobId: job.id, kind: job.kind, requestId: job.requestId },
+      'another worker has claimed a job whose handler is still running here; this run will not be recorded',
+    );
+  }
+
+  async function execute(job: Job, lease: Lease): Promise<void> {
     const log = { jobId: job.id, kind: job.kind, requestId: job.requestId, attempts: job.attempts };
     const handler = o.handlers[job.kind];
     try {
@@ -91,25 +144,38 @@ export function createWorker(o: WorkerOptions): Worker {
       try {
         outcome = await handler.run(job);
       } catch (error) {
-        if (!released.has(job.id)) await fail(job, handler, error, log);
+        lease.handlerDone = true;
+        if (lease.lost) logger.warn({ ...log, err: error }, 'ignoring the failure of a run that lost its job');
+        else await fail(job, lease, handler, error, log);
         return;
       }
-      if (released.has(job.id)) return;
+      lease.handlerDone = true;
+      if (lease.lost) {
+        logger.warn(log, 'ignoring the outcome of a run that lost its job');
+        return;
+      }
+      // Both are guarded on locked_by: no effect if another worker has claimed the job.
       if (outcome?.again) await queue.reschedule(job.id, workerId, outcome.again, null, false);
       else await queue.complete(job.id, workerId);
     } catch (error) {
       // The queue itself failed (database down). The lease will expire and the job run
       // again, which handlers tolerate; nothing else to do here.
       logger.error({ ...log, err: error }, 'could not record the outcome of a job');
-    } finally {
-      released.delete(job.id);
     }
   }
 
-  async function fail(job: Job, handler: JobHandler, error: unknown, log: object): Promise<void> {
+  async function fail(job: Job, lease: Lease, handler: JobHandler, error: unknown, log: object): Promise<void> {
     const failure = classifyJobError(error);
     const attempts = job.attempts + (failure.countsAttempt ? 1 : 0);
     if (failure.permanent || attempts >= maxAttempts) {
+      // giveUp fails the request, which no SQL guard protects: first make sure the job is
+      // still ours (and its lease fresh for the giveUp). A run that lost its job to
+      // another worker must not fail a request that worker may yet provision.
+      if (!(await queue.extendLease(job.id, workerId, later(leaseMs)))) {
+        markLost(job, lease);
+        logger.warn({ ...log, err: error }, 'ignoring the failure of a run that lost its job; not giving up');
+        return;
+      }
       logger.warn({ ...log, err: error, permanent: failure.permanent }, 'job failed; giving up');
       try {
         await handler.giveUp(job, error);
@@ -136,7 +202,13 @@ export function createWorker(o: WorkerOptions): Worker {
   async function fill(): Promise<Promise<void>[]> {
     const started: Promise<void>[] = [];
     while (!stopping && running.size < concurrency) {
-      const job = await queue.claim(workerId, clock.now(), leaseMs);
+      // The running jobs are excluded in the claim itself, not skipped after it: a claim
+      // of an expired lease has already counted a lost run and stamped last_error, which
+      // would be false for a job that is alive here. Excluding every job locked by this
+      // worker id would be wrong too: a job whose outcome could not be recorded (database
+      // down) stays locked by us, and must be claimable again, by us as well (the only
+      // worker, maybe), once its lease expires. Only `running` knows which handlers live.
+      const job = await queue.claim(workerId, clock.now(), leaseMs, [...running.keys()]);
       if (!job) break;
       started.push(launch(job));
     }
@@ -186,14 +258,15 @@ export function createWorker(o: WorkerOptions): Worker {
       loop = null;
       const drained = await signal.within(graceMs, Promise.allSettled([...running.values()]));
       if (drained) return;
-      // Handlers still running after the grace period: hand their jobs back now rather
-      // than make another worker wait out the lease. Their late outcome is ignored.
+      // A handler still running may yet call Graph: its job is not handed to another
+      // worker. Its lease keeps being renewed while the handler runs and the database is
+      // reachable; once this process has exited, the lease expires and another worker
+      // takes the job (counting the cut-short run as an attempt).
       for (const jobId of running.keys()) {
-        released.add(jobId);
-        await queue.release(jobId, workerId).catch((error: unknown) => {
-          logger.error({ jobId, err: error }, 'could not release a job; its lease will expire');
-        });
-        logger.warn({ jobId }, 'job still running at shutdown; released');
+        logger.warn(
+          { jobId, leaseMs },
+          'job still running at shutdown; it will be picked up again when its lease expires after this process exits',
+        );
       }
     },
 

@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import { openDatabase } from '../../src/adapters/store/index.ts';
 import type { AccessRequest } from '../../src/domain/lifecycle.ts';
 import { createWorker, type JobHandler, type WorkerOptions } from '../../src/jobs/worker.ts';
-import type { Job, JobKind, Logger } from '../../src/ports.ts';
+import type { Job, JobKind, JobQueue, Logger } from '../../src/ports.ts';
 import { fixedClock } from '../helpers/clock.ts';
 
 /** What a scripted handler does on each run, in order; the last step repeats. */
@@ -36,6 +36,53 @@ export function scripted(...steps: Step[]): ScriptedHandler {
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** A logger that keeps its warnings and errors (their messages) for assertions. */
+export function recordingLogger(): Logger & { warnings: string[]; errors: string[] } {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  return {
+    warnings,
+    errors,
+    debug() {},
+    info() {},
+    warn: (_obj, msg) => warnings.push(msg ?? ''),
+    error: (_obj, msg) => errors.push(msg ?? ''),
+  };
+}
+
+type Watched = 'complete' | 'reschedule' | 'extendLease';
+
+export interface WatchedQueue extends JobQueue {
+  /** The calls that changed or kept a lease, in the order they finished. */
+  calls: { method: Watched; jobId: string; workerId: string; result: unknown }[];
+  /** Resolves with the result of the next call to `method` that finishes from now on. */
+  next(method: Watched): Promise<unknown>;
+}
+
+/** The queue, recording what the worker asks of its leases. */
+export function watched(queue: JobQueue): WatchedQueue {
+  const calls: WatchedQueue['calls'] = [];
+  let waiters: { method: Watched; resolve: (result: unknown) => void }[] = [];
+  const record = <A extends [string, string, ...unknown[]], R>(method: Watched, call: (...args: A) => Promise<R>) => {
+    return async (...args: A): Promise<R> => {
+      const result = await call(...args);
+      calls.push({ method, jobId: args[0], workerId: args[1], result });
+      const ready = waiters.filter((w) => w.method === method);
+      waiters = waiters.filter((w) => w.method !== method);
+      for (const waiter of ready) waiter.resolve(result);
+      return result;
+    };
+  };
+  return {
+    ...queue,
+    complete: record('complete', queue.complete),
+    reschedule: record('reschedule', queue.reschedule),
+    extendLease: record('extendLease', queue.extendLease),
+    calls,
+    next: (method) => new Promise((resolve) => waiters.push({ method, resolve })),
+  };
+}
+
 export async function workerSetup(
   t: TestContext,
   handlers: Partial<Record<JobKind, JobHandler>>,
@@ -44,8 +91,9 @@ export async function workerSetup(
   const db = await openDatabase('sqlite::memory:');
   await db.migrate();
   const clock = fixedClock();
+  const queue = watched(db.jobs);
   const worker = createWorker({
-    queue: db.jobs,
+    queue,
     handlers: {
       provision: scripted('ok'),
       check_redemption: scripted('ok'),
@@ -58,10 +106,31 @@ export async function workerSetup(
     random: () => 0.5,
     ...options,
   });
+  const others: ReturnType<typeof createWorker>[] = [];
   t.after(async () => {
+    for (const other of others) await other.stop();
     await worker.stop();
     await db.close();
   });
+  /** Another worker on the same database and clock (another process, say). */
+  const anotherWorker = (workerId: string, handlers: Partial<Record<JobKind, JobHandler>> = {}) => {
+    const other = createWorker({
+      queue: db.jobs,
+      handlers: {
+        provision: scripted('ok'),
+        check_redemption: scripted('ok'),
+        send_verification: scripted('ok'),
+        ...handlers,
+      },
+      clock,
+      logger: silentLogger,
+      workerId,
+      random: () => 0.5,
+      leaseMs: options.leaseMs,
+    });
+    others.push(other);
+    return other;
+  };
   /** Files a request with one job due now (or at `runAt`); returns the job's request. */
   const addJob = async (kind: JobKind = 'provision', runAt = clock.now()): Promise<AccessRequest> => {
     const now = clock.now();
@@ -95,7 +164,7 @@ export async function workerSetup(
     if (jobs.length !== 1) throw new Error(`expected one job, found ${jobs.length}`);
     return jobs[0]!;
   };
-  return { db, clock, worker, addJob, onlyJob };
+  return { db, queue, clock, worker, anotherWorker, addJob, onlyJob };
 }
 
 export function deferred<T = void>() {

@@ -74,7 +74,7 @@ test('stop() stops claiming and waits for running handlers to finish', async (t)
   assert.equal((await db.jobs.listJobs())[0]?.lockedBy, null);
 });
 
-test('stop() releases a job whose handler outlives the grace period', async (t) => {
+test('stop() leaves a job whose handler outlives the grace period leased until the lease expires', async (t) => {
   const gate = deferred();
   const inside = deferred();
   const provision = scripted('ok');
@@ -82,16 +82,36 @@ test('stop() releases a job whose handler outlives the grace period', async (t) 
     inside.resolve();
     await gate.promise;
   };
-  const { worker, addJob, onlyJob, db } = await workerSetup(t, { provision }, { graceMs: 20, idlePollMs: 60_000 });
+  const leaseMs = 60_000;
+  const { worker, queue, clock, addJob, onlyJob, anotherWorker } = await workerSetup(
+    t,
+    { provision },
+    { graceMs: 20, leaseMs, idlePollMs: 60_000 },
+  );
+  const next = scripted('ok');
+  const nextWorker = anotherWorker('next-worker', { provision: next });
   await addJob();
   worker.start();
   await inside.promise;
-  await worker.stop();
+  const claimedAt = clock.now().getTime();
+  await worker.stop(); // returns after the grace period, the handler still running
   const job = await onlyJob();
-  assert.deepEqual([job.lockedBy, job.attempts], [null, 0], 'released, not counted');
+  assert.deepEqual([job.lockedBy, job.attempts], ['test-worker', 0], 'not released');
+  // The handler may still call Graph: nobody else may run the job before its lease ends.
+  clock.set(new Date(claimedAt + leaseMs - 1).toISOString());
+  assert.equal(await nextWorker.runOnce(), false, 'not claimable before the lease expires');
+  assert.deepEqual(next.runs, []);
+
+  // Once this process has exited (no renewals), the lease expires and another takes over.
+  next.run = async () => {
+    throw new Error('still busy'); // keeps the job, rescheduled under next-worker's name
+  };
+  clock.set(new Date(claimedAt + leaseMs).toISOString());
+  const finished = queue.next('complete');
+  assert.equal(await nextWorker.runOnce(), true);
   // The handler finishing late must not delete a job it no longer holds.
-  assert.ok(await db.jobs.claim('next-worker', new Date('2026-03-01T09:00:00.000Z'), 60_000));
   gate.resolve();
-  await sleep(10);
-  assert.equal((await onlyJob()).lockedBy, 'next-worker');
+  await finished;
+  const taken = await onlyJob();
+  assert.deepEqual([taken.attempts, taken.lastError], [2, 'Error: still busy'], 'the cut-short run counted');
 });

@@ -1,11 +1,12 @@
 // The worker's side of the durable queue. Claiming is one statement on both dialects,
 // so no transaction is ever held open while a handler runs: a claim is a lease
-// (locked_by, locked_until) that the worker ends with complete/reschedule/release, or
-// that expires if the worker dies, making the job claimable again.
+// (locked_by, locked_until) that the worker renews with extendLease while the handler
+// runs and ends with complete/reschedule, or that expires if the worker dies, making the
+// job claimable again.
 import { sql } from 'kysely';
 import type { JobQueue } from '../../ports.ts';
 import { jobFromRow, toDate } from './codec.ts';
-import { notifyOtherProcesses, type StoreContext } from './context.ts';
+import type { StoreContext } from './context.ts';
 
 const LEASE_EXPIRED = 'The lease expired before the worker finished (it stopped or was too slow).';
 
@@ -14,7 +15,7 @@ export function createJobQueue(ctx: StoreContext): JobQueue {
   const time = codec.time;
 
   return {
-    async claim(workerId, now, leaseMs) {
+    async claim(workerId, now, leaseMs, running = []) {
       const row = await db
         .updateTable('jobs')
         .set({
@@ -32,6 +33,9 @@ export function createJobQueue(ctx: StoreContext): JobQueue {
             .select('id')
             .where('run_at', '<=', time(now))
             .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', time(now))]))
+            // The caller's own running jobs, whose lease may have run out (renewals failed
+            // while the database was unreachable): its handler is still at work on them.
+            .$if(running.length > 0, (q) => q.where('id', 'not in', running))
             .orderBy('run_at')
             .orderBy('created_at')
             .orderBy('id')
@@ -67,15 +71,15 @@ export function createJobQueue(ctx: StoreContext): JobQueue {
         .execute();
     },
 
-    async release(jobId, workerId) {
+    async extendLease(jobId, workerId, lockedUntil) {
+      // Only on locked_by: a claim by another worker is what ends our hold, not the clock.
       const result = await db
         .updateTable('jobs')
-        .set({ locked_by: null, locked_until: null })
+        .set({ locked_until: time(lockedUntil) })
         .where('id', '=', jobId)
         .where('locked_by', '=', workerId)
         .executeTakeFirst();
-      // Another process's worker may take it now rather than at its next poll.
-      if (result.numUpdatedRows > 0n) await notifyOtherProcesses(ctx, db);
+      return result.numUpdatedRows > 0n;
     },
 
     async nextRunAt() {

@@ -65,11 +65,11 @@ for (const factory of databaseFactories) {
       // The dead worker's late outcome must not touch a job another worker now holds.
       await db.jobs.complete(lost!.id, 'dead');
       await db.jobs.reschedule(lost!.id, 'dead', at(0), 'late', true);
-      await db.jobs.release(lost!.id, 'dead');
+      assert.equal(await db.jobs.extendLease(lost!.id, 'dead', at(10 * LEASE)), false);
       assert.deepEqual(await db.jobs.listJobs(), [taken]);
     });
 
-    test('complete deletes; reschedule and release drop the lock', async (t) => {
+    test('complete deletes; reschedule drops the lock', async (t) => {
       const { db } = await fresh(t, factory);
       const request = await withJobs(db, (id) => [aJob(aRequest({ id }), at(0))]);
       const job = (await db.jobs.claim('w1', at(0), LEASE))!;
@@ -91,15 +91,55 @@ for (const factory of databaseFactories) {
       assert.equal(stored?.attempts, 1, 'an uncounted retry keeps the count');
       assert.equal(stored?.lastError, null);
 
-      await db.jobs.claim('w1', at(9000), LEASE);
-      await db.jobs.release(job.id, 'w1');
-      [stored] = await db.jobs.listJobs(request.id);
-      assert.deepEqual([stored?.lockedBy, stored?.attempts], [null, 1]);
-
       const again = await db.jobs.claim('w2', at(9000), LEASE);
-      assert.equal(again?.attempts, 1, 'a released job is not a lost run');
+      assert.equal(again?.attempts, 1, 'a rescheduled job is not a lost run');
       await db.jobs.complete(job.id, 'w2');
       assert.deepEqual(await db.jobs.listJobs(request.id), []);
+    });
+
+    test('extendLease moves the lease only while the worker still holds the job', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = await withJobs(db, (id) => [aJob(aRequest({ id }), at(0))]);
+      const job = (await db.jobs.claim('w1', at(0), LEASE))!;
+
+      assert.equal(await db.jobs.extendLease(job.id, 'w1', at(2 * LEASE)), true);
+      let [stored] = await db.jobs.listJobs(request.id);
+      assert.deepEqual([stored?.lockedBy, stored?.lockedUntil, stored?.attempts], ['w1', at(2 * LEASE), 0]);
+      assert.equal(await db.jobs.claim('w2', at(LEASE), LEASE), null, 'renewed: not claimable at the old end');
+      assert.deepEqual(await db.jobs.nextRunAt(), at(2 * LEASE));
+
+      assert.equal(await db.jobs.extendLease(job.id, 'w2', at(9 * LEASE)), false, 'locked by another worker');
+      assert.deepEqual((await db.jobs.listJobs(request.id))[0]?.lockedUntil, at(2 * LEASE));
+
+      // Run out but not taken over: nobody else has run it, so it is still w1's.
+      assert.equal(await db.jobs.extendLease(job.id, 'w1', at(3 * LEASE)), true);
+      const taken = await db.jobs.claim('w2', at(3 * LEASE), LEASE);
+      assert.equal(taken?.id, job.id);
+      assert.equal(await db.jobs.extendLease(job.id, 'w1', at(9 * LEASE)), false, 'taken over by w2');
+      [stored] = await db.jobs.listJobs(request.id);
+      assert.deepEqual([stored?.lockedBy, stored?.lockedUntil], ['w2', at(4 * LEASE)]);
+
+      await db.jobs.complete(job.id, 'w2');
+      assert.equal(await db.jobs.extendLease(job.id, 'w2', at(9 * LEASE)), false, 'deleted');
+      assert.deepEqual(await db.jobs.listJobs(), []);
+    });
+
+    test('claim never returns a job the worker says it is running, even past its lease', async (t) => {
+      const { db } = await fresh(t, factory);
+      await withJobs(db, (id) => [aJob(aRequest({ id }), at(0)), aJob(aRequest({ id }), at(1))]);
+      const first = (await db.jobs.claim('w1', at(1), LEASE))!;
+      // The lease has run out (renewals failed, say) while w1's handler still runs it.
+      const second = await db.jobs.claim('w1', at(LEASE), LEASE, [first.id]);
+      assert.notEqual(second?.id, first.id);
+      assert.equal(await db.jobs.claim('w1', at(2 * LEASE), LEASE, [first.id, second!.id]), null);
+      const [stored] = await db.jobs.listJobs();
+      assert.deepEqual(
+        [stored?.id, stored?.lockedUntil, stored?.attempts, stored?.lastError],
+        [first.id, at(1 + LEASE), 0, null],
+        'untouched: no lost run counted',
+      );
+      // Once w1 no longer runs it, an expired job of its own is claimable again, by w1 too.
+      assert.equal((await db.jobs.claim('w1', at(2 * LEASE), LEASE, [second!.id]))?.id, first.id);
     });
 
     test('nextRunAt is the earliest time a job can be claimed', async (t) => {
