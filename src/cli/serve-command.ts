@@ -1,5 +1,8 @@
 // `guestlist serve` and `guestlist worker`: run until SIGTERM/SIGINT, then drain —
-// stop accepting requests, stop claiming jobs, let running jobs finish (or release them).
+// stop accepting requests, stop claiming jobs, let running jobs finish within the grace
+// period — and exit. A handler still running after that must not outlive the process:
+// its job goes to another worker when its lease expires, and by then nothing here may
+// still be calling Graph on its behalf.
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -34,7 +37,7 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
   });
   await runtime.stop();
   logger.info({}, 'stopped');
-  return 0;
+  process.exit(0);
 }
 
 function announce(
