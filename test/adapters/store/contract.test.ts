@@ -129,7 +129,10 @@ for (const factory of databaseFactories) {
       );
       assert.equal((await db.store.getRequest(second.id))?.status, 'pending_approval', 'nothing written');
       assert.deepEqual(await db.jobs.listJobs(second.id), []);
-      assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'approved' }, 'provisioning', at(7))), true);
+      assert.equal(
+        await db.store.saveTransition(moveTo({ ...first, status: 'approved' }, 'provisioning', at(7))),
+        true,
+      );
       assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'provisioning' }, 'invited', at(8))), true);
       assert.equal(await db.store.saveTransition(moveTo(second, 'approved', at(9))), true, 'free again once invited');
     });
