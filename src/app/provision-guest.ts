@@ -32,9 +32,13 @@ export interface ProvisionDeps extends ChangeStatusDeps {
 /** After an invitation whose outcome is unknown, wait this long before looking again. */
 export const UNCERTAIN_INVITATION_RETRY_MS = 30_000;
 
-export async function provisionGuest(deps: ProvisionDeps, requestId: string): Promise<void> {
+/**
+ * @param held aborted by the job runner when this run may no longer hold its job (its
+ *   lease could not be renewed): the run must not start another invitation then.
+ */
+export async function provisionGuest(deps: ProvisionDeps, requestId: string, held?: AbortSignal): Promise<void> {
   try {
-    await provision(deps, requestId);
+    await provision(deps, requestId, held);
   } catch (error) {
     // Another run moved the request first (an admin revoked it, or a run that outlived
     // its lease finished): this run is stale, and failing the request would be wrong.
@@ -46,7 +50,7 @@ export async function provisionGuest(deps: ProvisionDeps, requestId: string): Pr
   }
 }
 
-async function provision(deps: ProvisionDeps, requestId: string): Promise<void> {
+async function provision(deps: ProvisionDeps, requestId: string, held: AbortSignal | undefined): Promise<void> {
   let request = await deps.store.getRequest(requestId);
   if (request?.status === 'approved') {
     request = await changeStatus(deps, { request, event: { type: 'start_provisioning' }, actor: 'worker' });
@@ -54,7 +58,14 @@ async function provision(deps: ProvisionDeps, requestId: string): Promise<void> 
   // Anything else means the job is stale (revoked meanwhile, or an earlier run finished).
   if (request?.status !== 'provisioning') return;
 
-  const existing = await deps.directory.findUserByEmail(request.email);
+  const existing =
+    (await deps.directory.findUserByEmail(request.email)) ??
+    // An earlier run invited them (the id is recorded) and failed later, but the lookup
+    // does not show the guest yet: Entra's directory is only eventually consistent.
+    (request.directoryUserId ? await deps.directory.getUser(request.directoryUserId) : null);
+  // A guest that already exists was invited before (by an earlier run of this job, or by
+  // someone else): never mail them twice; a fresh redeem URL is all we need.
+  const invitedBefore = existing !== null || request.directoryUserId !== null;
   if (existing && isRedeemedOrMember(existing)) {
     await grantGroups(deps, existing.id);
     await changeStatus(deps, {
@@ -66,28 +77,33 @@ async function provision(deps: ProvisionDeps, requestId: string): Promise<void> 
     return;
   }
 
+  held?.throwIfAborted();
   const invitation = await invite(deps, {
     email: request.email,
     displayName: displayName(request),
     redirectUrl: deps.settings.redirectUrl,
-    // A guest that already exists was invited before (by us in a crashed attempt, or by
-    // someone else): never mail them twice; a fresh redeem URL is all we need.
-    sendInvitationMessage: existing ? false : deps.settings.sendInvitationMessage,
+    sendInvitationMessage: invitedBefore ? false : deps.settings.sendInvitationMessage,
     customMessage: deps.settings.customMessage,
     messageLanguage: deps.settings.messageLanguage,
   });
-  // Recorded at once, so an admin can see the guest even if granting fails and retries.
-  await deps.store.recordDirectoryUser(request.id, {
-    directoryUserId: invitation.userId,
-    redeemUrl: invitation.redeemUrl,
-    at: deps.clock.now(),
-  });
+  // Recorded at once, so a retry knows the guest exists (and mails no one) even before the
+  // lookup shows them, and an admin can see the guest if granting fails and retries.
+  await deps.store
+    .recordDirectoryUser(request.id, {
+      directoryUserId: invitation.userId,
+      redeemUrl: invitation.redeemUrl,
+      at: deps.clock.now(),
+    })
+    .catch((error: unknown) => {
+      // Not recorded: the retry depends on the lookup again, so give it the same time.
+      throw uncertain(error, 'database', 'The invitation was sent but could not be recorded.');
+    });
   await grantGroups(deps, invitation.userId);
   await changeStatus(deps, {
     request,
     event: { type: 'invite', directoryUserId: invitation.userId, redeemUrl: invitation.redeemUrl },
     actor: 'worker',
-    note: existing ? 'Existing guest re-invited without an email (new redeem URL).' : 'Invitation sent.',
+    note: invitedBefore ? 'Existing guest re-invited without an email (new redeem URL).' : 'Invitation sent.',
     jobs: (next, now) => [redemptionCheck(next, now, deps.settings.redemptionCheckFirstMs)],
   });
 }
@@ -105,16 +121,22 @@ async function invite(deps: ProvisionDeps, input: InviteInput): Promise<Invitati
     return await deps.directory.invite(input);
   } catch (error) {
     if (!(error instanceof DirectoryError) || !error.transient || error.httpStatus === 429) throw error;
-    throw new DirectoryError({
-      message: error.message,
-      transient: true,
-      graphCode: error.graphCode,
-      httpStatus: error.httpStatus,
-      requestId: error.requestId,
-      retryAfterMs: Math.max(error.retryAfterMs ?? 0, UNCERTAIN_INVITATION_RETRY_MS),
-      cause: error,
-    });
+    throw uncertain(error, error.graphCode, error.message);
   }
+}
+
+/** A transient error whose retry waits long enough for the lookup to show a new guest. */
+function uncertain(cause: unknown, graphCode: string, message: string): DirectoryError {
+  const known = cause instanceof DirectoryError ? cause : null;
+  return new DirectoryError({
+    message,
+    transient: true,
+    graphCode,
+    httpStatus: known?.httpStatus ?? null,
+    requestId: known?.requestId ?? null,
+    retryAfterMs: Math.max(known?.retryAfterMs ?? 0, UNCERTAIN_INVITATION_RETRY_MS),
+    cause,
+  });
 }
 
 function isRedeemedOrMember(user: DirectoryUser): boolean {

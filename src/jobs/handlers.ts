@@ -21,7 +21,7 @@ export interface JobDeps {
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
   return {
     provision: {
-      run: (job) => provisionGuest({ ...deps, settings: deps.provisioning }, job.requestId),
+      run: (job, held) => provisionGuest({ ...deps, settings: deps.provisioning }, job.requestId, held),
       // The directory refused for good, or every attempt failed: `failed`, reason kept.
       giveUp: (job, error) => failRequest(deps, { id: job.requestId, error }),
     },

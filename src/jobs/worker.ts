@@ -16,9 +16,13 @@ import { createWakeSignal } from './wake-signal.ts';
 export { classifyJobError, type JobFailure } from './classify-error.ts';
 
 export interface JobHandler {
-  /** Resolve to finish the job, or to `{ again }` to run it again then (a scheduled follow-up). */
+  /**
+   * Resolve to finish the job, or to `{ again }` to run it again then (a scheduled follow-up).
+   * `held` is aborted when this run may no longer hold the job (another worker claimed it,
+   * or the lease could not be renewed before running out): start no new side effect then.
+   */
   // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler be a plain `async` function that returns nothing.
-  run(job: Job): Promise<void | { again: Date }>;
+  run(job: Job, held: AbortSignal): Promise<void | { again: Date }>;
   /** The job failed for good (permanent error or too many attempts): record it. */
   giveUp(job: Job, error: unknown): Promise<void>;
 }
@@ -59,6 +63,10 @@ const MIN_SLEEP_MS = 10;
  */
 interface Lease {
   timer: NodeJS.Timeout | undefined;
+  /** When the lease runs out unless renewed (ms since the epoch, by the worker's clock). */
+  until: number;
+  /** Aborted as soon as the run may no longer hold the job; handed to the handler. */
+  held: AbortController;
   lost: boolean;
   handlerDone: boolean;
   ended: boolean;
@@ -86,7 +94,14 @@ export function createWorker(o: WorkerOptions): Worker {
   let unsubscribe: (() => void) | null = null;
 
   function launch(job: Job): Promise<void> {
-    const lease: Lease = { timer: undefined, lost: false, handlerDone: false, ended: false };
+    const lease: Lease = {
+      timer: undefined,
+      until: clock.now().getTime() + leaseMs,
+      held: new AbortController(),
+      lost: false,
+      handlerDone: false,
+      ended: false,
+    };
     renewLater(job, lease);
     const done = execute(job, lease).finally(() => {
       lease.ended = true;
@@ -106,7 +121,9 @@ export function createWorker(o: WorkerOptions): Worker {
   /** One renewal: a single UPDATE, no transaction held between renewals. */
   async function renew(job: Job, lease: Lease): Promise<void> {
     try {
-      const held = await queue.extendLease(job.id, workerId, later(leaseMs));
+      const until = later(leaseMs);
+      const held = await queue.extendLease(job.id, workerId, until);
+      if (held) lease.until = until.getTime();
       if (!held) {
         // While the outcome is being recorded, false may just mean complete() deleted
         // the job; the recording is guarded on its own (see fail()).
@@ -117,6 +134,11 @@ export function createWorker(o: WorkerOptions): Worker {
       // The database is unreachable: try again at the next beat. Should the lease run out
       // meanwhile and another worker take the job, the next renewal says so.
       logger.error({ jobId: job.id, err: error }, 'could not renew the lease of a running job; will try again');
+      // The lease may run out before the next try, and then another worker may take the
+      // job: from now on the handler must not start anything it could not take back.
+      if (clock.now().getTime() + renewEveryMs >= lease.until) {
+        lease.held.abort(new Error('The job lease could not be renewed; another worker may take the job.'));
+      }
     }
     if (!lease.ended && !lease.lost) renewLater(job, lease);
   }
@@ -124,6 +146,7 @@ export function createWorker(o: WorkerOptions): Worker {
   function markLost(job: Job, lease: Lease): void {
     if (lease.lost) return;
     lease.lost = true;
+    lease.held.abort(new Error('Another worker has claimed this job.'));
     logger.warn(
       { jobId: job.id, kind: job.kind, requestId: job.requestId },
       'another worker has claimed a job whose handler is still running here; this run will not be recorded',
@@ -142,7 +165,7 @@ export function createWorker(o: WorkerOptions): Worker {
       }
       let outcome: Awaited<ReturnType<JobHandler['run']>>;
       try {
-        outcome = await handler.run(job);
+        outcome = await handler.run(job, lease.held.signal);
       } catch (error) {
         lease.handlerDone = true;
         if (lease.lost) logger.warn({ ...log, err: error }, 'ignoring the failure of a run that lost its job');

@@ -96,6 +96,33 @@ describe('provisionGuest', () => {
     }
   }
 
+  test('a retry after granting failed mails no one, even while the lookup does not show the new guest yet', async () => {
+    const id = await approved();
+    directory.failNext('addToGroup', transientError());
+    await assert.rejects(provisionGuest(deps, id), DirectoryError);
+    const lagging = directory.findUserByEmail;
+    directory.findUserByEmail = async () => null; // Entra's eventual consistency
+    try {
+      await provisionGuest(deps, id);
+    } finally {
+      directory.findUserByEmail = lagging;
+    }
+    assert.equal(await status(id), 'invited');
+    assert.deepEqual(
+      directory.invites.map((invite) => invite.sendInvitationMessage),
+      [true, false],
+    );
+    assert.equal(directory.emails.length, 1);
+  });
+
+  test('a run told it may have lost its job starts no invitation', async () => {
+    const id = await approved();
+    const lost = new AbortController();
+    lost.abort(new Error('lease lost'));
+    await assert.rejects(provisionGuest(deps, id, lost.signal), /lease lost/);
+    assert.equal(directory.invites.length, 0);
+  });
+
   test('an existing guest who has not redeemed gets a fresh redeem URL and no email', async () => {
     directory.users.set('g1', {
       id: 'g1',

@@ -172,7 +172,7 @@ test('the worker never claims again a job its handler is running, even past the 
   const second = deferred<Job>();
   const provision = slow.handler;
   const firstRun = provision.run;
-  provision.run = async (job) => (provision.runs.length === 0 ? firstRun(job) : second.resolve(job));
+  provision.run = async (job, held) => (provision.runs.length === 0 ? firstRun(job, held) : second.resolve(job));
   const { worker, clock, addJob, queue } = await workerSetup(t, { provision }, { leaseMs, idlePollMs: 60_000 });
   const first = await addJob();
   worker.start();
@@ -183,4 +183,51 @@ test('the worker never claims again a job its handler is running, even past the 
   const [running] = await queue.listJobs(first.id);
   assert.deepEqual([running?.lockedBy, running?.attempts, running?.lastError], ['test-worker', 0, null]);
   slow.finish(async () => {});
+});
+
+test('the handler is told when its run may no longer hold the job', async (t) => {
+  const leaseMs = 30;
+  let held: AbortSignal | undefined;
+  const slow = gated();
+  const run = slow.handler.run;
+  slow.handler.run = async (job, signal) => {
+    held = signal;
+    return run(job, signal);
+  };
+  const { worker, queue, clock, addJob, db } = await workerSetup(t, { provision: slow.handler }, { leaseMs });
+  await addJob();
+  const running = worker.runOnce();
+  await slow.inside.promise;
+  assert.equal(held?.aborted, false, 'held while renewals succeed');
+  await db.jobs.claim('other-worker', new Date(clock.now().getTime() + 100 * leaseMs), leaseMs);
+  await renewalLost(queue);
+  assert.equal(held?.aborted, true, 'aborted once another worker claimed the job');
+  slow.finish(async () => undefined);
+  await running;
+});
+
+test('renewals that keep failing abort the run before its lease can run out', async (t) => {
+  const leaseMs = 30;
+  let held: AbortSignal | undefined;
+  const slow = gated();
+  const run = slow.handler.run;
+  slow.handler.run = async (job, signal) => {
+    held = signal;
+    return run(job, signal);
+  };
+  const { worker, queue, clock, addJob } = await workerSetup(t, { provision: slow.handler }, { leaseMs });
+  queue.extendLease = async () => {
+    throw new Error('database unreachable');
+  };
+  await addJob();
+  const running = worker.runOnce();
+  await slow.inside.promise;
+  // The worker's clock moves on while every renewal fails.
+  for (let i = 0; i < 50 && !held?.aborted; i++) {
+    clock.advance(leaseMs / 3);
+    await sleep(leaseMs / 3);
+  }
+  assert.equal(held?.aborted, true);
+  slow.finish(async () => undefined);
+  await running;
 });

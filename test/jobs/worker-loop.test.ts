@@ -11,9 +11,9 @@ test('a committed job wakes the sleeping worker at once', async (t) => {
   // proves the worker is woken rather than left to its one-minute poll.)
   const provision = scripted('ok');
   const run = provision.run;
-  provision.run = async (job) => {
+  provision.run = async (job, held) => {
     started.resolve(performance.now());
-    return run(job);
+    return run(job, held);
   };
   // Without the wake-up it would sleep a minute.
   const { worker, addJob } = await workerSetup(t, { provision }, { idlePollMs: 60_000 });
