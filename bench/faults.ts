@@ -30,8 +30,8 @@ export async function benchFaults(count = 300): Promise<void> {
   const started = Date.now();
   try {
     const ids = await seedApproved(db, count, 'fault');
-    // A short lease so a killed worker's jobs come back within seconds, not a minute.
-    const env = workerEnv(emulator, url, { GUESTLIST_JOB_LEASE_SECONDS: '5' });
+    // The shortest lease allowed, so a killed worker's jobs come back within 45 s.
+    const env = workerEnv(emulator, url, { GUESTLIST_JOB_LEASE_SECONDS: '45' });
     let worker = startWorker(env, 'worker');
     const invited = async () => (await countByStatus(db, ids)).get('invited') ?? 0;
     let kills = 0;

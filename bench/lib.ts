@@ -56,6 +56,8 @@ export function workerEnv(
     // Required with Azure credentials, never dialled here: benchmark requests are
     // submitted by an admin, so no verification email is sent.
     SMTP_URL: 'smtp://127.0.0.1:2525',
+    GUESTLIST_PUBLIC_URL: 'https://guestlist.contoso.test',
+    GUESTLIST_MAIL_FROM: 'access@contoso.test',
     LOG_LEVEL: 'warn',
     ...extra,
   };

@@ -1,5 +1,6 @@
 // Parsers for single settings: each returns the value (or the fallback) and reports
 // what is wrong through `fail`, so loadConfig can name every bad setting at once.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export type Fail = (setting: string, problem: string) => void;
@@ -89,11 +90,18 @@ export function readTrustProxy(value: string | undefined, fail: Fail): boolean |
   if (value === undefined || /^(false|0|no)$/i.test(value)) return false;
   if (/^(true|yes)$/i.test(value)) return true;
   const entries = value.split(',').map((entry) => entry.trim());
-  if (entries.every((entry) => /^[0-9a-f:.]+(\/[0-9]{1,3})?$/i.test(entry) && entry.length > 1))
-    return entries.join(',');
+  if (entries.every(isAddressOrCidr)) return entries.join(',');
   fail(
     'GUESTLIST_TRUST_PROXY',
     `must be true, false, or the proxies' addresses such as 10.0.0.0/8,127.0.0.1 (got "${value}").`,
   );
   return false;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }

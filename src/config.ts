@@ -73,6 +73,10 @@ export class ConfigError extends Error {
   }
 }
 
+// A worker that dies right after POST /invitations loses its job only when the lease runs
+// out, at least 2/3 of a lease after its last renewal. The retry must come no sooner than
+// the 30 s the lookup is given to show a new guest (app/provision-guest.ts), so 45 s.
+const MIN_LEASE_SECONDS = 45;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -130,6 +134,30 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   );
   const smtpUrl = read('SMTP_URL') ?? null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
+  if (wantsEntra && !read('GUESTLIST_PUBLIC_URL')) {
+    fail(
+      'GUESTLIST_PUBLIC_URL',
+      'is required with Azure credentials: the https address people use to reach Guestlist (links in emails point there).',
+    );
+  }
+  if (wantsEntra && !read('GUESTLIST_MAIL_FROM')) {
+    fail(
+      'GUESTLIST_MAIL_FROM',
+      "is required with Azure credentials: the sender of Guestlist's emails, an address your mail server may send as.",
+    );
+  }
+  if (wantsEntra && !read('GUESTLIST_PUBLIC_URL')) {
+    fail(
+      'GUESTLIST_PUBLIC_URL',
+      'is required with Azure credentials: the https address people use to reach Guestlist (links in emails point there).',
+    );
+  }
+  if (wantsEntra && !read('GUESTLIST_MAIL_FROM')) {
+    fail(
+      'GUESTLIST_MAIL_FROM',
+      "is required with Azure credentials: the sender of Guestlist's emails, an address your mail server may send as.",
+    );
+  }
   if (wantsEntra && !smtpUrl) {
     fail(
       'SMTP_URL',
@@ -177,7 +205,14 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
       concurrency: readInteger(read('GUESTLIST_WORKER_CONCURRENCY'), 'GUESTLIST_WORKER_CONCURRENCY', 8, 1, 256, fail),
       maxAttempts: readInteger(read('GUESTLIST_JOB_MAX_ATTEMPTS'), 'GUESTLIST_JOB_MAX_ATTEMPTS', 10, 1, 1000, fail),
       leaseMs:
-        readInteger(read('GUESTLIST_JOB_LEASE_SECONDS'), 'GUESTLIST_JOB_LEASE_SECONDS', 60, 5, 3600, fail) * 1000,
+        readInteger(
+          read('GUESTLIST_JOB_LEASE_SECONDS'),
+          'GUESTLIST_JOB_LEASE_SECONDS',
+          60,
+          MIN_LEASE_SECONDS,
+          3600,
+          fail,
+        ) * 1000,
     },
     logLevel,
   };

@@ -11,6 +11,8 @@ const entraEnv = {
   AZURE_CLIENT_SECRET: 's3cret~value',
   GUESTLIST_APP_URL: 'https://app.contoso.com/',
   SMTP_URL: 'smtps://guestlist:pw@smtp.contoso.com',
+  GUESTLIST_PUBLIC_URL: 'https://access.contoso.com',
+  GUESTLIST_MAIL_FROM: 'Contoso access <access@contoso.com>',
 };
 
 function problemsOf(fn: () => unknown): Record<string, string> {
@@ -74,6 +76,14 @@ test('DATABASE_URL picks the store', () => {
   assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
 });
 
+test('a job lease shorter than 45 s is refused (a retried invitation needs 30 s)', () => {
+  assert.match(
+    problemsOf(() => loadConfig({ GUESTLIST_JOB_LEASE_SECONDS: '5' })).GUESTLIST_JOB_LEASE_SECONDS!,
+    /45 to 3600/,
+  );
+  assert.equal(loadConfig({ GUESTLIST_JOB_LEASE_SECONDS: '45' }).worker.leaseMs, 45_000);
+});
+
 test('each wrong or missing setting is named with what is wrong', () => {
   assert.match(problemsOf(() => loadConfig({ PORT: 'eighty' })).PORT!, /whole number/);
   assert.match(problemsOf(() => loadConfig({ DATABASE_URL: 'mysql://x' })).DATABASE_URL!, /sqlite: or postgres/);
@@ -99,9 +109,12 @@ test('each wrong or missing setting is named with what is wrong', () => {
   );
 });
 
-test('Entra mode needs SMTP for the verification email; the sandbox does not', () => {
-  const { SMTP_URL: _, ...withoutSmtp } = entraEnv;
-  assert.match(problemsOf(() => loadConfig(withoutSmtp)).SMTP_URL!, /required with Azure credentials/);
+test('Entra mode needs SMTP, a sender and a public URL for the verification email; the sandbox does not', () => {
+  const { SMTP_URL: _, GUESTLIST_PUBLIC_URL: __, GUESTLIST_MAIL_FROM: ___, ...without } = entraEnv;
+  const problems = problemsOf(() => loadConfig(without));
+  assert.match(problems.SMTP_URL!, /required with Azure credentials/);
+  assert.match(problems.GUESTLIST_PUBLIC_URL!, /required with Azure credentials/);
+  assert.match(problems.GUESTLIST_MAIL_FROM!, /required with Azure credentials/);
   assert.equal(loadConfig({}).mail.smtpUrl, null);
 });
 
@@ -109,10 +122,10 @@ test("GUESTLIST_TRUST_PROXY: off by default, true, or the proxies' addresses", (
   assert.equal(loadConfig({}).trustProxy, false);
   assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: 'true' }).trustProxy, true);
   assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1');
-  assert.match(
-    problemsOf(() => loadConfig({ GUESTLIST_TRUST_PROXY: 'the load balancer' })).GUESTLIST_TRUST_PROXY!,
-    /addresses/,
-  );
+  for (const bad of ['the load balancer', 'abc', '10', 'fe', '10.0.0.0/33', '10.0.0.1/8/1']) {
+    assert.match(problemsOf(() => loadConfig({ GUESTLIST_TRUST_PROXY: bad })).GUESTLIST_TRUST_PROXY!, /addresses/, bad);
+  }
+  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: '::1,fd00::/8' }).trustProxy, '::1,fd00::/8');
 });
 
 test('the secret never appears in a configuration error message', () => {

@@ -27,7 +27,8 @@ export async function sendVerification(
     to: [request.email],
     subject: 'Confirm your email address',
     text: [
-      `Hello ${request.firstName},`,
+      // No name here: whoever filled in the form chose it, and this mail goes to the address.
+      'Hello,',
       '',
       'Someone (we hope you) asked for access using this address. To confirm it is yours, open:',
       '',

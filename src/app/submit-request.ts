@@ -3,13 +3,16 @@ import { ConflictError } from '../domain/errors.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import { parsePerson } from '../domain/person.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
-import { changeStatus } from './change-status.ts';
+import { withdrawUnverified } from './withdraw-unverified.ts';
+
+/** At most one verification email per address in this window, whoever keeps submitting. */
+export const VERIFICATION_EMAIL_INTERVAL_MS = 15 * 60_000;
 
 export interface SubmitRequestInput {
   email: string;
   firstName: string;
   lastName: string;
-  /** Who submits: `anonymous` (the public form/API) or `token:<name>`. */
+  /** Who submits: `requester` (the public form/API) or `token:<name>`. */
   actor: string;
   /** True when an admin vouches for the address, so no email verification is needed. */
   verified: boolean;
@@ -20,26 +23,24 @@ export async function submitRequest(
   input: SubmitRequestInput,
 ): Promise<AccessRequest> {
   const person = parsePerson(input);
+  const now = deps.clock.now();
+  const open = await deps.store.listOpenRequestsByEmail(person.email);
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do (see the route):
-    // the answer must not reveal whether someone already asked with that address.
-    const open = await deps.store.listOpenRequestsByEmail(person.email);
+    // their answer is the same whatever this finds.
     const underway = open.find((request) => request.status !== 'pending_verification');
     if (underway) {
       throw new ConflictError('duplicate_request', `An open request for this address already exists: ${underway.id}.`);
     }
-    const waiting = open[0];
-    if (waiting) {
-      // The person already asked and has not proven the address yet: the admin's word does.
-      return changeStatus(deps, {
-        request: waiting,
-        event: { type: 'verify' },
-        actor: input.actor,
-        note: 'Verified by an admin.',
-      });
-    }
   }
-  const now = deps.clock.now();
+  // Anyone can type anyone's address: mail a confirmation link at most once per interval
+  // per address, so the form cannot be used to flood a mailbox with our emails.
+  const mailedRecently = open.some(
+    (request) =>
+      request.status === 'pending_verification' &&
+      now.getTime() - request.createdAt.getTime() < VERIFICATION_EMAIL_INTERVAL_MS,
+  );
+
   const submitted: AccessRequest = {
     id: deps.ids.next(),
     ...person,
@@ -66,7 +67,11 @@ export async function submitRequest(
     },
     // An unverified request waits for its owner to confirm the address: mail the link
     // after commit (outbox), never inside the transaction.
-    input.verified ? [] : [{ kind: 'send_verification', requestId: request.id, runAt: now }],
+    input.verified || mailedRecently ? [] : [{ kind: 'send_verification', requestId: request.id, runAt: now }],
   );
+  if (input.verified) {
+    // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.
+    await withdrawUnverified(deps, { email: request.email, keep: request.id, actor: input.actor });
+  }
   return request;
 }

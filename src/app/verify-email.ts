@@ -1,33 +1,51 @@
 // The requester opened the emailed link and confirmed: pending_verification →
-// pending_approval. Opening it again later is not an error, only "already confirmed".
+// pending_approval. Opening it again later is not an error; the answer says where the
+// request stands.
 import { AppError, InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import { hashToken } from './secret-tokens.ts';
+import { withdrawUnverified } from './withdraw-unverified.ts';
 
 export class InvalidVerificationLinkError extends AppError {
   constructor() {
     super(
       'verification_link_invalid',
       'This confirmation link is not valid or has expired. Ask for access again to get a new one.',
-      {
-        status: 400,
-      },
+      { status: 400 },
     );
   }
 }
 
+/** verified: just now; under_way: confirmed before and still open; duplicate: another request
+ * for the address was already under way, so this one was withdrawn; closed: nothing to confirm. */
+export type VerifyOutcome = 'verified' | 'under_way' | 'duplicate' | 'closed';
+
 export async function verifyEmail(
   deps: ChangeStatusDeps,
   input: { token: string },
-): Promise<{ outcome: 'verified' | 'already_verified' | 'duplicate'; request: AccessRequest }> {
+): Promise<{ outcome: VerifyOutcome; request: AccessRequest }> {
   const found = await deps.store.findVerificationToken(hashToken(input.token));
   if (!found || found.expiresAt.getTime() <= deps.clock.now().getTime()) throw new InvalidVerificationLinkError();
   const request = await deps.store.getRequest(found.requestId);
   if (!request) throw new InvalidVerificationLinkError();
-  if (request.status !== 'pending_verification') return { outcome: 'already_verified', request };
+  try {
+    return await confirm(deps, request);
+  } catch (error) {
+    // Two clicks at once: the other one moved the request first.
+    if (!(error instanceof InvalidTransitionError)) throw error;
+    const current = (await deps.store.getRequest(request.id)) ?? request;
+    return { outcome: standing(current), request: current };
+  }
+}
+
+async function confirm(
+  deps: ChangeStatusDeps,
+  request: AccessRequest,
+): Promise<{ outcome: VerifyOutcome; request: AccessRequest }> {
+  if (request.status !== 'pending_verification') return { outcome: standing(request), request };
   // The person asked before and that request is already past this step (waiting for a
-  // decision, invited, active…): a second one would only be approved twice. Only the
+  // decision, invited, active…): a second one would only be decided twice. Only the
   // address's owner holds this link, so telling them reveals nothing to anyone else.
   const other = (await deps.store.listOpenRequestsByEmail(request.email)).find(
     (each) => each.id !== request.id && each.status !== 'pending_verification',
@@ -41,18 +59,27 @@ export async function verifyEmail(
     });
     return { outcome: 'duplicate', request: withdrawn };
   }
-  try {
-    const next = await changeStatus(deps, {
-      request,
-      event: { type: 'verify' },
-      actor: 'requester',
-      note: 'Address confirmed from the emailed link.',
-    });
-    return { outcome: 'verified', request: next };
-  } catch (error) {
-    // Two clicks at once: the other one confirmed it.
-    if (!(error instanceof InvalidTransitionError)) throw error;
-    const current = await deps.store.getRequest(request.id);
-    return { outcome: 'already_verified', request: current ?? request };
+  const next = await changeStatus(deps, {
+    request,
+    event: { type: 'verify' },
+    actor: 'requester',
+    note: 'Address confirmed from the emailed link.',
+  });
+  await withdrawUnverified(deps, { email: next.email, keep: next.id, actor: 'requester' });
+  return { outcome: 'verified', request: next };
+}
+
+function standing(request: AccessRequest): VerifyOutcome {
+  switch (request.status) {
+    case 'withdrawn':
+    case 'rejected':
+    case 'expired':
+    case 'revoked':
+    case 'failed':
+      return 'closed';
+    case 'pending_verification':
+      return 'verified'; // not reached: confirm() moves it
+    default:
+      return 'under_way';
   }
 }

@@ -20,6 +20,13 @@ export async function runServe(args: string[], config: Readonly<Config>): Promis
 }
 
 export async function runWorker(config: Readonly<Config>): Promise<number> {
+  if (config.mode === 'sandbox') {
+    // A second process would start a second emulator over the same saved directory.
+    process.stderr.write(
+      'guestlist worker needs real Entra credentials; in sandbox mode `guestlist serve` runs the worker.\n',
+    );
+    return 2;
+  }
   return run(config, { http: false, worker: true });
 }
 

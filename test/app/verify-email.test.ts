@@ -51,7 +51,8 @@ describe('email verification', () => {
     await sendVerification(deps(), request.id);
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0]?.to, ['ada@fabrikam.com']);
-    assert.match(sent[0]!.text, /^Hello Ada,/);
+    assert.match(sent[0]!.text, /^Hello,\n/);
+    assert.doesNotMatch(sent[0]!.text, /Ada|Lovelace/, 'nothing a stranger typed reaches the mailbox');
     assert.match(sent[0]!.text, /https:\/\/guestlist\.contoso\.com\/verify\?token=glv_/);
     assert.match(sent[0]!.text, /24 hours/);
     const token = tokenIn(sent[0]);
@@ -60,7 +61,7 @@ describe('email verification', () => {
     assert.equal(first.outcome, 'verified');
     assert.equal(first.request.status, 'pending_approval');
     const again = await verifyEmail(deps(), { token });
-    assert.equal(again.outcome, 'already_verified');
+    assert.equal(again.outcome, 'under_way');
     const audit = await db.store.listAudit(request.id);
     assert.deepEqual(
       audit.map((entry) => `${entry.actor}:${entry.action}:${entry.toStatus}`),
@@ -89,30 +90,58 @@ describe('email verification', () => {
 
   test('no email once the request no longer waits for verification', async () => {
     const request = await anonymous('grace@fabrikam.com');
-    await submitRequest(deps(), {
+    const admins = await submitRequest(deps(), {
       email: 'grace@fabrikam.com',
-      firstName: 'G',
-      lastName: 'H',
+      firstName: 'Grace',
+      lastName: 'Hopper',
       actor: 'token:admin',
       verified: true,
     });
-    assert.equal((await db.store.getRequest(request.id))?.status, 'pending_approval', 'the admin vouched for it');
+    assert.equal(admins.status, 'pending_approval');
+    assert.equal(admins.firstName, 'Grace', "the admin's names, not the anonymous submitter's");
+    assert.equal((await db.store.getRequest(request.id))?.status, 'withdrawn', "superseded by the admin's request");
     await sendVerification(deps(), request.id);
     assert.equal(sent.length, 0);
   });
 
-  test('asking twice: the second confirmation withdraws the duplicate instead of queuing it for approval', async () => {
+  test('asking twice: one email per address per 15 minutes, and the confirmed request supersedes the other', async () => {
     const first = await anonymous('twice@fabrikam.com');
     const second = await anonymous('twice@fabrikam.com');
+    assert.deepEqual(
+      (await db.jobs.listJobs(second.id)).map((job) => job.kind),
+      [],
+      'no second email within the interval',
+    );
     await sendVerification(deps(), first.id);
-    await sendVerification(deps(), second.id);
     assert.equal((await verifyEmail(deps(), { token: tokenIn(sent[0]) })).outcome, 'verified');
+    assert.equal((await db.store.getRequest(second.id))?.status, 'withdrawn');
+    const [, withdrawal] = await db.store.listAudit(second.id);
+    assert.match(withdrawal?.reason ?? '', new RegExp(`Superseded by request ${first.id}`));
+
+    clock.advance(16 * 60_000);
+    const later = await anonymous('twice@fabrikam.com');
+    assert.deepEqual(
+      (await db.jobs.listJobs(later.id)).map((job) => job.kind),
+      ['send_verification'],
+    );
+    await sendVerification(deps(), later.id);
     const duplicate = await verifyEmail(deps(), { token: tokenIn(sent[1]) });
-    assert.equal(duplicate.outcome, 'duplicate');
+    assert.equal(duplicate.outcome, 'duplicate', 'the first request is already waiting for a decision');
     assert.equal(duplicate.request.status, 'withdrawn');
     assert.equal((await db.store.getRequest(first.id))?.status, 'pending_approval');
-    const [, withdrawal] = await db.store.listAudit(second.id);
-    assert.match(withdrawal?.reason ?? '', new RegExp(`Duplicate of request ${first.id}`));
+  });
+
+  test('a link to a closed request says so', async () => {
+    const request = await anonymous('closed@fabrikam.com');
+    await sendVerification(deps(), request.id);
+    await submitRequest(deps(), {
+      email: 'closed@fabrikam.com',
+      firstName: 'C',
+      lastName: 'D',
+      actor: 'token:admin',
+      verified: true,
+    });
+    assert.equal((await verifyEmail(deps(), { token: tokenIn(sent[0]) })).outcome, 'closed');
   });
 
   test('the stored token is a hash: the database never holds the link', async () => {

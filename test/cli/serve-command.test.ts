@@ -45,17 +45,18 @@ test('serve starts in sandbox mode, answers health checks, and drains on SIGTERM
   assert.doesNotMatch(output, /8Q~/, 'the emulator app secret is never logged');
 });
 
-test('serve --no-worker is refused in sandbox mode with the reason', async () => {
-  const child = spawn(process.execPath, [bin, 'serve', '--no-worker'], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+for (const args of [['serve', '--no-worker'], ['worker']])
+  test(`${args.join(' ')} is refused in sandbox mode with the reason`, async () => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(stderr, /sandbox mode/);
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  assert.equal(code, 2);
-  assert.match(stderr, /sandbox mode runs in one process/);
-});

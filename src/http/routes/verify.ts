@@ -4,17 +4,17 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { InvalidVerificationLinkError, verifyEmail } from '../../app/verify-email.ts';
+import { InvalidVerificationLinkError, type VerifyOutcome, verifyEmail } from '../../app/verify-email.ts';
 import type { Clock, Ids, Store } from '../../ports.ts';
 import { html, page } from '../pages/layout.ts';
 
-const OUTCOMES = {
+const OUTCOMES: Record<VerifyOutcome, string> = {
   verified: 'Your address is confirmed. Your request is with the approvers; you will hear from us by email.',
-  already_verified:
-    'Your address was already confirmed. Your request is with the approvers; you will hear from us by email.',
+  under_way: 'Your address was already confirmed, and your request is under way; you will hear from us by email.',
   duplicate:
     'Your address is confirmed, and you already have a request under way (or access): there is nothing more to do.',
-} as const;
+  closed: 'This request is closed. If you still need access, ask again.',
+};
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
 
@@ -39,7 +39,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{
       sandbox,
       body: html`<h1>Confirm your email address</h1>
         <p>Confirm that this address is yours to send your request for access to the approvers.</p>
-        <form method="post" action="/verify">
+        <form method="post" action="verify">
           <input type="hidden" name="token" value="${token}">
           <button type="submit">Confirm my address</button>
         </form>`,
