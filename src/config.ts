@@ -77,6 +77,13 @@ export class ConfigError extends Error {
 // out, at least 2/3 of a lease after its last renewal. The retry must come no sooner than
 // the 30 s the lookup is given to show a new guest (app/provision-guest.ts), so 45 s.
 const MIN_LEASE_SECONDS = 45;
+/** What a real deployment cannot do without, and why (the sandbox has stand-ins). */
+const REQUIRED_WITH_ENTRA: Record<string, string> = {
+  GUESTLIST_APP_URL: 'it is where a guest lands after redeeming the invitation.',
+  GUESTLIST_PUBLIC_URL: 'the https address people use to reach Guestlist (links in emails point there).',
+  SMTP_URL: 'Guestlist emails requesters a link to confirm their address (smtps://user:password@host).',
+  GUESTLIST_MAIL_FROM: "the sender of Guestlist's emails, an address your mail server may send as.",
+};
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -109,11 +116,10 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     'AZURE_CLIENT_SECRET',
     'AZURE_CLIENT_CERTIFICATE_PATH',
   ].some((name) => read(name) !== undefined);
-  if (wantsEntra && !read('GUESTLIST_APP_URL')) {
-    fail(
-      'GUESTLIST_APP_URL',
-      'is required with Azure credentials: it is where a guest lands after redeeming the invitation.',
-    );
+  if (wantsEntra) {
+    for (const [name, why] of Object.entries(REQUIRED_WITH_ENTRA)) {
+      if (!read(name)) fail(name, `is required with Azure credentials: ${why}`);
+    }
   }
   const groupIds = (read('GUESTLIST_GROUP_IDS') ?? '')
     .split(',')
@@ -134,36 +140,6 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   );
   const smtpUrl = read('SMTP_URL') ?? null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
-  if (wantsEntra && !read('GUESTLIST_PUBLIC_URL')) {
-    fail(
-      'GUESTLIST_PUBLIC_URL',
-      'is required with Azure credentials: the https address people use to reach Guestlist (links in emails point there).',
-    );
-  }
-  if (wantsEntra && !read('GUESTLIST_MAIL_FROM')) {
-    fail(
-      'GUESTLIST_MAIL_FROM',
-      "is required with Azure credentials: the sender of Guestlist's emails, an address your mail server may send as.",
-    );
-  }
-  if (wantsEntra && !read('GUESTLIST_PUBLIC_URL')) {
-    fail(
-      'GUESTLIST_PUBLIC_URL',
-      'is required with Azure credentials: the https address people use to reach Guestlist (links in emails point there).',
-    );
-  }
-  if (wantsEntra && !read('GUESTLIST_MAIL_FROM')) {
-    fail(
-      'GUESTLIST_MAIL_FROM',
-      "is required with Azure credentials: the sender of Guestlist's emails, an address your mail server may send as.",
-    );
-  }
-  if (wantsEntra && !smtpUrl) {
-    fail(
-      'SMTP_URL',
-      'is required with Azure credentials: Guestlist emails requesters a link to confirm their address (smtps://user:password@host).',
-    );
-  }
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
