@@ -92,20 +92,28 @@ export async function workerSetup(
   await db.migrate();
   const clock = fixedClock();
   const queue = watched(db.jobs);
-  const worker = createWorker({
-    queue,
-    handlers: {
-      provision: scripted('ok'),
-      check_redemption: scripted('ok'),
-      send_verification: scripted('ok'),
-      ...handlers,
-    },
-    clock,
-    logger: silentLogger,
-    workerId: 'test-worker',
-    random: () => 0.5,
-    ...options,
-  });
+  /** A worker with `handlers` over the scripted defaults, on this database and clock. */
+  const make = (
+    workerId: string,
+    own: Partial<Record<JobKind, JobHandler>>,
+    extra: Partial<WorkerOptions>,
+    jobs: JobQueue,
+  ) =>
+    createWorker({
+      queue: jobs,
+      handlers: {
+        provision: scripted('ok'),
+        check_redemption: scripted('ok'),
+        send_verification: scripted('ok'),
+        ...own,
+      },
+      clock,
+      logger: silentLogger,
+      workerId,
+      random: () => 0.5,
+      ...extra,
+    });
+  const worker = make('test-worker', handlers, options, queue);
   const others: ReturnType<typeof createWorker>[] = [];
   t.after(async () => {
     for (const other of others) await other.stop();
@@ -114,20 +122,7 @@ export async function workerSetup(
   });
   /** Another worker on the same database and clock (another process, say). */
   const anotherWorker = (workerId: string, handlers: Partial<Record<JobKind, JobHandler>> = {}) => {
-    const other = createWorker({
-      queue: db.jobs,
-      handlers: {
-        provision: scripted('ok'),
-        check_redemption: scripted('ok'),
-        send_verification: scripted('ok'),
-        ...handlers,
-      },
-      clock,
-      logger: silentLogger,
-      workerId,
-      random: () => 0.5,
-      leaseMs: options.leaseMs,
-    });
+    const other = make(workerId, handlers, { leaseMs: options.leaseMs }, db.jobs);
     others.push(other);
     return other;
   };

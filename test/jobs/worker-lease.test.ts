@@ -30,12 +30,14 @@ function gated() {
   const inside = deferred();
   const gate = deferred<() => ReturnType<JobHandler['run']>>();
   const handler = scripted('ok');
-  handler.run = async (job) => {
+  const seen: { held?: AbortSignal } = {};
+  handler.run = async (job, held) => {
     handler.runs.push(job);
+    seen.held = held;
     inside.resolve();
     return (await gate.promise)();
   };
-  return { handler, inside, finish: gate.resolve };
+  return { handler, inside, finish: gate.resolve, seen };
 }
 
 test('a handler slower than the lease keeps its job while the renewals succeed', async (t) => {
@@ -187,34 +189,22 @@ test('the worker never claims again a job its handler is running, even past the 
 
 test('the handler is told when its run may no longer hold the job', async (t) => {
   const leaseMs = 30;
-  let held: AbortSignal | undefined;
   const slow = gated();
-  const run = slow.handler.run;
-  slow.handler.run = async (job, signal) => {
-    held = signal;
-    return run(job, signal);
-  };
   const { worker, queue, clock, addJob, db } = await workerSetup(t, { provision: slow.handler }, { leaseMs });
   await addJob();
   const running = worker.runOnce();
   await slow.inside.promise;
-  assert.equal(held?.aborted, false, 'held while renewals succeed');
+  assert.equal(slow.seen.held?.aborted, false, 'held while renewals succeed');
   await db.jobs.claim('other-worker', new Date(clock.now().getTime() + 100 * leaseMs), leaseMs);
   await renewalLost(queue);
-  assert.equal(held?.aborted, true, 'aborted once another worker claimed the job');
+  assert.equal(slow.seen.held?.aborted, true, 'aborted once another worker claimed the job');
   slow.finish(async () => undefined);
   await running;
 });
 
 test('renewals that keep failing abort the run before its lease can run out', async (t) => {
   const leaseMs = 30;
-  let held: AbortSignal | undefined;
   const slow = gated();
-  const run = slow.handler.run;
-  slow.handler.run = async (job, signal) => {
-    held = signal;
-    return run(job, signal);
-  };
   const { worker, queue, clock, addJob } = await workerSetup(t, { provision: slow.handler }, { leaseMs });
   queue.extendLease = async () => {
     throw new Error('database unreachable');
@@ -223,11 +213,11 @@ test('renewals that keep failing abort the run before its lease can run out', as
   const running = worker.runOnce();
   await slow.inside.promise;
   // The worker's clock moves on while every renewal fails.
-  for (let i = 0; i < 50 && !held?.aborted; i++) {
+  for (let i = 0; i < 50 && !slow.seen.held?.aborted; i++) {
     clock.advance(leaseMs / 3);
     await sleep(leaseMs / 3);
   }
-  assert.equal(held?.aborted, true);
+  assert.equal(slow.seen.held?.aborted, true);
   slow.finish(async () => undefined);
   await running;
 });
