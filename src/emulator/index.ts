@@ -15,6 +15,7 @@ import { newGroup } from './graph/groups.ts';
 import type { GraphRuntime } from './graph/pipeline.ts';
 import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
 import { redeemTicket } from './redeem.ts';
+import { checkLag, startReplication } from './replication.ts';
 import { type RequestEvent, requestHandler } from './server.ts';
 import { restoreSnapshot, takeSnapshot } from './snapshot.ts';
 import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, insertUser } from './state.ts';
@@ -39,6 +40,12 @@ export interface EmulatorOptions {
   /** Base of inviteRedeemUrl; default `${url}/redeem`. */
   redeemBaseUrl?: string;
   clock?: () => Date;
+  /**
+   * How long (by `clock`) a user created by POST /invitations, or by addUser with
+   * `replicated: false`, stays invisible to Graph reads: missing from `GET /users?$filter`,
+   * 404 on `GET /users/{id}` and on `members/$ref`. Default 0 (no lag).
+   */
+  replicationLagMs?: number;
   /**
    * Keep the directory (users, groups and members, redeem tickets, mailbox) in this JSON
    * file: loaded at start when it exists, saved shortly after each change and on close().
@@ -76,6 +83,8 @@ export interface Emulator {
     otherMails?: string[];
     id?: string;
     userPrincipalName?: string;
+    /** false: hidden from Graph reads for the replication lag, like an invited user. Default true. */
+    replicated?: boolean;
   }): EmulatedUser;
   /** Creates a group; for an id that already exists, returns it unchanged (members and name kept). */
   addGroup(input?: { id?: string; displayName?: string }): { id: string };
@@ -87,6 +96,8 @@ export interface Emulator {
   onRequest(listener: (event: RequestEvent) => void): () => void;
   setFaults(faults: FaultOptions | null): void;
   setInvitationThrottle(throttle: InvitationThrottle | null): void;
+  /** The replication lag for users created from now on (see EmulatorOptions.replicationLagMs). */
+  setReplicationLag(ms: number): void;
   redeem(redeemUrlOrTicket: string): { redirectUrl: string } | null;
   close(): Promise<void>;
 }
@@ -102,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tenantId,
     tenantName: options.tenantName ?? 'Contoso',
     clock: options.clock ?? (() => new Date()),
+    replicationLagMs: options.replicationLagMs ?? 0,
   });
   if (saved) restoreSnapshot(state, saved);
   const writer =
@@ -166,6 +178,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     addUser(input) {
       const user = insertUser(state, input);
+      if (input.replicated === false) startReplication(state, user.id);
       changed();
       return copyUser(user);
     },
@@ -201,6 +214,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     setInvitationThrottle(next) {
       runtime.throttle = next ? slidingWindow(next) : null;
+    },
+    setReplicationLag(ms) {
+      checkLag(ms);
+      state.replication.lagMs = ms;
     },
     redeem(redeemUrlOrTicket) {
       const redeemed = redeemTicket(state, redeemUrlOrTicket);

@@ -2,6 +2,7 @@
 // tests inspect (mailbox, invitations). Plain data in Maps; the HTTP side and the
 // programmatic API (index.ts) both go through the helpers here.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createReplication, type Replication } from './replication.ts';
 import {
   createUserIndex,
   idsWithAddress,
@@ -82,9 +83,16 @@ export interface EmulatorState {
   tickets: Map<string, RedeemTicket>;
   mailbox: EmulatedMail[];
   invitationLog: InvitationLogEntry[];
+  /** Which users Graph reads do not see yet (replication.ts). Not saved in the state file. */
+  replication: Replication;
 }
 
-export function createState(input: { tenantId: string; tenantName: string; clock: () => Date }): EmulatorState {
+export function createState(input: {
+  tenantId: string;
+  tenantName: string;
+  clock: () => Date;
+  replicationLagMs?: number;
+}): EmulatorState {
   const label = input.tenantName.toLowerCase().replace(/[^a-z0-9]/g, '') || 'contoso';
   return {
     tenantId: input.tenantId,
@@ -98,6 +106,7 @@ export function createState(input: { tenantId: string; tenantName: string; clock
     tickets: new Map(),
     mailbox: [],
     invitationLog: [],
+    replication: createReplication(input.replicationLagMs ?? 0),
   };
 }
 
@@ -187,6 +196,7 @@ export function findUser(state: EmulatorState, idOrUpn: string): EmulatedUser | 
 /** Deletes a user with their group memberships and redeem tickets (user-delete.md). */
 export function removeUser(state: EmulatorState, user: EmulatedUser): void {
   state.users.delete(user.id);
+  state.replication.visibleAt.delete(user.id);
   unindexUser(state.index, user, true);
   for (const group of state.groups.values()) group.members.delete(user.id);
   for (const [ticket, entry] of state.tickets) if (entry.userId === user.id) state.tickets.delete(ticket);

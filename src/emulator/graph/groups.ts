@@ -2,6 +2,7 @@
 // group-delete-members.md). Adding someone who is already a member is a 400 with the
 // exact message clients match on to treat it as success (graph-examples.json
 // `error_already_member`).
+import { isReplicated } from '../replication.ts';
 import { graphDate, type StoredGroup } from '../state.ts';
 import { badRequest, GraphError, resourceNotFound } from './errors.ts';
 import type { GraphContext, GraphOperation, GraphReply, Route } from './types.ts';
@@ -52,7 +53,8 @@ function referencedId(body: unknown): string {
 function addMember(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
   const group = groupOr404(ctx, params.id ?? '');
   const userId = referencedId(op.body);
-  if (!ctx.state.users.has(userId)) throw resourceNotFound(userId);
+  // A user created a moment ago is 404 here until it replicates (replication.ts).
+  if (!ctx.state.users.has(userId) || !isReplicated(ctx.state, userId)) throw resourceNotFound(userId);
   if (group.members.has(userId)) {
     throw badRequest(
       "One or more added object references already exist for the following modified properties: 'members'.",

@@ -7,6 +7,7 @@
 //  - sendInvitationMessage defaults to false: no email unless asked;
 //  - resetRedemption (with invitedUser.id) puts a redeemed guest back to PendingAcceptance.
 import { randomUUID } from 'node:crypto';
+import { startReplication } from '../replication.ts';
 import { type EmulatedUser, graphDate, insertUser, newTicket, usersWithAddress } from '../state.ts';
 import { badRequest, resourceNotFound } from './errors.ts';
 import { invitationMail } from './invitation-mail.ts';
@@ -131,15 +132,19 @@ function invitedUser(
   if (existing.some((user) => user.userType === 'Member' && user.externalUserState === null)) {
     throw badRequest('Non-external user already exists with the given mail address');
   }
+  // The invitation service reads the primary: a guest still replicating is found and
+  // returned, never created twice (replication.ts).
   const external = existing[0];
   if (external) return external;
-  return insertUser(state, {
+  const created = insertUser(state, {
     mail: address,
     displayName,
     userType,
     externalUserState: 'PendingAcceptance',
     creationType: 'Invitation',
   });
+  startReplication(state, created.id);
+  return created;
 }
 
 export const invitationRoutes: Route[] = [

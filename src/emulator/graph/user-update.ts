@@ -1,6 +1,7 @@
 // PATCH /users/{id} → 204 No Content (user-update.md). Only the writable properties
 // Guestlist may touch are accepted; read-only ones such as externalUserState are refused
 // rather than silently ignored, so a client bug shows up in tests.
+import { isReplicated } from '../replication.ts';
 import { type EmulatedUser, findUser } from '../state.ts';
 import { indexUser, unindexUser } from '../user-index.ts';
 import { badRequest, resourceNotFound } from './errors.ts';
@@ -23,7 +24,8 @@ const WRITABLE: Record<string, Check> = {
 export function updateUser(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
   const id = params.id ?? '';
   const user = findUser(ctx.state, id);
-  if (!user) throw resourceNotFound(id);
+  // Not replicated yet: the write lands on a replica that does not know the user.
+  if (!user || !isReplicated(ctx.state, user.id)) throw resourceNotFound(id);
   if (typeof op.body !== 'object' || op.body === null || Array.isArray(op.body)) {
     throw badRequest('Empty Payload. JSON content expected.');
   }

@@ -1,6 +1,7 @@
 // /users routes: list with $filter/$select/$top/$count, get, update, delete
 // (user-list.md, user-get.md, user-update.md, user-delete.md).
-import { findUser, removeUser } from '../state.ts';
+import { isReplicated } from '../replication.ts';
+import { type EmulatedUser, type EmulatorState, findUser, removeUser } from '../state.ts';
 import { inInsertionOrder } from '../user-index.ts';
 import { badRequest, GraphError, resourceNotFound } from './errors.ts';
 import { candidateIds } from './filter-candidates.ts';
@@ -69,7 +70,7 @@ function listUsers(op: GraphOperation, _params: Record<string, string>, ctx: Gra
   const { state } = ctx;
   const candidates = filter === null ? null : candidateIds(filter, state.index);
   const pool = candidates === null ? [...state.users.values()] : inInsertionOrder(state.index, state.users, candidates);
-  let users = pool.filter((user) => filter === null || matchesFilter(filter, user));
+  let users = pool.filter((user) => isReplicated(state, user.id) && (filter === null || matchesFilter(filter, user)));
   const orderBy = op.query.get('$orderby');
   if (orderBy !== null) {
     // aad-advanced-queries.md: $orderby together with $filter is an advanced query.
@@ -96,10 +97,15 @@ function listUsers(op: GraphOperation, _params: Record<string, string>, ctx: Gra
   return { status: 200, body, headers: { 'x-ms-resource-unit': select ? '1' : '2' } };
 }
 
+/** `/users/{id | userPrincipalName}` as Graph reads see it: a user not replicated yet is 404. */
+export function visibleUserOr404(state: EmulatorState, id: string): EmulatedUser {
+  const user = findUser(state, id);
+  if (!user || !isReplicated(state, user.id)) throw resourceNotFound(id);
+  return user;
+}
+
 function getUser(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
-  const id = params.id ?? '';
-  const user = findUser(ctx.state, id);
-  if (!user) throw resourceNotFound(id);
+  const user = visibleUserOr404(ctx.state, params.id ?? '');
   const select = parseSelect(op.query.get('$select'));
   return {
     status: 200,
@@ -112,9 +118,7 @@ function getUser(op: GraphOperation, params: Record<string, string>, ctx: GraphC
 }
 
 function deleteUser(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
-  const id = params.id ?? '';
-  const user = findUser(ctx.state, id);
-  if (!user) throw resourceNotFound(id);
+  const user = visibleUserOr404(ctx.state, params.id ?? '');
   removeUser(ctx.state, user);
   return { status: 204 };
 }
