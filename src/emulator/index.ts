@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { prepareTls } from './certificates.ts';
-import { type FaultOptions, faultInjector } from './graph/faults.ts';
+import { type FaultOptions, faultInjector, type OperationName } from './graph/faults.ts';
 import { newGroup } from './graph/groups.ts';
 import type { GraphRuntime } from './graph/pipeline.ts';
 import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
@@ -22,7 +22,7 @@ import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, 
 import { readStateFile, stateWriter } from './state-file.ts';
 import { createSigningKey } from './sts/access-token.ts';
 
-export type { EmulatedMail, EmulatedUser, FaultOptions, InvitationThrottle, RequestEvent };
+export type { EmulatedMail, EmulatedUser, FaultOptions, InvitationThrottle, OperationName, RequestEvent };
 
 export const DEFAULT_TENANT_ID = 'b5c1e3a0-7d4f-4e2a-9c61-0f8e2d3a4b5c';
 

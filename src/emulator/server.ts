@@ -18,6 +18,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export interface RequestEvent {
   method: string;
   path: string;
+  /** 0 for an injected lost answer (the connection was reset, no status was sent). */
   status: number;
   receivedAtMs: number;
 }
@@ -75,14 +76,19 @@ async function handle(
       { method, pathname: url.pathname, query: url.searchParams, headers, rawBody, origin },
       { runtime: deps.runtime, key: deps.key, observeBatchItem },
     );
-    status = reply.status;
+    // An injected lost answer: the operation ran; reset the connection without a word.
+    status = reply.lost ? 0 : reply.status;
     // Any Graph write ($batch included) may have changed the directory, even one that
     // failed (an injected fault after the effect). Flagging every write is easier to keep
     // right than flagging each mutation site, and saves are coalesced anyway.
     if (method !== 'GET') deps.changed();
     record(method, url.pathname, status, reply.parsedBody ?? rawBody);
-    const contentType: Record<string, string> = reply.body === undefined ? {} : { 'content-type': GRAPH_JSON };
-    send(res, status, { ...contentType, ...reply.headers }, reply.body);
+    if (reply.lost) {
+      res.destroy();
+    } else {
+      const contentType: Record<string, string> = reply.body === undefined ? {} : { 'content-type': GRAPH_JSON };
+      send(res, status, { ...contentType, ...reply.headers }, reply.body);
+    }
   } else if (url.pathname === '/redeem' && method === 'GET') {
     const redeemed = redeemTicket(deps.state, url.search);
     if (redeemed) deps.changed();

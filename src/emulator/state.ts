@@ -44,6 +44,7 @@ export interface InvitationLogEntry {
   at: Date;
   receivedAtMs: number;
   body: unknown;
+  /** 0 when the answer was lost (FaultOptions.lostAnswerRate): the invitation took effect, unanswered. */
   status: number;
 }
 

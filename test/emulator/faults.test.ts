@@ -77,3 +77,113 @@ test('slow responses are delayed by slowMs', async (t) => {
   assert.equal(reply.status, 200);
   assert.ok(performance.now() - started >= 140);
 });
+
+test('a lost answer takes effect and resets the connection with no response', async (t) => {
+  const emulator = await emulatorFor(t, { faults: { rate: 0, lostAnswerRate: 1, operations: ['invite'] } });
+  const token = await tokenFor(emulator);
+  const events: number[] = [];
+  emulator.onRequest((event) => events.push(event.status));
+  await assert.rejects(
+    invite(emulator, token, { invitedUserEmailAddress: 'lost@fabrikam.com', sendInvitationMessage: true }),
+    (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET' || /socket hang up/.test(error.message),
+  );
+  assert.equal(emulator.listUsers().length, 1, 'the guest exists');
+  assert.equal(emulator.mailbox.list().length, 1, 'and the email went out');
+  assert.equal(emulator.invitations.list().at(-1)?.status, 0, 'logged as unanswered');
+  assert.equal(events.at(-1), 0);
+  // Other operations are not targeted: reads answer normally.
+  assert.equal((await graph(emulator, token, { path: '/users' })).status, 200);
+
+  emulator.setFaults(null);
+  const retry = await invite(emulator, token, { invitedUserEmailAddress: 'lost@fabrikam.com' });
+  assert.equal(retry.status, 201);
+  assert.equal(retry.json.invitedUser.id, emulator.listUsers()[0]?.id);
+});
+
+test('a lost answer inside a $batch loses the whole batch; the other requests still ran', async (t) => {
+  const emulator = await emulatorFor(t, { faults: { rate: 0, lostAnswerRate: 1, operations: ['addMember'] } });
+  const token = await tokenFor(emulator);
+  const group = emulator.addGroup();
+  const user = emulator.addUser({ mail: 'batch-lost@fabrikam.com', userType: 'Guest' });
+  await assert.rejects(
+    graph(emulator, token, {
+      method: 'POST',
+      path: '/$batch',
+      body: {
+        requests: [
+          {
+            id: 'invite',
+            method: 'POST',
+            url: '/invitations',
+            headers: { 'Content-Type': 'application/json' },
+            body: { invitedUserEmailAddress: 'other@fabrikam.com', inviteRedirectUrl: 'https://app.example.com' },
+          },
+          {
+            id: 'add',
+            method: 'POST',
+            url: `/groups/${group.id}/members/$ref`,
+            headers: { 'Content-Type': 'application/json' },
+            body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user.id}` },
+          },
+        ],
+      },
+    }),
+  );
+  assert.deepEqual(emulator.groupMembers(group.id), [user.id]);
+  assert.equal(emulator.listUsers().length, 2);
+});
+
+test('the operations filter aims 429s at reads and members/$ref; 503s carry Retry-After only when asked', async (t) => {
+  const emulator = await emulatorFor(t, {
+    faults: { rate: 1, statuses: [429], retryAfterSeconds: 3, operations: ['listUsers', 'getUser', 'addMember'] },
+  });
+  const token = await tokenFor(emulator);
+  const group = emulator.addGroup();
+  const user = emulator.addUser({ mail: 'read@fabrikam.com', userType: 'Guest' });
+  const add = () =>
+    graph(emulator, token, {
+      method: 'POST',
+      path: `/groups/${group.id}/members/$ref`,
+      body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user.id}` },
+    });
+  for (const reply of [
+    await graph(emulator, token, { path: "/users?$filter=mail eq 'read@fabrikam.com'" }),
+    await graph(emulator, token, { path: `/users/${user.id}` }),
+    await add(),
+  ]) {
+    assert.equal(reply.status, 429);
+    assert.equal(reply.headers['retry-after'], '3');
+    assert.equal(reply.json.error.code, 'TooManyRequests');
+  }
+  assert.deepEqual(emulator.groupMembers(group.id), [], 'a 429 has no effect');
+  assert.equal((await invite(emulator, token, { invitedUserEmailAddress: 'spared@fabrikam.com' })).status, 201);
+
+  emulator.setFaults({ rate: 1, statuses: [503] });
+  const bare = await graph(emulator, token, { path: '/users' });
+  assert.equal(bare.status, 503);
+  assert.equal(bare.headers['retry-after'], undefined);
+  emulator.setFaults({ rate: 1, statuses: [503], serverErrorRetryAfterSeconds: 5 });
+  const told = await graph(emulator, token, { path: '/users' });
+  assert.equal(told.status, 503);
+  assert.equal(told.headers['retry-after'], '5');
+});
+
+test('lost answers follow the seed, and untargeted operations do not consume it', () => {
+  const options = { rate: 0.2, lostAnswerRate: 0.3, operations: ['invite' as const], seed: 9 };
+  const run = (interleave: boolean) => {
+    const decide = faultInjector(options);
+    const out: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      if (interleave) decide('getUser');
+      const d = decide('invite');
+      out.push(d.fault ? String(d.fault.status) : d.lostAnswer ? 'lost' : 'ok');
+    }
+    return out;
+  };
+  const plain = run(false);
+  assert.deepEqual(run(true), plain);
+  const lost = plain.filter((s) => s === 'lost').length / plain.length;
+  assert.ok(lost > 0.15 && lost < 0.35, `lost share ${lost}`);
+  assert.ok(!faultInjector(options)('getUser').lostAnswer);
+  assert.throws(() => faultInjector({ rate: 0, lostAnswerRate: 1.5 }), TypeError);
+});

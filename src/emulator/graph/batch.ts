@@ -79,6 +79,7 @@ export async function runBatch(
   const items = parseItems(body);
   const statuses = new Map<string, number>();
   const responses: unknown[] = [];
+  let lost = false;
   for (const item of items) {
     const ids: RequestIds = {
       requestId: randomUUID(),
@@ -109,6 +110,9 @@ export async function runBatch(
           : await runOperation(runtime, op, caller, ids);
     }
     statuses.set(item.id, reply.status);
+    // One inner answer lost means the batch's connection was lost: the other requests
+    // still ran (their effects stand), but nobody hears about any of them.
+    if (reply.lost) lost = true;
     observe({ method: item.method, path, body: item.body, reply });
     const headers: Record<string, string> = {
       'Cache-Control': 'no-cache',
@@ -123,7 +127,7 @@ export async function runBatch(
       ...(reply.body === undefined ? {} : { body: reply.body }),
     });
   }
-  return { status: 200, body: { responses } };
+  return { status: 200, body: { responses }, ...(lost ? { lost } : {}) };
 }
 
 function failure(error: GraphError, ids: RequestIds): GraphReply {

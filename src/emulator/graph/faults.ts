@@ -1,10 +1,31 @@
-// Injected failures for Graph calls (never token calls), to exercise a client's retry and
-// idempotency rules. Choices come from a seeded PRNG, so one seed and one call sequence
-// always give the same faults. Each Graph operation draws once; inner $batch requests
-// draw one by one, as each is throttled on its own (concepts/json-batching.md).
+// Injected failures for Graph calls (token calls have their own: sts/token-faults.ts), to
+// exercise a client's retry and idempotency rules. Choices come from a seeded PRNG, so one
+// seed and one call sequence always give the same faults. Each Graph operation draws once;
+// inner $batch requests draw one by one, as each is throttled on its own
+// (concepts/json-batching.md). With `operations`, only those operations draw at all, so a
+// test can aim at invitations alone and keep the others' sequence out of its seed.
 //  - 429: Retry-After seconds, and the operation has no effect (concepts/throttling.md);
 //  - 5xx: no effect, or — afterEffectRate of the time — the operation takes effect and
-//    the response is lost, as when a gateway times out after the write.
+//    the 5xx is answered anyway, as when a gateway times out after the write; Graph's 503s
+//    may or may not carry Retry-After (concepts/best-practices-concept.md, "Handling
+//    expected errors"), so that is an option;
+//  - lost answer (lostAnswerRate): the operation takes effect and the connection is then
+//    reset with no response at all, as when a proxy or the network drops it. The client
+//    sees a socket error, not a status, and cannot know whether the write happened.
+
+/** Names of the Graph operations, as routes declare them (`Route.name`). */
+export type OperationName =
+  | 'invite'
+  | 'listUsers'
+  | 'getUser'
+  | 'updateUser'
+  | 'deleteUser'
+  | 'getGroup'
+  | 'listMembers'
+  | 'addMember'
+  | 'removeMember'
+  | 'getOrganization'
+  | 'getAuthorizationPolicy';
 
 export interface FaultOptions {
   /** Share (0..1) of Graph calls answered with a fault. */
@@ -13,8 +34,14 @@ export interface FaultOptions {
   statuses?: number[];
   /** Retry-After of an injected 429; default 1. */
   retryAfterSeconds?: number;
+  /** Retry-After of an injected 5xx; default none (the header is left out). */
+  serverErrorRetryAfterSeconds?: number;
   /** Share of 5xx faults applied after the operation took effect. */
   afterEffectRate?: number;
+  /** Share (0..1) of calls (not otherwise faulted) that take effect and then lose their answer. */
+  lostAnswerRate?: number;
+  /** Only these operations are faulted (and draw from the seed); default all. */
+  operations?: OperationName[];
   /** Share of calls delayed by slowMs. */
   slowRate?: number;
   slowMs?: number;
@@ -24,7 +51,9 @@ export interface FaultOptions {
 
 export interface FaultDecision {
   delayMs: number;
-  fault: { status: number; retryAfterSeconds: number; afterEffect: boolean } | null;
+  fault: { status: number; retryAfterSeconds: number | null; afterEffect: boolean } | null;
+  /** Take effect, then reset the connection without answering. */
+  lostAnswer: boolean;
 }
 
 export const FAULT_CODES: Record<number, { code: string; message: string }> = {
@@ -35,24 +64,35 @@ export const FAULT_CODES: Record<number, { code: string; message: string }> = {
   504: { code: 'GatewayTimeout', message: 'Gateway Timeout' },
 };
 
-export type FaultInjector = () => FaultDecision;
+export type FaultInjector = (operation?: OperationName) => FaultDecision;
+
+const NO_FAULT: FaultDecision = { delayMs: 0, fault: null, lostAnswer: false };
 
 export function faultInjector(options: FaultOptions | null): FaultInjector {
-  if (options === null) return () => ({ delayMs: 0, fault: null });
+  if (options === null) return () => NO_FAULT;
   const statuses = options.statuses ?? [429, 503];
-  const shares = [options.rate, options.afterEffectRate ?? 0, options.slowRate ?? 0];
+  const lostAnswerRate = options.lostAnswerRate ?? 0;
+  const shares = [options.rate, options.afterEffectRate ?? 0, options.slowRate ?? 0, lostAnswerRate];
   if (shares.some((share) => !(share >= 0 && share <= 1))) throw new TypeError('Fault rates must be between 0 and 1.');
   if (statuses.length === 0 || statuses.some((status) => !FAULT_CODES[status])) {
     throw new TypeError(`Fault statuses must be among ${Object.keys(FAULT_CODES).join(', ')}.`);
   }
-  if (options.rate === 0 && !options.slowRate) return () => ({ delayMs: 0, fault: null });
+  if (options.rate === 0 && !options.slowRate && lostAnswerRate === 0) return () => NO_FAULT;
+  const targets = options.operations ? new Set(options.operations) : null;
   const random = mulberry32(options.seed ?? 1);
-  return () => {
+  return (operation) => {
+    if (targets && (operation === undefined || !targets.has(operation))) return NO_FAULT;
     const delayMs = random() < (options.slowRate ?? 0) ? (options.slowMs ?? 1000) : 0;
-    if (random() >= options.rate) return { delayMs, fault: null };
+    if (random() >= options.rate) {
+      // Drawn only when asked for, so seeds chosen before lost answers existed keep their faults.
+      const lostAnswer = lostAnswerRate > 0 && random() < lostAnswerRate;
+      return { delayMs, fault: null, lostAnswer };
+    }
     const status = statuses[Math.floor(random() * statuses.length)] as number;
     const afterEffect = status >= 500 && random() < (options.afterEffectRate ?? 0);
-    return { delayMs, fault: { status, retryAfterSeconds: options.retryAfterSeconds ?? 1, afterEffect } };
+    const retryAfterSeconds =
+      status === 429 ? (options.retryAfterSeconds ?? 1) : (options.serverErrorRetryAfterSeconds ?? null);
+    return { delayMs, fault: { status, retryAfterSeconds, afterEffect }, lostAnswer: false };
   };
 }
 

@@ -82,10 +82,23 @@ export function newGroup(ctx: { clock: () => Date }, id: string, displayName: st
 }
 
 export const groupRoutes: Route[] = [
-  { method: 'GET', pattern: ['groups', ':id'], permission: 'readGroups', handle: getGroup },
-  { method: 'GET', pattern: ['groups', ':id', 'members'], permission: 'readGroups', handle: listMembers },
-  { method: 'POST', pattern: ['groups', ':id', 'members', '$ref'], permission: 'writeGroupMembers', handle: addMember },
+  { name: 'getGroup', method: 'GET', pattern: ['groups', ':id'], permission: 'readGroups', handle: getGroup },
   {
+    name: 'listMembers',
+    method: 'GET',
+    pattern: ['groups', ':id', 'members'],
+    permission: 'readGroups',
+    handle: listMembers,
+  },
+  {
+    name: 'addMember',
+    method: 'POST',
+    pattern: ['groups', ':id', 'members', '$ref'],
+    permission: 'writeGroupMembers',
+    handle: addMember,
+  },
+  {
+    name: 'removeMember',
     method: 'DELETE',
     pattern: ['groups', ':id', 'members', ':memberId', '$ref'],
     permission: 'writeGroupMembers',

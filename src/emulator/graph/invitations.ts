@@ -149,6 +149,7 @@ function invitedUser(
 
 export const invitationRoutes: Route[] = [
   {
+    name: 'invite',
     method: 'POST',
     pattern: ['invitations'],
     permission: 'createInvitation',

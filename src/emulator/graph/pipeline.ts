@@ -1,7 +1,8 @@
 // One Graph operation, from route to reply, shared by direct calls and $batch items.
 // Order of checks: route (400/405), permission (403), injected fault before effect
 // (429/5xx), invitation throttle (429), the handler, injected fault after effect (5xx,
-// response lost). Every GraphError becomes the documented error body here.
+// response lost) or lost answer (connection reset, `GraphReply.lost`). Every GraphError
+// becomes the documented error body here.
 import type { EmulatorState } from '../state.ts';
 import type { AccessClaims } from '../sts/access-token.ts';
 import { errorBody, GraphError, insufficientPrivileges, type RequestIds, tooManyRequests } from './errors.ts';
@@ -28,10 +29,12 @@ export async function runOperation(
   caller: { origin: string; claims: AccessClaims },
   ids: RequestIds,
 ): Promise<GraphReply> {
+  // Set once the handler is reached: only an operation that ran can lose its answer.
+  let loseAnswer = false;
   try {
     const { route, params } = matchRoute(op.method, op.segments);
     if (!isAllowed(route.permission, caller.claims.roles)) throw insufficientPrivileges();
-    const decision = runtime.injectFault();
+    const decision = runtime.injectFault(route.name);
     if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     if (decision.fault && !decision.fault.afterEffect) throw faultError(decision.fault);
     if (route.throttled && runtime.throttle) {
@@ -45,19 +48,23 @@ export async function runOperation(
       }
     }
     const ctx = { ...caller, state: runtime.state, redeemBaseUrl: runtime.redeemBaseUrl };
+    loseAnswer = decision.lostAnswer;
     const reply = await route.handle(op, params, ctx);
     if (decision.fault) throw faultError(decision.fault);
-    return reply;
+    return loseAnswer ? { ...reply, lost: true } : reply;
   } catch (error) {
     if (!(error instanceof GraphError)) throw error;
-    return { status: error.status, headers: error.headers, body: errorBody(error, ids) };
+    const reply = { status: error.status, headers: error.headers, body: errorBody(error, ids) };
+    return loseAnswer ? { ...reply, lost: true } : reply;
   }
 }
 
 function faultError(fault: NonNullable<FaultDecision['fault']>): GraphError {
-  if (fault.status === 429) return tooManyRequests(fault.retryAfterSeconds);
+  if (fault.status === 429) return tooManyRequests(fault.retryAfterSeconds ?? 1);
   const { code, message } = FAULT_CODES[fault.status] ?? { code: 'ServiceUnavailable', message: 'Service Unavailable' };
-  return new GraphError(fault.status, code, message);
+  const headers: Record<string, string> =
+    fault.retryAfterSeconds === null ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
+  return new GraphError(fault.status, code, message, headers);
 }
 
 function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } {

@@ -2,6 +2,7 @@
 // and the inner requests of a $batch, so nothing here is tied to node:http.
 import type { EmulatorState } from '../state.ts';
 import type { AccessClaims } from '../sts/access-token.ts';
+import type { OperationName } from './faults.ts';
 import type { Permission } from './permissions.ts';
 
 export interface GraphOperation {
@@ -18,6 +19,8 @@ export interface GraphReply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** An injected lost answer: the operation ran, and the connection is reset instead of answering. */
+  lost?: boolean;
 }
 
 export interface GraphContext {
@@ -30,6 +33,8 @@ export interface GraphContext {
 }
 
 export interface Route {
+  /** What fault injection calls it (FaultOptions.operations). */
+  name: OperationName;
   method: string;
   /** Literal segments, or `:name` for a parameter. */
   pattern: string[];

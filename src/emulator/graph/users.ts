@@ -124,8 +124,8 @@ function deleteUser(_op: GraphOperation, params: Record<string, string>, ctx: Gr
 }
 
 export const userRoutes: Route[] = [
-  { method: 'GET', pattern: ['users'], permission: 'readUsers', handle: listUsers },
-  { method: 'GET', pattern: ['users', ':id'], permission: 'readUsers', handle: getUser },
-  { method: 'PATCH', pattern: ['users', ':id'], permission: 'writeUsers', handle: updateUser },
-  { method: 'DELETE', pattern: ['users', ':id'], permission: 'writeUsers', handle: deleteUser },
+  { name: 'listUsers', method: 'GET', pattern: ['users'], permission: 'readUsers', handle: listUsers },
+  { name: 'getUser', method: 'GET', pattern: ['users', ':id'], permission: 'readUsers', handle: getUser },
+  { name: 'updateUser', method: 'PATCH', pattern: ['users', ':id'], permission: 'writeUsers', handle: updateUser },
+  { name: 'deleteUser', method: 'DELETE', pattern: ['users', ':id'], permission: 'writeUsers', handle: deleteUser },
 ];
