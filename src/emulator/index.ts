@@ -21,8 +21,24 @@ import { restoreSnapshot, takeSnapshot } from './snapshot.ts';
 import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, insertUser } from './state.ts';
 import { readStateFile, stateWriter } from './state-file.ts';
 import { createSigningKey } from './sts/access-token.ts';
+import {
+  type TokenFaultKind,
+  type TokenFaultOptions,
+  type TokenRefusal,
+  tokenFaultInjector,
+} from './sts/token-faults.ts';
 
-export type { EmulatedMail, EmulatedUser, FaultOptions, InvitationThrottle, OperationName, RequestEvent };
+export type {
+  EmulatedMail,
+  EmulatedUser,
+  FaultOptions,
+  InvitationThrottle,
+  OperationName,
+  RequestEvent,
+  TokenFaultKind,
+  TokenFaultOptions,
+  TokenRefusal,
+};
 
 export const DEFAULT_TENANT_ID = 'b5c1e3a0-7d4f-4e2a-9c61-0f8e2d3a4b5c';
 
@@ -37,6 +53,8 @@ export interface EmulatorOptions {
   /** Per-tenant POST /invitations limit; default 150 per 5 s; null disables. */
   invitationThrottle?: InvitationThrottle | null;
   faults?: FaultOptions;
+  /** Injected token-endpoint failures (see Emulator.setTokenFaults); default none. */
+  tokenFaults?: TokenFaultOptions;
   /** Base of inviteRedeemUrl; default `${url}/redeem`. */
   redeemBaseUrl?: string;
   clock?: () => Date;
@@ -96,6 +114,24 @@ export interface Emulator {
   onRequest(listener: (event: RequestEvent) => void): () => void;
   setFaults(faults: FaultOptions | null): void;
   setInvitationThrottle(throttle: InvitationThrottle | null): void;
+  /**
+   * A seeded share of token requests fails transiently: `temporarily_unavailable`,
+   * AADSTS90024, AADSTS90033, or an HTTP 500/503, in Entra's error shape. null: none.
+   */
+  setTokenFaults(faults: TokenFaultOptions | null): void;
+  /** Every token request is refused with this AADSTS code and text (with its error_uri); null lifts it. */
+  setTokenRefusal(refusal: TokenRefusal | null): void;
+  /** Deletes the app's client secret: the next token request is AADSTS7000215. */
+  removeClientSecret(clientId: string): void;
+  /** The app's client secret expires: the next token request is AADSTS7000222. */
+  expireClientSecret(clientId: string): void;
+  /** Deletes the app from the tenant: the next token request is AADSTS700016. */
+  removeApp(clientId: string): void;
+  /**
+   * Grants exactly these application permissions from now on. Tokens already issued keep
+   * their roles until they expire, as Entra's do; the next token carries the new ones.
+   */
+  setAppRoles(clientId: string, roles: string[]): void;
   /** The replication lag for users created from now on (see EmulatorOptions.replicationLagMs). */
   setReplicationLag(ms: number): void;
   redeem(redeemUrlOrTicket: string): { redirectUrl: string } | null;
@@ -116,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     replicationLagMs: options.replicationLagMs ?? 0,
   });
   if (saved) restoreSnapshot(state, saved);
+  state.tokenFaults.inject = tokenFaultInjector(options.tokenFaults ?? null);
   const writer =
     options.stateFile === undefined
       ? null
@@ -152,6 +189,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { port } = server.address() as AddressInfo;
   url = `https://${urlHost(host)}:${port}`;
   runtime.redeemBaseUrl = options.redeemBaseUrl ?? `${url}/redeem`;
+
+  const appOrThrow = (clientId: string) => {
+    const app = state.apps.get(clientId);
+    if (!app) throw new Error(`No app ${clientId} is registered in the emulator.`);
+    return app;
+  };
 
   return {
     url,
@@ -214,6 +257,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     setInvitationThrottle(next) {
       runtime.throttle = next ? slidingWindow(next) : null;
+    },
+    setTokenFaults(faults) {
+      state.tokenFaults.inject = tokenFaultInjector(faults);
+    },
+    setTokenRefusal(refusal) {
+      state.tokenFaults.refusal = refusal && { ...refusal };
+    },
+    removeClientSecret(clientId) {
+      appOrThrow(clientId).clientSecret = null;
+    },
+    expireClientSecret(clientId) {
+      appOrThrow(clientId).secretExpired = true;
+    },
+    removeApp(clientId) {
+      appOrThrow(clientId);
+      state.apps.delete(clientId);
+    },
+    setAppRoles(clientId, roles) {
+      appOrThrow(clientId).roles = [...roles];
     },
     setReplicationLag(ms) {
       checkLag(ms);

@@ -116,7 +116,12 @@ async function handle(
     send(
       res,
       status,
-      { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store, no-cache', ...ids },
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store, no-cache',
+        ...ids,
+        ...reply.headers,
+      },
       reply.body,
     );
   }

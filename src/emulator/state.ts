@@ -3,6 +3,7 @@
 // programmatic API (index.ts) both go through the helpers here.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReplication, type Replication } from './replication.ts';
+import { type TokenFaultInjector, type TokenRefusal, tokenFaultInjector } from './sts/token-faults.ts';
 import {
   createUserIndex,
   idsWithAddress,
@@ -86,6 +87,8 @@ export interface EmulatorState {
   invitationLog: InvitationLogEntry[];
   /** Which users Graph reads do not see yet (replication.ts). Not saved in the state file. */
   replication: Replication;
+  /** Injected token-endpoint failures (sts/token-faults.ts). */
+  tokenFaults: { inject: TokenFaultInjector; refusal: TokenRefusal | null };
 }
 
 export function createState(input: {
@@ -108,6 +111,7 @@ export function createState(input: {
     mailbox: [],
     invitationLog: [],
     replication: createReplication(input.replicationLagMs ?? 0),
+    tokenFaults: { inject: tokenFaultInjector(null), refusal: null },
   };
 }
 

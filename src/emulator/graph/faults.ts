@@ -97,7 +97,7 @@ export function faultInjector(options: FaultOptions | null): FaultInjector {
 }
 
 /** A small, well-known 32-bit PRNG; Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

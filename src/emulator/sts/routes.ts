@@ -18,6 +18,7 @@ export interface StsRequest {
 export interface StsReply {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export async function handleSts(

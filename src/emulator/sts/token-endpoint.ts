@@ -7,6 +7,7 @@ import { issueAccessToken, type SigningKey, TOKEN_LIFETIME_SECONDS } from './acc
 import { checkClientAssertion } from './client-assertion.ts';
 import { classifyTenant } from './metadata.ts';
 import { AADSTS, type TokenErrorReply, tokenError } from './token-errors.ts';
+import { refusalFailure } from './token-faults.ts';
 
 const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -22,12 +23,15 @@ export async function handleTokenRequest(input: {
 }): Promise<TokenErrorReply> {
   const { state, form } = input;
   const now = state.clock();
-  const fail = (e: { code: number; error: string; status: 400 | 401; description: string }) =>
+  const fail = (e: { code: number; error: string; status: number; description: string }) =>
     tokenError({ ...e, now, correlationId: input.correlationId });
 
   // A multi-tenant alias cannot issue an app-only token; Entra wants the tenant itself.
   if (classifyTenant(state, input.tenantSegment).kind !== 'tenant')
     return fail(AADSTS.tenantNotFound(input.tenantSegment));
+  // Injected failures (token-faults.ts): a refusal set by the test, else a seeded transient one.
+  const injected = state.tokenFaults.refusal ? refusalFailure(state.tokenFaults.refusal) : state.tokenFaults.inject();
+  if (injected) return tokenError({ ...injected, now, correlationId: input.correlationId });
   const clientId = form.get('client_id');
   if (!clientId) return fail(AADSTS.missingParameter('client_id'));
   const grantType = form.get('grant_type');

@@ -8,15 +8,17 @@ import { randomUUID } from 'node:crypto';
 export interface TokenErrorReply {
   status: number;
   body: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 export function tokenError(input: {
-  status: 400 | 401;
+  status: number;
   error: string;
   code: number;
   description: string;
   now: Date;
   correlationId?: string | undefined;
+  headers?: Record<string, string>;
 }): TokenErrorReply {
   const traceId = randomUUID();
   const correlationId = input.correlationId ?? randomUUID();
@@ -24,6 +26,7 @@ export function tokenError(input: {
   const timestamp = `${input.now.toISOString().slice(0, 19).replace('T', ' ')}Z`;
   return {
     status: input.status,
+    ...(input.headers ? { headers: input.headers } : {}),
     body: {
       error: input.error,
       error_description: `AADSTS${input.code}: ${input.description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
