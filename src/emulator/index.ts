@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { prepareTls } from './certificates.ts';
 import { type FaultOptions, faultInjector, type OperationName } from './graph/faults.ts';
+import { GROUP_KINDS, type GroupKind, isGroupKind } from './graph/group-kinds.ts';
 import { newGroup } from './graph/groups.ts';
 import type { GraphRuntime } from './graph/pipeline.ts';
 import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
@@ -32,6 +33,7 @@ export type {
   EmulatedMail,
   EmulatedUser,
   FaultOptions,
+  GroupKind,
   InvitationThrottle,
   OperationName,
   RequestEvent,
@@ -104,8 +106,11 @@ export interface Emulator {
     /** false: hidden from Graph reads for the replication lag, like an invited user. Default true. */
     replicated?: boolean;
   }): EmulatedUser;
-  /** Creates a group; for an id that already exists, returns it unchanged (members and name kept). */
-  addGroup(input?: { id?: string; displayName?: string }): { id: string };
+  /**
+   * Creates a group (kind: see graph/group-kinds.ts; default `security`); for an id that
+   * already exists, returns it unchanged (members, name and kind kept).
+   */
+  addGroup(input?: { id?: string; displayName?: string; kind?: GroupKind }): { id: string };
   getUser(id: string): EmulatedUser | undefined;
   listUsers(): EmulatedUser[];
   groupMembers(groupId: string): string[];
@@ -230,7 +235,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       // Idempotent, so a caller can ensure its group at every start without emptying it
       // (a restored directory, or `guestlist emulator` re-adding its saved group).
       if (state.groups.has(id)) return { id };
-      state.groups.set(id, newGroup(state, id, input.displayName ?? `Group ${state.groups.size + 1}`));
+      if (input.kind !== undefined && !isGroupKind(input.kind)) {
+        throw new TypeError(`Group kind must be among ${GROUP_KINDS.join(', ')}.`);
+      }
+      state.groups.set(id, newGroup(state, id, input.displayName ?? `Group ${state.groups.size + 1}`, input.kind));
       changed();
       return { id };
     },

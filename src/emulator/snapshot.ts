@@ -4,6 +4,7 @@
 // start, and the token signing key is new each start anyway, so old tokens and secrets
 // would buy nothing) and the invitation log (a per-process request log whose
 // receivedAtMs only means something in the process that measured it).
+import { type GroupKind, isGroupKind } from './graph/group-kinds.ts';
 import type { EmulatedMail, EmulatedUser, EmulatorState } from './state.ts';
 import { indexUser } from './user-index.ts';
 
@@ -13,7 +14,8 @@ export interface Snapshot {
   version: typeof SNAPSHOT_VERSION;
   tenantId: string;
   users: EmulatedUser[];
-  groups: Array<{ id: string; displayName: string; createdDateTime: string; members: string[] }>;
+  /** `kind` is absent in files written before group kinds existed: a security group. */
+  groups: Array<{ id: string; displayName: string; kind?: GroupKind; createdDateTime: string; members: string[] }>;
   tickets: Array<{ ticket: string; userId: string; inviteRedirectUrl: string }>;
   /** sentAt as an ISO string; restored as a Date. */
   mailbox: Array<Omit<EmulatedMail, 'sentAt'> & { sentAt: string }>;
@@ -36,7 +38,9 @@ export function restoreSnapshot(state: EmulatorState, snapshot: Snapshot): void 
     state.users.set(user.id, structuredClone(user));
     indexUser(state.index, user);
   }
-  for (const group of snapshot.groups) state.groups.set(group.id, { ...group, members: new Set(group.members) });
+  for (const group of snapshot.groups) {
+    state.groups.set(group.id, { ...group, kind: group.kind ?? 'security', members: new Set(group.members) });
+  }
   for (const { ticket, userId, inviteRedirectUrl } of snapshot.tickets) {
     state.tickets.set(ticket, { userId, inviteRedirectUrl });
   }
@@ -77,6 +81,7 @@ export function checkSnapshot(value: unknown, tenantId: string): string | null {
     ) {
       return `groups[${i}] lacks id, displayName, createdDateTime or members`;
     }
+    if (group.kind !== undefined && !isGroupKind(group.kind)) return `groups[${i}] has an unknown kind`;
   }
   for (const [i, entry] of (data.tickets as Array<Partial<Snapshot['tickets'][number]>>).entries()) {
     if (typeof entry?.ticket !== 'string' || typeof entry.userId !== 'string') {

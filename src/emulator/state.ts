@@ -2,6 +2,7 @@
 // tests inspect (mailbox, invitations). Plain data in Maps; the HTTP side and the
 // programmatic API (index.ts) both go through the helpers here.
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { GroupKind } from './graph/group-kinds.ts';
 import { createReplication, type Replication } from './replication.ts';
 import { type TokenFaultInjector, type TokenRefusal, tokenFaultInjector } from './sts/token-faults.ts';
 import {
@@ -52,6 +53,8 @@ export interface InvitationLogEntry {
 export interface StoredGroup {
   id: string;
   displayName: string;
+  /** graph/group-kinds.ts: how Graph describes it and whether it accepts member writes. */
+  kind: GroupKind;
   createdDateTime: string;
   members: Set<string>;
 }

@@ -1,10 +1,11 @@
 // /groups routes (group-get.md, group-list-members.md, group-post-members.md,
 // group-delete-members.md). Adding someone who is already a member is a 400 with the
 // exact message clients match on to treat it as success (graph-examples.json
-// `error_already_member`).
+// `error_already_member`). Groups of some kinds refuse member writes (group-kinds.ts).
 import { isReplicated } from '../replication.ts';
 import { graphDate, type StoredGroup } from '../state.ts';
 import { badRequest, GraphError, resourceNotFound } from './errors.ts';
+import { type GroupKind, groupProperties, memberWriteRefusal } from './group-kinds.ts';
 import type { GraphContext, GraphOperation, GraphReply, Route } from './types.ts';
 
 function groupOr404(ctx: GraphContext, id: string): StoredGroup {
@@ -13,23 +14,23 @@ function groupOr404(ctx: GraphContext, id: string): StoredGroup {
   return group;
 }
 
-function getGroup(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
+/** group-get.md: without $select the default set; with it exactly the named properties. */
+function getGroup(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
   const group = groupOr404(ctx, params.id ?? '');
-  return {
-    status: 200,
-    body: {
-      '@odata.context': `${ctx.origin}/v1.0/$metadata#groups/$entity`,
-      id: group.id,
-      displayName: group.displayName,
-      description: null,
-      createdDateTime: group.createdDateTime,
-      groupTypes: [],
-      mail: null,
-      mailEnabled: false,
-      mailNickname: group.displayName.replace(/[^A-Za-z0-9]/g, '').toLowerCase(),
-      securityEnabled: true,
-    },
+  const properties = groupProperties(group, ctx.state.tenantDomain);
+  const raw = op.query.get('$select');
+  const select = raw === null || raw.trim() === '' ? null : raw.split(',').map((name) => name.trim());
+  const body: Record<string, unknown> = {
+    '@odata.context': `${ctx.origin}/v1.0/$metadata#groups${select ? `(${select.join(',')})` : ''}/$entity`,
   };
+  for (const name of select ?? Object.keys(properties)) {
+    const key = Object.keys(properties).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (!key) {
+      throw badRequest(`Could not find a property named '${name}' on type 'Microsoft.DirectoryServices.Group'.`);
+    }
+    body[key] = properties[key];
+  }
+  return { status: 200, body };
 }
 
 function listMembers(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
@@ -52,6 +53,8 @@ function referencedId(body: unknown): string {
 
 function addMember(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
   const group = groupOr404(ctx, params.id ?? '');
+  const refusal = memberWriteRefusal(group, ctx.claims.roles);
+  if (refusal) throw refusal;
   const userId = referencedId(op.body);
   // A user created a moment ago is 404 here until it replicates (replication.ts).
   if (!ctx.state.users.has(userId) || !isReplicated(ctx.state, userId)) throw resourceNotFound(userId);
@@ -66,6 +69,8 @@ function addMember(op: GraphOperation, params: Record<string, string>, ctx: Grap
 
 function removeMember(_op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
   const group = groupOr404(ctx, params.id ?? '');
+  const refusal = memberWriteRefusal(group, ctx.claims.roles);
+  if (refusal) throw refusal;
   const userId = params.memberId ?? '';
   if (!group.members.delete(userId)) {
     throw new GraphError(
@@ -77,8 +82,13 @@ function removeMember(_op: GraphOperation, params: Record<string, string>, ctx: 
   return { status: 204 };
 }
 
-export function newGroup(ctx: { clock: () => Date }, id: string, displayName: string): StoredGroup {
-  return { id, displayName, createdDateTime: graphDate(ctx.clock()), members: new Set() };
+export function newGroup(
+  ctx: { clock: () => Date },
+  id: string,
+  displayName: string,
+  kind: GroupKind = 'security',
+): StoredGroup {
+  return { id, displayName, kind, createdDateTime: graphDate(ctx.clock()), members: new Set() };
 }
 
 export const groupRoutes: Route[] = [
