@@ -13,6 +13,7 @@ import { prepareTls } from './certificates.ts';
 import { type FaultOptions, faultInjector, type OperationName } from './graph/faults.ts';
 import { GROUP_KINDS, type GroupKind, isGroupKind } from './graph/group-kinds.ts';
 import { newGroup } from './graph/groups.ts';
+import { type AllowInvitesFrom, changedPolicy, type InvitationPolicyChange } from './graph/invitation-policy.ts';
 import type { GraphRuntime } from './graph/pipeline.ts';
 import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
 import { redeemTicket } from './redeem.ts';
@@ -30,10 +31,12 @@ import {
 } from './sts/token-faults.ts';
 
 export type {
+  AllowInvitesFrom,
   EmulatedMail,
   EmulatedUser,
   FaultOptions,
   GroupKind,
+  InvitationPolicyChange,
   InvitationThrottle,
   OperationName,
   RequestEvent,
@@ -137,6 +140,13 @@ export interface Emulator {
    * their roles until they expire, as Entra's do; the next token carries the new ones.
    */
   setAppRoles(clientId: string, roles: string[]): void;
+  /**
+   * Changes who may invite and whom (graph/invitation-policy.ts); fields left out keep
+   * their value. Default: everyone may invite, no domain list, not blocked.
+   */
+  setInvitationPolicy(change: InvitationPolicyChange): void;
+  /** Verifies a custom domain: it appears in GET /organization, and its addresses cannot be invited. */
+  addVerifiedDomain(name: string): void;
   /** The replication lag for users created from now on (see EmulatorOptions.replicationLagMs). */
   setReplicationLag(ms: number): void;
   redeem(redeemUrlOrTicket: string): { redirectUrl: string } | null;
@@ -284,6 +294,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     setAppRoles(clientId, roles) {
       appOrThrow(clientId).roles = [...roles];
+    },
+    setInvitationPolicy(change) {
+      state.invitationPolicy = changedPolicy(state.invitationPolicy, change);
+    },
+    addVerifiedDomain(name) {
+      const domain = name.toLowerCase();
+      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) throw new TypeError(`'${name}' is not a domain name.`);
+      if (domain !== state.tenantDomain && !state.verifiedDomains.includes(domain)) state.verifiedDomains.push(domain);
     },
     setReplicationLag(ms) {
       checkLag(ms);

@@ -3,6 +3,7 @@
 // programmatic API (index.ts) both go through the helpers here.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { GroupKind } from './graph/group-kinds.ts';
+import { defaultInvitationPolicy, type InvitationPolicy } from './graph/invitation-policy.ts';
 import { createReplication, type Replication } from './replication.ts';
 import { type TokenFaultInjector, type TokenRefusal, tokenFaultInjector } from './sts/token-faults.ts';
 import {
@@ -90,6 +91,10 @@ export interface EmulatorState {
   invitationLog: InvitationLogEntry[];
   /** Which users Graph reads do not see yet (replication.ts). Not saved in the state file. */
   replication: Replication;
+  /** Who may invite whom (graph/invitation-policy.ts). Not saved in the state file. */
+  invitationPolicy: InvitationPolicy;
+  /** Verified custom domains, lower-case, besides the initial `tenantDomain`. Not saved. */
+  verifiedDomains: string[];
   /** Injected token-endpoint failures (sts/token-faults.ts). */
   tokenFaults: { inject: TokenFaultInjector; refusal: TokenRefusal | null };
 }
@@ -115,6 +120,8 @@ export function createState(input: {
     invitationLog: [],
     replication: createReplication(input.replicationLagMs ?? 0),
     tokenFaults: { inject: tokenFaultInjector(null), refusal: null },
+    invitationPolicy: defaultInvitationPolicy(),
+    verifiedDomains: [],
   };
 }
 

@@ -20,6 +20,15 @@ export const PERMISSIONS = {
   ],
   // group-post-members.md, group-delete-members.md
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  // organization-get.md (User.Read, which reads verifiedDomains too, is delegated only)
+  readOrganization: [
+    'Organization.Read.All',
+    'Directory.Read.All',
+    'Organization.ReadWrite.All',
+    'Directory.ReadWrite.All',
+  ],
+  // authorizationpolicy-get.md
+  readAuthorizationPolicy: ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -10,11 +10,12 @@ import { FAULT_CODES, type FaultDecision, type FaultInjector } from './faults.ts
 import { groupRoutes } from './groups.ts';
 import { invitationRoutes } from './invitations.ts';
 import { isAllowed } from './permissions.ts';
+import { tenantRoutes } from './tenant.ts';
 import type { SlidingWindow } from './throttle.ts';
 import type { GraphOperation, GraphReply, Route } from './types.ts';
 import { userRoutes } from './users.ts';
 
-const ROUTES: Route[] = [...userRoutes, ...invitationRoutes, ...groupRoutes];
+const ROUTES: Route[] = [...userRoutes, ...invitationRoutes, ...groupRoutes, ...tenantRoutes];
 
 export interface GraphRuntime {
   state: EmulatorState;
