@@ -98,16 +98,26 @@ export interface Emulator {
     secretExpired?: boolean;
   }): RegisteredApp;
   addUser(input: {
-    /** null: a guest whose address is only in otherMails. */
+    /** null: a guest whose address is only in otherMails, or a member without a mailbox. */
     mail: string | null;
     displayName?: string;
     userType?: 'Guest' | 'Member';
+    /**
+     * Default Accepted for a guest, null for a member. null on a guest: self-service
+     * sign-up or an older guest; PendingAcceptance on a member: a B2B member.
+     */
     externalUserState?: 'PendingAcceptance' | 'Accepted' | null;
     otherMails?: string[];
     id?: string;
     userPrincipalName?: string;
     /** false: hidden from Graph reads for the replication lag, like an invited user. Default true. */
     replicated?: boolean;
+    /** Default true. */
+    accountEnabled?: boolean;
+    /** e.g. ['SMTP:a@contoso.com', 'smtp:b@contoso.com']; default none. */
+    proxyAddresses?: string[];
+    /** e.g. '2019-02-07T21:53:13Z'; default now (by `clock`). */
+    createdDateTime?: string;
   }): EmulatedUser;
   /**
    * Creates a group (kind: see graph/group-kinds.ts; default `security`); for an id that

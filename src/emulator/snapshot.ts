@@ -34,8 +34,10 @@ export function takeSnapshot(state: EmulatorState): Snapshot {
 
 /** Fills an empty state from a checked snapshot (see `checkSnapshot`). */
 export function restoreSnapshot(state: EmulatorState, snapshot: Snapshot): void {
-  for (const user of snapshot.users) {
-    state.users.set(user.id, structuredClone(user));
+  for (const saved of snapshot.users) {
+    // Files written before proxyAddresses existed lack it.
+    const user = { ...structuredClone(saved), proxyAddresses: saved.proxyAddresses ?? [] };
+    state.users.set(user.id, user);
     indexUser(state.index, user);
   }
   for (const group of snapshot.groups) {

@@ -23,6 +23,8 @@ export interface EmulatedUser {
   surname: string | null;
   mail: string | null;
   otherMails: string[];
+  /** `SMTP:` marks the primary address, `smtp:` the others (user.md). */
+  proxyAddresses: string[];
   userPrincipalName: string;
   userType: 'Guest' | 'Member';
   externalUserState: 'PendingAcceptance' | 'Accepted' | null;
@@ -135,7 +137,7 @@ export function newTicket(): string {
 }
 
 /**
- * Users whose `mail`, `otherMails` or `userPrincipalName` is this address, compared
+ * Users whose `mail`, `otherMails`, `userPrincipalName` or an `smtp:` proxy address is this address, compared
  * case-insensitively as Entra does (a guest may hold the address only in otherMails:
  * reference/microsoft-graph.md, "Finding a person").
  */
@@ -161,6 +163,10 @@ export interface NewUserInput {
   id?: string | undefined;
   userPrincipalName?: string | undefined;
   creationType?: string | null | undefined;
+  accountEnabled?: boolean | undefined;
+  proxyAddresses?: string[] | undefined;
+  /** Graph's format, `2019-02-07T21:53:13Z`; default now. */
+  createdDateTime?: string | undefined;
 }
 
 export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedUser {
@@ -179,6 +185,9 @@ export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedU
   const externalUserState =
     input.externalUserState === undefined ? (userType === 'Guest' ? 'Accepted' : null) : input.externalUserState;
   const now = graphDate(state.clock());
+  if (input.createdDateTime !== undefined && Number.isNaN(Date.parse(input.createdDateTime))) {
+    throw new TypeError(`createdDateTime '${input.createdDateTime}' is not a date.`);
+  }
   const user: EmulatedUser = {
     id,
     displayName: input.displayName ?? null,
@@ -186,12 +195,13 @@ export function insertUser(state: EmulatorState, input: NewUserInput): EmulatedU
     surname: null,
     mail: input.mail,
     otherMails: [...(input.otherMails ?? [])],
+    proxyAddresses: [...(input.proxyAddresses ?? [])],
     userPrincipalName,
     userType,
     externalUserState,
     externalUserStateChangeDateTime: externalUserState === null ? null : now,
-    accountEnabled: true,
-    createdDateTime: now,
+    accountEnabled: input.accountEnabled ?? true,
+    createdDateTime: input.createdDateTime === undefined ? now : graphDate(new Date(input.createdDateTime)),
     creationType: input.creationType ?? null,
     identities: [{ signInType: 'userPrincipalName', issuer: state.tenantDomain, issuerAssignedId: userPrincipalName }],
   };

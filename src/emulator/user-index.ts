@@ -6,7 +6,7 @@ import type { EmulatedUser } from './state.ts';
 export interface UserIndex {
   /** UPN → id. UPNs are unique in a tenant. */
   upns: Map<string, string>;
-  /** mail, each of otherMails, and UPN → ids of the users holding it. */
+  /** mail, each of otherMails, each smtp proxy address, and UPN → ids of the users holding it. */
   addresses: Map<string, Set<string>>;
   /** id → insertion number, to list index hits in the same order as a full scan. */
   order: Map<string, number>;
@@ -17,7 +17,11 @@ export function createUserIndex(): UserIndex {
 }
 
 function addressesOf(user: EmulatedUser): string[] {
-  return [user.mail, user.userPrincipalName, ...user.otherMails].flatMap((a) => (a ? [a.toLowerCase()] : []));
+  // Proxy addresses count by their address: `SMTP:a@x.com` is a@x.com (other schemes are not mail).
+  const proxies = (user.proxyAddresses ?? []).flatMap((p) => (/^smtp:/i.test(p) ? [p.slice(5)] : []));
+  return [user.mail, user.userPrincipalName, ...user.otherMails, ...proxies].flatMap((a) =>
+    a ? [a.toLowerCase()] : [],
+  );
 }
 
 export function indexUser(index: UserIndex, user: EmulatedUser): void {

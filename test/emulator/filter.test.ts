@@ -18,6 +18,7 @@ const user: EmulatedUser = {
   surname: null,
   mail: null,
   otherMails: ['pat@fabrikam.com', 'p.doe@fabrikam.com'],
+  proxyAddresses: ['SMTP:pat@fabrikam.com'],
   userPrincipalName: 'pat_fabrikam.com#EXT#@contoso.onmicrosoft.com',
   userType: 'Guest',
   externalUserState: 'Accepted',

@@ -45,6 +45,7 @@ test('the documented invitation request gets the documented response shape', asy
       surname: null,
       mail: 'admin@fabrikam.com',
       otherMails: [],
+      proxyAddresses: [],
       userPrincipalName: 'admin_fabrikam.com#EXT#@contoso.onmicrosoft.com',
       userType: 'Guest',
       externalUserState: 'PendingAcceptance',

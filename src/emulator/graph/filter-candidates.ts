@@ -27,15 +27,20 @@ export function candidateIds(node: FilterNode, index: UserIndex): Set<string> | 
       return lookup(node.path, node.values, index);
     case 'lambda': {
       const body = node.body;
+      const collection = node.path.length === 1 ? node.path[0]?.toLowerCase() : undefined;
       const isEqOnItem =
         node.quantifier === 'any' &&
-        node.path.length === 1 &&
-        node.path[0]?.toLowerCase() === 'othermails' &&
         body.kind === 'compare' &&
         body.op === 'eq' &&
         body.path.length === 1 &&
         body.path[0] === node.variable;
-      return isEqOnItem && typeof body.value === 'string' ? idsWithAddress(index, body.value) : null;
+      if (!isEqOnItem || typeof body.value !== 'string') return null;
+      if (collection === 'othermails') return idsWithAddress(index, body.value);
+      // The index holds smtp proxy addresses by their address part.
+      if (collection === 'proxyaddresses' && /^smtp:/i.test(body.value)) {
+        return idsWithAddress(index, body.value.slice(5));
+      }
+      return null;
     }
     default:
       return null;

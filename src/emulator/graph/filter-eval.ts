@@ -24,6 +24,8 @@ for (const [name, kind] of [
   ['creationType', 'string'],
   ['accountEnabled', 'boolean'],
   ['otherMails', 'strings'],
+  // proxyAddresses/any(x:x eq 'smtp:…'), as entra-docs customize-invitation-api.md queries.
+  ['proxyAddresses', 'strings'],
   ['identities', 'identities'],
 ] as const) {
   FILTERABLE[name.toLowerCase()] = { name, kind };

@@ -53,7 +53,7 @@ export function parseSelect(raw: string | null): string[] | null {
 }
 
 export function projectUser(user: EmulatedUser, select: string[] | null): Record<string, unknown> {
-  const source: Record<string, unknown> = { ...user, businessPhones: [], proxyAddresses: [] };
+  const source: Record<string, unknown> = { ...user, businessPhones: [] };
   const out: Record<string, unknown> = {};
   for (const name of select ?? DEFAULT_PROPERTIES) {
     out[name] = source[name] ?? null;
