@@ -7,7 +7,6 @@ import {
   deepFreeze,
   type Fail,
   isHttpsUrl,
-  readBoolean,
   readDatabaseUrl,
   readInteger,
   readNumber,
@@ -43,12 +42,18 @@ export interface Config {
   invitation: {
     /** Where a redeemed invitation lands; null means the sandbox welcome page. */
     redirectUrl: string | null;
-    sendMessage: boolean;
+    /** Who emails the invitation: Guestlist (Graph never mails) or Microsoft. */
+    email: 'guestlist' | 'microsoft';
     customMessage: string | undefined;
     language: string | undefined;
     groupIds: string[];
+    /** How long a 404 for a user a request just invited or found is taken as replication lag. */
+    notFoundWindowMs: number;
   };
-  redemptionCheck: { firstMs: number; maxMs: number };
+  /** Who invites and to what, in Guestlist's invitation email. */
+  branding: { organizationName: string | null; appName: string };
+  /** Redemption checks; an invitation not redeemed within expiryMs expires. */
+  redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   mail: { smtpUrl: string | null; from: string };
   submissionsPerMinute: number;
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe (rate limits key on the client address). */
@@ -74,9 +79,11 @@ export class ConfigError extends Error {
 }
 
 // A worker that dies right after POST /invitations loses its job only when the lease runs
-// out, at least 2/3 of a lease after its last renewal. The retry must come no sooner than
-// the 30 s the lookup is given to show a new guest (app/provision-guest.ts), so 45 s.
-const MIN_LEASE_SECONDS = 45;
+// out, at least 2/3 of a lease after its last renewal. In `microsoft` mode the retry must
+// come no sooner than the 30 s the lookup is given to show a new guest
+// (app/provision-guest.ts), so 45 s. In `guestlist` mode a repeated POST /invitations mails
+// nobody, so a crashed worker's jobs are picked up after a 15 s lease.
+const LEASE_SECONDS = { guestlist: { min: 15, default: 15 }, microsoft: { min: 45, default: 60 } } as const;
 /** What a real deployment cannot do without, and why (the sandbox has stand-ins). */
 const REQUIRED_WITH_ENTRA: Record<string, string> = {
   GUESTLIST_APP_URL: 'it is where a guest lands after redeeming the invitation.',
@@ -138,6 +145,18 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     5,
     fail,
   );
+  if (read('GUESTLIST_SEND_INVITATION_MESSAGE') !== undefined) {
+    fail(
+      'GUESTLIST_SEND_INVITATION_MESSAGE',
+      'was replaced by GUESTLIST_INVITATION_EMAIL: guestlist (the default; Guestlist sends the invitation email) or microsoft (Graph sends it).',
+    );
+  }
+  const invitationEmail = read('GUESTLIST_INVITATION_EMAIL') ?? 'guestlist';
+  if (invitationEmail !== 'guestlist' && invitationEmail !== 'microsoft') {
+    fail('GUESTLIST_INVITATION_EMAIL', `must be guestlist or microsoft (got "${invitationEmail}").`);
+  }
+  const emailMode = invitationEmail === 'microsoft' ? 'microsoft' : 'guestlist';
+  const lease = LEASE_SECONDS[emailMode];
   const smtpUrl = read('SMTP_URL') ?? null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
   const logLevel = read('LOG_LEVEL') ?? 'info';
@@ -153,17 +172,24 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     entra,
     invitation: {
       redirectUrl,
-      sendMessage: readBoolean(
-        read('GUESTLIST_SEND_INVITATION_MESSAGE'),
-        'GUESTLIST_SEND_INVITATION_MESSAGE',
-        true,
-        fail,
-      ),
+      email: emailMode,
       customMessage: read('GUESTLIST_INVITATION_MESSAGE'),
       language,
       groupIds,
+      notFoundWindowMs:
+        readInteger(read('GUESTLIST_NOT_FOUND_MINUTES'), 'GUESTLIST_NOT_FOUND_MINUTES', 15, 1, 24 * 60, fail) * 60_000,
     },
-    redemptionCheck: { firstMs: checkMinutes * 60_000, maxMs: Math.max(checkMinutes * 60_000, 6 * 3_600_000) },
+    branding: {
+      organizationName: read('GUESTLIST_ORGANIZATION_NAME') ?? (entra ? null : 'Contoso (sandbox)'),
+      appName: read('GUESTLIST_APP_NAME') ?? 'the app',
+    },
+    redemptionCheck: {
+      firstMs: checkMinutes * 60_000,
+      maxMs: Math.max(checkMinutes * 60_000, 6 * 3_600_000),
+      expiryMs:
+        readInteger(read('GUESTLIST_INVITATION_EXPIRY_DAYS'), 'GUESTLIST_INVITATION_EXPIRY_DAYS', 30, 1, 3650, fail) *
+        86_400_000,
+    },
     mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
     trustProxy: readTrustProxy(read('GUESTLIST_TRUST_PROXY'), fail),
     verificationMs:
@@ -184,8 +210,8 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
         readInteger(
           read('GUESTLIST_JOB_LEASE_SECONDS'),
           'GUESTLIST_JOB_LEASE_SECONDS',
-          60,
-          MIN_LEASE_SECONDS,
+          lease.default,
+          lease.min,
           3600,
           fail,
         ) * 1000,

@@ -18,7 +18,18 @@ export interface AuditEntry {
   at: Date;
 }
 
-export type JobKind = 'provision' | 'check_redemption' | 'send_verification';
+/**
+ * Provisioning is a chain of jobs, each safe to repeat and retried on its own:
+ * `provision` (find or invite) → `grant_access` (each group) → `send_invitation` (Guestlist's
+ * email) → `check_redemption`. `resend_invitation` is an admin's resend.
+ */
+export type JobKind =
+  | 'provision'
+  | 'grant_access'
+  | 'send_invitation'
+  | 'resend_invitation'
+  | 'check_redemption'
+  | 'send_verification';
 
 export interface NewJob {
   kind: JobKind;
@@ -33,6 +44,36 @@ export interface Job extends NewJob {
   lastError: string | null;
   lockedBy: string | null;
   lockedUntil: Date | null;
+}
+
+export type DirectoryUserState = 'pending' | 'redeemed' | 'member';
+
+/** How far provisioning has got for one request (kept apart from its status). */
+export interface ProvisioningProgress {
+  /** What the directory said of the user when this request found or invited them. */
+  directoryUserState: DirectoryUserState | null;
+  /**
+   * When this request learned the user's id. Entra replicates new objects asynchronously,
+   * so "not found" for that user is transient until this time plus the not-found window.
+   */
+  directoryUserAt: Date | null;
+  /** The groups already granted for this request. */
+  grantedGroupIds: string[];
+  /**
+   * When the last POST /invitations whose outcome may be unknown was about to go (written
+   * before it; cleared when Graph answered that it did nothing, e.g. 429).
+   */
+  invitationPostedAt: Date | null;
+  /** `microsoft` mode: the same, for the last POST that asked Graph to send the email. */
+  mailingInvitationPostedAt: Date | null;
+  /** Guestlist's invitation emails sent; each `invite` / `resend_invitation` audit entry wants one. */
+  invitationEmailsSent: number;
+  /** An admin's answer to an uncertain directory match: a user id, or INVITE_AS_NEW_GUEST. */
+  confirmedMatch: string | null;
+  /** The users an uncertain lookup found, shown to the admin who confirms. */
+  matchCandidates: DirectoryMatch[] | null;
+  /** Why the last email to the requester could not be sent; null once one goes out. */
+  mailError: string | null;
 }
 
 export interface ListRequestsQuery {
@@ -97,11 +138,23 @@ export interface Store {
     audit: AuditEntry;
     jobs: NewJob[];
   }): Promise<boolean>;
-  /** Records directory facts learned mid-provisioning (not the status). NotFoundError if no such request. */
-  recordDirectoryUser(
-    id: string,
-    fields: { directoryUserId: string; redeemUrl: string | null; at: Date },
-  ): Promise<void>;
+  /** How far provisioning has got (defaults for a request that has not started). */
+  getProgress(requestId: string): Promise<ProvisioningProgress>;
+  /**
+   * Records what a provisioning step learned, with the next step's jobs and an optional
+   * audit entry, in one transaction — only while the request's status is one of
+   * `expectedStatus`; returns false, writing nothing, otherwise (a stale run). A
+   * `directoryUser` sets the request's directoryUserId and redeemUrl.
+   */
+  recordProgress(input: {
+    requestId: string;
+    expectedStatus: readonly Status[];
+    at: Date;
+    directoryUser?: { id: string; redeemUrl: string | null };
+    progress?: Partial<ProvisioningProgress>;
+    audit?: AuditEntry;
+    jobs?: NewJob[];
+  }): Promise<boolean>;
 
   /** Throws ConflictError (`duplicate_token_name`) when the name is taken. */
   insertApiToken(token: ApiToken, hash: string): Promise<void>;
@@ -162,12 +215,32 @@ export interface JobQueue {
 
 export interface DirectoryUser {
   id: string;
+  /** createdDateTime; null when Graph did not say. */
+  createdAt: Date | null;
   userType: 'Guest' | 'Member';
   mail: string | null;
   displayName: string | null;
-  /** `PendingAcceptance` | `Accepted` for invited guests; null for members. */
+  /**
+   * `PendingAcceptance` | `Accepted`; null for members and for many guests (self-service
+   * sign-up, older guests). A B2B member can be `PendingAcceptance` (domain/directory-match.ts).
+   */
   externalUserState: 'PendingAcceptance' | 'Accepted' | null;
   accountEnabled: boolean | null;
+}
+
+/** Which property of the user held the address (Microsoft's "already invited" query). */
+export type MatchedBy = 'userPrincipalName' | 'mail' | 'proxyAddresses' | 'otherMails';
+
+export interface DirectoryMatch {
+  user: DirectoryUser;
+  matchedBy: MatchedBy[];
+}
+
+export interface VerifiedDomains {
+  /** Lower case. */
+  names: string[];
+  /** The `….onmicrosoft.com` domain guest UPNs are made on. */
+  initial: string | null;
 }
 
 export interface InviteInput {
@@ -191,8 +264,14 @@ export interface Invitation {
  * (domain/directory-error.ts) on failure, already classified transient/permanent.
  */
 export interface Directory {
-  /** By `mail` or `otherMails` (case-insensitive in Graph). */
-  findUserByEmail(email: string): Promise<DirectoryUser | null>;
+  /**
+   * Everyone holding the address in `userPrincipalName` (as a member or as a guest's
+   * `#EXT#` UPN), `mail`, `proxyAddresses` or `otherMails`, as Microsoft's "determine if a
+   * user was already invited" query does (case-insensitive in Graph).
+   */
+  findUsersByEmail(email: string): Promise<DirectoryMatch[]>;
+  /** The tenant's verified domains; null when they cannot be read (Organization.Read.All missing). */
+  verifiedDomains(): Promise<VerifiedDomains | null>;
   getUser(id: string): Promise<DirectoryUser | null>;
   /** One POST /invitations; never retried inside the adapter (one email per call at most). */
   invite(input: InviteInput): Promise<Invitation>;

@@ -7,7 +7,7 @@ import { type Emulator, startEmulator } from './emulator/index.ts';
 import type { SandboxHooks } from './http/routes/sandbox.ts';
 
 /** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
-export const SANDBOX_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
+export const SANDBOX_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'Organization.Read.All'];
 
 /**
  * The app group when GUESTLIST_GROUP_IDS is unset. Fixed, so that after a restart the

@@ -33,7 +33,12 @@ test('nothing set: sandbox mode on 127.0.0.1:3000 with ./data/guestlist.db', () 
   assert.equal(config.port, 3000);
   assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
   assert.equal(config.databaseUrl, `sqlite:${path.resolve('/srv/gl/data/guestlist.db')}`);
-  assert.equal(config.invitation.sendMessage, true);
+  assert.equal(config.invitation.email, 'guestlist');
+  assert.equal(
+    config.worker.leaseMs,
+    15_000,
+    'a repeated invitation mails nobody: a crashed job is picked up in seconds',
+  );
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.invitation));
 });
 
@@ -76,12 +81,39 @@ test('DATABASE_URL picks the store', () => {
   assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
 });
 
-test('a job lease shorter than 45 s is refused (a retried invitation needs 30 s)', () => {
+test('the job lease: at least 15 s by default, 45 s when Microsoft mails (a retried invitation waits 30 s)', () => {
   assert.match(
     problemsOf(() => loadConfig({ GUESTLIST_JOB_LEASE_SECONDS: '5' })).GUESTLIST_JOB_LEASE_SECONDS!,
+    /15 to 3600/,
+  );
+  assert.equal(loadConfig({ GUESTLIST_JOB_LEASE_SECONDS: '20' }).worker.leaseMs, 20_000);
+  const microsoft = { GUESTLIST_INVITATION_EMAIL: 'microsoft' };
+  assert.equal(loadConfig(microsoft).worker.leaseMs, 60_000);
+  assert.match(
+    problemsOf(() => loadConfig({ ...microsoft, GUESTLIST_JOB_LEASE_SECONDS: '20' })).GUESTLIST_JOB_LEASE_SECONDS!,
     /45 to 3600/,
   );
-  assert.equal(loadConfig({ GUESTLIST_JOB_LEASE_SECONDS: '45' }).worker.leaseMs, 45_000);
+});
+
+test('invitation email mode, not-found window, invitation expiry and branding', () => {
+  const config = loadConfig({
+    GUESTLIST_INVITATION_EMAIL: 'microsoft',
+    GUESTLIST_NOT_FOUND_MINUTES: '5',
+    GUESTLIST_INVITATION_EXPIRY_DAYS: '7',
+    GUESTLIST_ORGANIZATION_NAME: 'Fabrikam',
+    GUESTLIST_APP_NAME: 'the partner portal',
+  });
+  assert.equal(config.invitation.email, 'microsoft');
+  assert.equal(config.invitation.notFoundWindowMs, 5 * 60_000);
+  assert.equal(config.redemptionCheck.expiryMs, 7 * 86_400_000);
+  assert.deepEqual(config.branding, { organizationName: 'Fabrikam', appName: 'the partner portal' });
+  const defaults = loadConfig({});
+  assert.equal(defaults.invitation.notFoundWindowMs, 15 * 60_000);
+  assert.equal(defaults.redemptionCheck.expiryMs, 30 * 86_400_000);
+  assert.match(
+    problemsOf(() => loadConfig({ GUESTLIST_INVITATION_EMAIL: 'graph' })).GUESTLIST_INVITATION_EMAIL!,
+    /guestlist or microsoft/,
+  );
 });
 
 test('each wrong or missing setting is named with what is wrong', () => {
@@ -104,8 +136,8 @@ test('each wrong or missing setting is named with what is wrong', () => {
   assert.match(problemsOf(() => loadConfig({ GUESTLIST_GROUP_IDS: 'sales-team' })).GUESTLIST_GROUP_IDS!, /GUID/);
   assert.match(problemsOf(() => loadConfig({ GUESTLIST_APP_URL: 'app.contoso.com' })).GUESTLIST_APP_URL!, /absolute/);
   assert.match(
-    problemsOf(() => loadConfig({ GUESTLIST_SEND_INVITATION_MESSAGE: 'maybe' })).GUESTLIST_SEND_INVITATION_MESSAGE!,
-    /true or false/,
+    problemsOf(() => loadConfig({ GUESTLIST_SEND_INVITATION_MESSAGE: 'true' })).GUESTLIST_SEND_INVITATION_MESSAGE!,
+    /replaced by GUESTLIST_INVITATION_EMAIL/,
   );
 });
 

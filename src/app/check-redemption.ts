@@ -1,15 +1,22 @@
-// The scheduled check that moves `invited` to `active` once the guest has redeemed
-// (externalUserState = Accepted, which Graph returns only when $select names it).
-// Directory errors here only mean "look again later": the check never gives up on a
-// request, and never fails it.
+// The scheduled check that moves `invited` to `active` once the guest has redeemed, and
+// to `expired` when they have not within the configured time. Redemption is decided on
+// externalUserState first (domain/directory-match.ts: PendingAcceptance is pending
+// whatever userType says; null on a guest counts as redeemed). Directory errors only mean
+// "look again later": the check never fails a request. A 404 for the guest within the
+// not-found window is replication lag, not a deleted user.
+import { redemptionState } from '../domain/directory-match.ts';
 import { nextRedemptionCheckDelay } from '../domain/redemption.ts';
 import type { Directory, Logger } from '../ports.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
+import { INVITATION_EMAIL_ACTIONS } from './send-invitation.ts';
 
 export interface CheckRedemptionDeps extends ChangeStatusDeps {
   directory: Directory;
   logger: Logger;
   schedule: { firstMs: number; maxMs: number };
+  /** An invitation not redeemed within this long expires (the person can ask again). */
+  expiryMs: number;
+  notFoundWindowMs: number;
 }
 
 /** Returns when to look again, or null when the request needs no more checks. */
@@ -17,14 +24,15 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
   const request = await deps.store.getRequest(requestId);
   if (request?.status !== 'invited' || !request.directoryUserId) return null;
   const now = deps.clock.now();
+  const audit = await deps.store.listAudit(requestId);
+  // The last invitation (or resend) starts the clock.
+  const invitedAt =
+    audit.findLast((entry) => (INVITATION_EMAIL_ACTIONS as readonly string[]).includes(entry.action))?.at ??
+    request.updatedAt;
   const again = () =>
     new Date(
       now.getTime() +
-        nextRedemptionCheckDelay(
-          now.getTime() - request.updatedAt.getTime(),
-          deps.schedule.firstMs,
-          deps.schedule.maxMs,
-        ),
+        nextRedemptionCheckDelay(now.getTime() - invitedAt.getTime(), deps.schedule.firstMs, deps.schedule.maxMs),
     );
   let user: Awaited<ReturnType<Directory['getUser']>>;
   try {
@@ -34,6 +42,9 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
     return again();
   }
   if (!user) {
+    const progress = await deps.store.getProgress(requestId);
+    const knownSince = progress.directoryUserAt ?? invitedAt;
+    if (now.getTime() - knownSince.getTime() < deps.notFoundWindowMs) return again(); // replication lag
     await changeStatus(deps, {
       request,
       event: { type: 'revoke', reason: 'The guest user no longer exists in the directory.' },
@@ -41,9 +52,24 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
     });
     return null;
   }
-  if (user.externalUserState === 'Accepted') {
+  if (redemptionState(user) !== 'pending') {
     await changeStatus(deps, { request, event: { type: 'activate' }, actor: 'system', note: 'Invitation redeemed.' });
     return null;
   }
-  return again();
+  if (now.getTime() - invitedAt.getTime() >= deps.expiryMs) {
+    const days = Math.round(deps.expiryMs / 86_400_000);
+    await changeStatus(deps, {
+      request,
+      event: {
+        type: 'expire',
+        reason: `The invitation was not redeemed within ${days} days. The person can ask for access again.`,
+      },
+      actor: 'system',
+    });
+    return null;
+  }
+  const next = again();
+  // Look once more right at the deadline, so expiry is not late by a whole back-off.
+  const deadline = new Date(invitedAt.getTime() + deps.expiryMs);
+  return next > deadline ? deadline : next;
 }

@@ -1,27 +1,34 @@
-// The provisioning job: find the person in Entra ID, invite them if absent, grant the
-// app's groups, and record where they stand. Runs after commit, in the worker, and may
-// run more than once for the same request (a crash, a timeout, a retry), so every step
-// is safe to repeat and there is exactly one invitation EMAIL per request (invariant 3):
-//   - look up before inviting: a guest created by an earlier attempt is found, and
-//   - re-invite a found, pending guest with sendInvitationMessage: false — Graph returns
-//     the same user and a fresh redeem URL without mailing them again (invitation-post.md).
-
+// Provisioning, step 1 of 3: find the person in Entra ID or invite them, and record who
+// they are. The later steps are their own jobs (grant-access.ts, send-invitation.ts), so a
+// failed group grant retries the grant, never the invitation. Runs after commit, in the
+// worker, and may run more than once (a crash, a timeout, a lost answer): every path is
+// safe to repeat, and a user once recorded for this request is never invited again (only
+// an admin's resend does that).
+//
+// Exactly one invitation email per request (invariant 3):
+// - `guestlist` mode: Graph is called with sendInvitationMessage: false, so repeating
+//   POST /invitations mails nobody; Guestlist mails once, from a job (send-invitation.ts).
+// - `microsoft` mode: Graph mails. A retry after an unknown outcome invites with
+//   sendInvitationMessage: false and reads the guest's createdDateTime: created after the
+//   lost call started means that call created (and so mailed) them; otherwise it asks
+//   Graph for the email once more.
+//
+// The time of each POST is recorded before it. In `microsoft` mode a run that finds such a
+// time but no guest (the answer was lost, or the worker died) looks the person up again
+// for UNKNOWN_OUTCOME_GRACE_MS first, since Entra may not show a guest created seconds
+// ago. In `guestlist` mode it posts again at once: the redeem URL is only in POST's
+// answer, so a lost answer costs one silent POST whatever the lookup shows.
 import { DirectoryError } from '../domain/directory-error.ts';
+import { emailDomain, INVITE_AS_NEW_GUEST, judgeMatches, redemptionState } from '../domain/directory-match.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { displayName } from '../domain/person.ts';
-import type { Directory, DirectoryUser, Invitation, InviteInput, Logger, NewJob } from '../ports.ts';
+import { lagBackoffMs, notFoundAsLag, ReplicationLagError } from '../domain/replication-lag.ts';
+import type { Directory, DirectoryUser, Invitation, Logger, ProvisioningProgress } from '../ports.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
+import type { ProvisioningSettings } from './provision-settings.ts';
 
-export interface ProvisioningSettings {
-  redirectUrl: string;
-  sendInvitationMessage: boolean;
-  customMessage?: string | undefined;
-  messageLanguage?: string | undefined;
-  groupIds: readonly string[];
-  /** First redemption check after this long (then backing off with age). */
-  redemptionCheckFirstMs: number;
-}
+export type { ProvisioningSettings } from './provision-settings.ts';
 
 export interface ProvisionDeps extends ChangeStatusDeps {
   directory: Directory;
@@ -29,8 +36,10 @@ export interface ProvisionDeps extends ChangeStatusDeps {
   logger: Logger;
 }
 
-/** After an invitation whose outcome is unknown, wait this long before looking again. */
-export const UNCERTAIN_INVITATION_RETRY_MS = 30_000;
+/** `microsoft` mode: after a POST /invitations whose outcome is unknown, look the person up this long before posting again. */
+export const UNKNOWN_OUTCOME_GRACE_MS = 30_000;
+/** Clock skew allowed between this server and Entra when comparing createdDateTime. */
+const CREATED_SKEW_MS = 5_000;
 
 /**
  * @param held aborted by the job runner when this run may no longer hold its job (its
@@ -57,98 +66,231 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
   }
   // Anything else means the job is stale (revoked meanwhile, or an earlier run finished).
   if (request?.status !== 'provisioning') return;
-
-  const existing =
-    (await deps.directory.findUserByEmail(request.email)) ??
-    // An earlier run invited them (the id is recorded) and failed later, but the lookup
-    // does not show the guest yet: Entra's directory is only eventually consistent.
-    (request.directoryUserId ? await deps.directory.getUser(request.directoryUserId) : null);
-  // A guest that already exists was invited before (by an earlier run of this job, or by
-  // someone else): never mail them twice; a fresh redeem URL is all we need.
-  const invitedBefore = existing !== null || request.directoryUserId !== null;
-  if (existing && isRedeemedOrMember(existing)) {
-    await grantGroups(deps, existing.id);
-    await changeStatus(deps, {
-      request,
-      event: { type: 'activate', directoryUserId: existing.id },
-      actor: 'worker',
-      note: existing.userType === 'Member' ? 'Already a member of the directory.' : 'Already a guest who has redeemed.',
-    });
+  const progress = await deps.store.getProgress(request.id);
+  if (request.directoryUserId) {
+    // Recorded by an earlier run, together with the grant job: this step is done. (A row
+    // from before provisioning was split into steps has no state: carry it on as invited.)
+    if (!progress.directoryUserState) await recordUser(deps, request, request.directoryUserId, null, 'pending');
     return;
   }
 
+  const found = await findPerson(deps, request, progress);
+  if (found === 'asked') return;
+  if (found && redemptionState(found) !== 'pending') {
+    // A member, or a guest who has redeemed: nothing to invite, only the grants to make.
+    await recordUser(deps, request, found.id, null, redemptionState(found));
+    return;
+  }
+  if (deps.settings.invitationEmail === 'microsoft' && !found && progress.invitationPostedAt) {
+    // An earlier POST may have created the guest, and Entra may not show them yet.
+    const waited = deps.clock.now().getTime() - progress.invitationPostedAt.getTime();
+    if (waited < UNKNOWN_OUTCOME_GRACE_MS) {
+      throw new ReplicationLagError({
+        message: `An earlier invitation's outcome is unknown and the lookup does not show the guest yet (${Math.round(waited / 1000)} s); looking again before inviting.`,
+        transient: true,
+        graphCode: 'unknown_outcome',
+        retryAfterMs: lagBackoffMs(waited),
+      });
+    }
+  }
   held?.throwIfAborted();
-  const invitation = await invite(deps, {
-    email: request.email,
-    displayName: displayName(request),
-    redirectUrl: deps.settings.redirectUrl,
-    sendInvitationMessage: invitedBefore ? false : deps.settings.sendInvitationMessage,
-    customMessage: deps.settings.customMessage,
-    messageLanguage: deps.settings.messageLanguage,
-  });
-  // Recorded at once, so a retry knows the guest exists (and mails no one) even before the
-  // lookup shows them, and an admin can see the guest if granting fails and retries.
-  await deps.store
-    .recordDirectoryUser(request.id, {
-      directoryUserId: invitation.userId,
-      redeemUrl: invitation.redeemUrl,
-      at: deps.clock.now(),
-    })
-    .catch((error: unknown) => {
-      // Not recorded: the retry depends on the lookup again, so give it the same time.
-      throw uncertain(error, 'database', 'The invitation was sent but could not be recorded.');
+  const invitation =
+    deps.settings.invitationEmail === 'guestlist'
+      ? await post(deps, request, false)
+      : await inviteAskingMicrosoft(deps, request, progress, found);
+  await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending');
+}
+
+/** The user to provision, null to invite the address, or 'asked' when an admin must say who it is. */
+async function findPerson(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  progress: ProvisioningProgress,
+): Promise<DirectoryUser | null | 'asked'> {
+  if (progress.confirmedMatch === INVITE_AS_NEW_GUEST) return null;
+  if (progress.confirmedMatch) {
+    const user = await deps.directory.getUser(progress.confirmedMatch);
+    if (user) return user;
+    throw new DirectoryError({
+      message: `The directory user an admin confirmed (${progress.confirmedMatch}) no longer exists.`,
+      transient: false,
+      graphCode: 'Request_ResourceNotFound',
+      httpStatus: 404,
     });
-  await grantGroups(deps, invitation.userId);
-  await changeStatus(deps, {
-    request,
-    event: { type: 'invite', directoryUserId: invitation.userId, redeemUrl: invitation.redeemUrl },
-    actor: 'worker',
-    note: invitedBefore ? 'Existing guest re-invited without an email (new redeem URL).' : 'Invitation sent.',
-    jobs: (next, now) => [redemptionCheck(next, now, deps.settings.redemptionCheckFirstMs)],
+  }
+  const [domains, matches] = await Promise.all([
+    deps.directory.verifiedDomains(),
+    deps.directory.findUsersByEmail(request.email),
+  ]);
+  const verdict = judgeMatches(matches);
+  if (verdict.kind === 'found') return verdict.user;
+  if (verdict.kind === 'confirm') {
+    const recorded = await deps.store.recordProgress({
+      requestId: request.id,
+      expectedStatus: ['provisioning'],
+      at: deps.clock.now(),
+      progress: { matchCandidates: matches },
+    });
+    if (recorded) {
+      await changeStatus(deps, {
+        request,
+        event: { type: 'ask_confirmation', reason: verdict.reason },
+        actor: 'worker',
+      });
+    }
+    return 'asked';
+  }
+  const domain = emailDomain(request.email);
+  if (domains?.names.includes(domain)) {
+    // Graph refuses to invite an address of the tenant's own domains (invitation-post.md):
+    // such a person is a member-to-be, not a guest.
+    throw new DirectoryError({
+      message: `${request.email} is on ${domain}, a verified domain of this tenant, and no user holds it: people on your own domains are members, never invited as guests. Create the member account, then retry this request.`,
+      transient: false,
+      graphCode: 'verified_domain',
+    });
+  }
+  return null;
+}
+
+/**
+ * `microsoft` mode. The first POST asks Graph for the email. A later run gets here only
+ * when that POST's outcome is unknown (a success would have recorded the user). It reads
+ * the guest's createdDateTime: created after the lost call started (and before any silent
+ * POST of ours) means that call created — and so mailed — them, and nothing more is
+ * posted; otherwise it asks Graph for the email again. Residual: a guest who existed
+ * before the lost call cannot tell us whether that call mailed them (README).
+ */
+async function inviteAskingMicrosoft(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  progress: ProvisioningProgress,
+  found: DirectoryUser | null,
+): Promise<{ userId: string; redeemUrl: string | null }> {
+  const lostAt = progress.mailingInvitationPostedAt;
+  if (!lostAt) return post(deps, request, true);
+  // A silent POST made after the lost one (by this run or an earlier one) created the
+  // guest if the lost call did not; its time separates the two.
+  let silentAt =
+    progress.invitationPostedAt && progress.invitationPostedAt > lostAt ? progress.invitationPostedAt : null;
+  let user = found;
+  let silent: Invitation | null = null;
+  if (!user) {
+    // Not visible to the lookup yet: a silent POST returns the user's id without mailing.
+    const before = deps.clock.now();
+    silent = silentAt
+      ? await deps.directory.invite(inviteInput(deps, request, false))
+      : await post(deps, request, false);
+    silentAt ??= before;
+    try {
+      user = await deps.directory.getUser(silent.userId);
+    } catch (error) {
+      throw notFoundAsLag(error, {
+        since: lostAt,
+        now: deps.clock.now(),
+        windowMs: deps.settings.notFoundWindowMs,
+        what: 'Reading the new guest',
+      });
+    }
+    if (!user) {
+      throw notFoundAsLag(notFound(silent.userId), {
+        since: lostAt,
+        now: deps.clock.now(),
+        windowMs: deps.settings.notFoundWindowMs,
+        what: "Reading the guest's createdDateTime to tell whether Microsoft mailed them",
+      });
+    }
+  }
+  const created = user.createdAt?.getTime() ?? null;
+  const byLostCall =
+    created !== null &&
+    created >= lostAt.getTime() - CREATED_SKEW_MS &&
+    (silentAt === null || created < silentAt.getTime() - CREATED_SKEW_MS);
+  if (byLostCall) {
+    deps.logger.info({ requestId: request.id }, 'the lost invitation created the guest, so Microsoft mailed them');
+    return silent ?? { userId: user.id, redeemUrl: null }; // Microsoft mailed the link: no URL needed
+  }
+  return post(deps, request, true);
+}
+
+function notFound(userId: string): DirectoryError {
+  return new DirectoryError({
+    message: `User ${userId} was not found.`,
+    transient: false,
+    graphCode: 'Request_ResourceNotFound',
+    httpStatus: 404,
   });
 }
 
 /**
- * One POST /invitations. When it fails in a way that leaves its outcome unknown (a
- * timeout, a 5xx, a lost connection: Graph may have created the guest and mailed them),
- * the retry must find that guest by lookup, and Entra's directory is only eventually
- * consistent: a user created a moment ago may not be returned by $filter yet. So such a
- * retry waits UNCERTAIN_INVITATION_RETRY_MS, not the usual seconds. A 429 took no effect
- * and keeps its Retry-After.
+ * One POST /invitations, its start recorded first (durable before the call, so a retry
+ * after a lost answer or a crash knows a call may have acted, and when). An answer that
+ * says the call did nothing (429, a refusal) clears the record again.
  */
-async function invite(deps: ProvisionDeps, input: InviteInput): Promise<Invitation> {
+async function post(deps: ProvisionDeps, request: AccessRequest, mailing: boolean): Promise<Invitation> {
+  const at = deps.clock.now();
+  await markPosted(
+    deps,
+    request,
+    mailing ? { invitationPostedAt: at, mailingInvitationPostedAt: at } : { invitationPostedAt: at },
+  );
   try {
-    return await deps.directory.invite(input);
+    return await deps.directory.invite(inviteInput(deps, request, mailing));
   } catch (error) {
-    if (!(error instanceof DirectoryError) || !error.transient || error.httpStatus === 429) throw error;
-    throw uncertain(error, error.graphCode, error.message);
+    const noEffect = error instanceof DirectoryError && (error.httpStatus === 429 || !error.transient);
+    if (noEffect) {
+      await markPosted(
+        deps,
+        request,
+        mailing ? { invitationPostedAt: null, mailingInvitationPostedAt: null } : { invitationPostedAt: null },
+      );
+    }
+    throw error;
   }
 }
 
-/** A transient error whose retry waits long enough for the lookup to show a new guest. */
-function uncertain(cause: unknown, graphCode: string, message: string): DirectoryError {
-  const known = cause instanceof DirectoryError ? cause : null;
-  return new DirectoryError({
-    message,
-    transient: true,
-    graphCode,
-    httpStatus: known?.httpStatus ?? null,
-    requestId: known?.requestId ?? null,
-    retryAfterMs: Math.max(known?.retryAfterMs ?? 0, UNCERTAIN_INVITATION_RETRY_MS),
-    cause,
+async function markPosted(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  progress: Partial<ProvisioningProgress>,
+): Promise<void> {
+  const ok = await deps.store.recordProgress({
+    requestId: request.id,
+    expectedStatus: ['provisioning'],
+    at: deps.clock.now(),
+    progress,
   });
+  if (!ok) throw new InvalidTransitionError('unknown', 'invite'); // moved on meanwhile: stop
 }
 
-function isRedeemedOrMember(user: DirectoryUser): boolean {
-  return user.userType === 'Member' || user.externalUserState === 'Accepted';
+function inviteInput(deps: ProvisionDeps, request: AccessRequest, sendInvitationMessage: boolean) {
+  const mailedByMicrosoft = sendInvitationMessage && deps.settings.invitationEmail === 'microsoft';
+  return {
+    email: request.email,
+    displayName: displayName(request),
+    redirectUrl: deps.settings.redirectUrl,
+    sendInvitationMessage: mailedByMicrosoft,
+    customMessage: mailedByMicrosoft ? deps.settings.customMessage : undefined,
+    messageLanguage: mailedByMicrosoft ? deps.settings.messageLanguage : undefined,
+  };
 }
 
-async function grantGroups(deps: ProvisionDeps, userId: string): Promise<void> {
-  for (const groupId of deps.settings.groupIds) {
-    await deps.directory.addToGroup(groupId, userId); // "already a member" is success (adapter)
-  }
-}
-
-export function redemptionCheck(request: AccessRequest, now: Date, delayMs: number): NewJob {
-  return { kind: 'check_redemption', requestId: request.id, runAt: new Date(now.getTime() + delayMs) };
+/** Records the user with the grant step's job, in one transaction (guarded on `provisioning`). */
+async function recordUser(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  userId: string,
+  redeemUrl: string | null,
+  state: ProvisioningProgress['directoryUserState'],
+): Promise<void> {
+  const now = deps.clock.now();
+  const recorded = await deps.store.recordProgress({
+    requestId: request.id,
+    expectedStatus: ['provisioning'],
+    at: now,
+    directoryUser: { id: userId, redeemUrl },
+    progress: { directoryUserState: state, directoryUserAt: now },
+    jobs: [{ kind: 'grant_access', requestId: request.id, runAt: now }],
+  });
+  if (!recorded) deps.logger.warn({ requestId: request.id }, 'the request moved on before its guest was recorded');
 }

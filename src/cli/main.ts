@@ -12,6 +12,9 @@ Commands:
   migrate                  Apply database migrations and exit (serve and worker also apply them at start).
   token create --name NAME --role admin|approver
                            Create an API bearer token; prints the token alone on stdout, once.
+  request resend ID        Resend the invitation of an invited request (new redeem URL, one new email).
+  request confirm-match ID --user USER_ID | --invite-new
+                           Say who a needs_confirmation request is for, or invite the address as a new guest.
   doctor                   Check the configuration, database, Entra credentials, permissions and groups.
   emulator [--port N]      Run the bundled Microsoft Graph / Entra emulator on its own.
   help                     Show this text.
@@ -31,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./migrate-command.ts')).runMigrate(readConfig());
     case 'token':
       return (await import('./token-command.ts')).runToken(rest, readConfig());
+    case 'request':
+      return (await import('./request-command.ts')).runRequest(rest, readConfig());
     case 'doctor': {
       const { runDoctor } = await import('./doctor.ts');
       return runDoctor({ config: readConfig(), out: process.stdout });

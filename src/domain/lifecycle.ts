@@ -9,6 +9,7 @@ export const STATUSES = [
   'pending_approval',
   'approved',
   'provisioning',
+  'needs_confirmation',
   'invited',
   'active',
   'rejected',
@@ -43,6 +44,8 @@ export type LifecycleEvent =
   | { type: 'approve'; comment?: string }
   | { type: 'reject'; reason: string }
   | { type: 'start_provisioning' }
+  | { type: 'ask_confirmation'; reason: string }
+  | { type: 'confirm_match' }
   | { type: 'invite'; directoryUserId: string; redeemUrl: string | null }
   | { type: 'activate'; directoryUserId?: string }
   | { type: 'fail'; reason: string }
@@ -58,12 +61,15 @@ export const TRANSITIONS: { readonly [E in EventType]: { from: readonly Status[]
   approve: { from: ['pending_approval'], to: 'approved' },
   reject: { from: ['pending_approval'], to: 'rejected' },
   start_provisioning: { from: ['approved'], to: 'provisioning' },
+  // The lookup was not conclusive (domain/directory-match.ts): an admin says who it is.
+  ask_confirmation: { from: ['provisioning'], to: 'needs_confirmation' },
+  confirm_match: { from: ['needs_confirmation'], to: 'approved' },
   invite: { from: ['provisioning'], to: 'invited' },
   activate: { from: ['provisioning', 'invited'], to: 'active' },
   fail: { from: ['approved', 'provisioning'], to: 'failed' },
   retry: { from: ['failed'], to: 'approved' },
   expire: { from: ['pending_verification', 'pending_approval', 'invited', 'active'], to: 'expired' },
-  revoke: { from: ['approved', 'invited', 'active', 'failed'], to: 'revoked' },
+  revoke: { from: ['approved', 'needs_confirmation', 'invited', 'active', 'failed'], to: 'revoked' },
   withdraw: { from: ['pending_verification', 'pending_approval'], to: 'withdrawn' },
 };
 
@@ -81,6 +87,7 @@ export function transition(request: AccessRequest, event: LifecycleEvent, now: D
   switch (event.type) {
     case 'reject':
     case 'fail':
+    case 'ask_confirmation':
       next.reason = event.reason;
       break;
     case 'expire':
@@ -89,6 +96,7 @@ export function transition(request: AccessRequest, event: LifecycleEvent, now: D
       break;
     case 'retry':
     case 'approve':
+    case 'confirm_match':
       next.reason = null;
       break;
     case 'invite':

@@ -49,7 +49,35 @@ const requestFields = {
   updatedAt: Timestamp,
 };
 export const AccessRequestView = Type.Object(requestFields);
-export const AccessRequestDetail = Type.Object({ ...requestFields, history: Type.Array(AuditEntryView) });
+export const DirectoryMatchView = Type.Object({
+  userId: Type.String(),
+  displayName: Nullable(Type.String()),
+  mail: Nullable(Type.String()),
+  userType: Type.String(),
+  accountEnabled: Nullable(Type.Boolean()),
+  externalUserState: Nullable(Type.String()),
+  matchedBy: Type.Array(Type.String()),
+});
+export const ProvisioningView = Type.Object({
+  grantedGroupIds: Type.Array(Type.String()),
+  invitationEmailsSent: Type.Integer(),
+  /** Set while the request is needs_confirmation: the users the lookup found. */
+  matchCandidates: Nullable(Type.Array(DirectoryMatchView)),
+  /** Why the last email to the requester could not be sent. */
+  mailError: Nullable(Type.String()),
+});
+export const AccessRequestDetail = Type.Object({
+  ...requestFields,
+  provisioning: ProvisioningView,
+  history: Type.Array(AuditEntryView),
+});
+export const ConfirmMatchBody = Type.Union(
+  [
+    Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+    Type.Object({ inviteAsNewGuest: Type.Literal(true) }, { additionalProperties: false }),
+  ],
+  { description: 'Either the directory user the request is for, or inviteAsNewGuest: true.' },
+);
 
 export const ListQuery = Type.Object(
   {

@@ -1,8 +1,8 @@
 // Domain values → the JSON shapes declared in schemas.ts.
 import type { Static } from 'typebox';
 import type { AccessRequest } from '../domain/lifecycle.ts';
-import type { AuditEntry, SandboxMessage } from '../ports.ts';
-import type { AccessRequestView, AuditEntryView, SandboxMessageView } from './schemas.ts';
+import type { AuditEntry, ProvisioningProgress, SandboxMessage } from '../ports.ts';
+import type { AccessRequestView, AuditEntryView, ProvisioningView, SandboxMessageView } from './schemas.ts';
 
 export function requestView(request: AccessRequest): Static<typeof AccessRequestView> {
   return {
@@ -40,5 +40,23 @@ export function messageView(message: Omit<SandboxMessage, 'html'>): Static<typeo
     text: message.text,
     links: message.links,
     sentAt: message.sentAt.toISOString(),
+  };
+}
+
+export function provisioningView(progress: ProvisioningProgress): Static<typeof ProvisioningView> {
+  return {
+    grantedGroupIds: progress.grantedGroupIds,
+    invitationEmailsSent: progress.invitationEmailsSent,
+    matchCandidates:
+      progress.matchCandidates?.map(({ user, matchedBy }) => ({
+        userId: user.id,
+        displayName: user.displayName,
+        mail: user.mail,
+        userType: user.userType,
+        accountEnabled: user.accountEnabled,
+        externalUserState: user.externalUserState,
+        matchedBy,
+      })) ?? null,
+    mailError: progress.mailError,
   };
 }

@@ -1,13 +1,14 @@
 // What a job's failure means for the job: the one place that decides retry or give up.
 //   - DirectoryError: as the Graph adapter classified it (`transient`); a 429 is
 //     throttling, which Graph applied before doing anything, so it is retried without
-//     counting an attempt.
+//     counting an attempt; so is a 404 taken as replication lag (ReplicationLagError).
 //   - Any other AppError below 500 (InvalidTransitionError, NotFoundError, validation):
 //     retrying the same input gives the same answer, so it is permanent.
 //   - Anything else (a bug, a database hiccup, a dropped connection): transient, counted,
 //     so a real bug still ends in giveUp after maxAttempts.
 import { DirectoryError } from '../domain/directory-error.ts';
 import { AppError } from '../domain/errors.ts';
+import { ReplicationLagError } from '../domain/replication-lag.ts';
 
 export interface JobFailure {
   /** Retrying cannot help: give up now. */
@@ -25,7 +26,9 @@ export function classifyJobError(error: unknown): JobFailure {
     const throttled = error.httpStatus === 429;
     return {
       permanent: !error.transient,
-      countsAttempt: !throttled,
+      // Waiting for replication is bounded by its own window (domain/replication-lag.ts),
+      // not by the attempt count, which would end it after a few minutes.
+      countsAttempt: !throttled && !(error instanceof ReplicationLagError),
       retryAfterMs: error.retryAfterMs,
       message: error.describe(),
     };

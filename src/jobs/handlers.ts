@@ -1,7 +1,12 @@
 // What each kind of job does: the use case it runs, and what giving up means for it.
 import { checkRedemption } from '../app/check-redemption.ts';
 import { failRequest } from '../app/fail-request.ts';
+import { grantAccess } from '../app/grant-access.ts';
+import type { InvitationBranding } from '../app/invitation-email.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
+import { recordMailFailure } from '../app/record-mail-failure.ts';
+import { resendInvitationJob } from '../app/resend-invitation.ts';
+import { sendInvitation } from '../app/send-invitation.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
 import type { Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
 import type { JobHandler } from './worker.ts';
@@ -14,20 +19,50 @@ export interface JobDeps {
   mailer: Mailer;
   logger: Logger;
   provisioning: ProvisioningSettings;
-  redemptionCheck: { firstMs: number; maxMs: number };
+  branding: InvitationBranding;
+  redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   verification: VerificationSettings;
 }
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
+  const provisionDeps = { ...deps, settings: deps.provisioning };
+  // The directory refused for good, or every attempt failed: `failed`, reason kept.
+  const failProvisioning = (job: { requestId: string }, error: unknown) =>
+    failRequest(deps, { id: job.requestId, error });
   return {
     provision: {
-      run: (job, held) => provisionGuest({ ...deps, settings: deps.provisioning }, job.requestId, held),
-      // The directory refused for good, or every attempt failed: `failed`, reason kept.
-      giveUp: (job, error) => failRequest(deps, { id: job.requestId, error }),
+      run: (job, held) => provisionGuest(provisionDeps, job.requestId, held),
+      giveUp: failProvisioning,
+    },
+    grant_access: {
+      run: (job, held) => grantAccess(provisionDeps, job.requestId, held),
+      giveUp: failProvisioning,
+    },
+    send_invitation: {
+      run: (job) =>
+        sendInvitation(
+          { ...deps, customMessage: deps.provisioning.customMessage, branding: deps.branding },
+          job.requestId,
+        ),
+      // The person is invited in Entra; only the email is missing. Say so on the request.
+      giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The invitation email', error }),
+    },
+    resend_invitation: {
+      run: (job, held) => resendInvitationJob(provisionDeps, job.requestId, held),
+      // The request stays invited with its earlier link; the history says the resend failed.
+      giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The resent invitation', error }),
     },
     check_redemption: {
       run: async (job) => {
-        const again = await checkRedemption({ ...deps, schedule: deps.redemptionCheck }, job.requestId);
+        const again = await checkRedemption(
+          {
+            ...deps,
+            schedule: deps.redemptionCheck,
+            expiryMs: deps.redemptionCheck.expiryMs,
+            notFoundWindowMs: deps.provisioning.notFoundWindowMs,
+          },
+          job.requestId,
+        );
         return again ? { again } : undefined;
       },
       // checkRedemption turns directory errors into "look again later"; only a bug gets here.
@@ -36,9 +71,11 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
     },
     send_verification: {
       run: (job) => sendVerification({ ...deps, settings: deps.verification }, job.requestId),
-      // The request stays pending_verification; the requester can ask again.
-      giveUp: async (job, error) =>
-        deps.logger.error({ err: error, requestId: job.requestId }, 'could not send the verification email'),
+      // The request stays pending_verification; the requester can ask again. Admins see why.
+      giveUp: async (job, error) => {
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not send the verification email');
+        await recordMailFailure(deps, { id: job.requestId, what: 'The verification email', error });
+      },
     },
   };
 }

@@ -18,6 +18,9 @@ const ALLOWED = `
   pending_approval reject rejected
   approved start_provisioning provisioning
   provisioning invite invited
+  provisioning ask_confirmation needs_confirmation
+  needs_confirmation confirm_match approved
+  needs_confirmation revoke revoked
   provisioning activate active
   invited activate active
   approved fail failed
@@ -43,6 +46,8 @@ const EVENTS: LifecycleEvent[] = [
   { type: 'approve', comment: 'ok' },
   { type: 'reject', reason: 'not a partner' },
   { type: 'start_provisioning' },
+  { type: 'ask_confirmation', reason: 'found only through otherMails' },
+  { type: 'confirm_match' },
   { type: 'invite', directoryUserId: 'user-1', redeemUrl: 'https://redeem' },
   { type: 'activate', directoryUserId: 'user-1' },
   { type: 'fail', reason: 'Authorization_RequestDenied' },
@@ -76,6 +81,7 @@ test('the status strings are exactly those of the architecture', () => {
     'expired',
     'failed',
     'invited',
+    'needs_confirmation',
     'pending_approval',
     'pending_verification',
     'provisioning',

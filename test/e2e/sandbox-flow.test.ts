@@ -45,11 +45,18 @@ test("o'brien asks, is approved, invited once, redeems, lands on the app and bec
   assert.equal(guest?.userType, 'Guest');
   assert.ok(emulator.groupMembers(runtime.sandbox!.groupIds[0]!).includes(guest!.id), 'granted the app group');
 
-  const messages = await api('GET', '/api/v1/sandbox/messages');
-  const invitations = (messages.body.items as Array<{ to: string[]; links: string[]; source: string }>).filter(
-    (m) => m.source === 'graph' && m.to.includes("o'brien@contoso.com"),
+  // Guestlist sends the invitation email (GUESTLIST_INVITATION_EMAIL=guestlist), from a job
+  // committed with the `invited` transition; Graph is told not to mail.
+  type Message = { to: string[]; links: string[]; source: string; subject: string };
+  const messages = await until(
+    () => api('GET', '/api/v1/sandbox/messages'),
+    (r) => (r.body.items as Message[]).some((m) => m.source === 'guestlist' && /invites you/.test(m.subject)),
   );
-  assert.equal(invitations.length, 1, 'exactly one invitation email');
+  const invitations = (messages.body.items as Message[]).filter(
+    (m) => m.to.includes("o'brien@contoso.com") && /invit/i.test(m.subject),
+  );
+  assert.equal(invitations.length, 1, 'exactly one invitation email, counting Graph and Guestlist');
+  assert.equal(invitations[0]!.source, 'guestlist');
   const redeem = invitations[0]!.links.find((link) => link.startsWith(`${runtime.config.publicUrl}/sandbox/redeem`));
   assert.ok(redeem, `a redeem link on Guestlist's own origin: ${invitations[0]!.links.join(', ')}`);
 

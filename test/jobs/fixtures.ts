@@ -103,6 +103,9 @@ export async function workerSetup(
       queue: jobs,
       handlers: {
         provision: scripted('ok'),
+        grant_access: scripted('ok'),
+        send_invitation: scripted('ok'),
+        resend_invitation: scripted('ok'),
         check_redemption: scripted('ok'),
         send_verification: scripted('ok'),
         ...own,

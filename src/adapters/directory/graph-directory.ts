@@ -1,13 +1,35 @@
 // The Directory port on Microsoft Graph v1.0. API facts: reference/microsoft-graph.md.
 import type { EntraConfig } from '../../config.ts';
 import { DirectoryError } from '../../domain/directory-error.ts';
-import type { Directory, DirectoryUser, Invitation, InviteInput } from '../../ports.ts';
+import type {
+  Directory,
+  DirectoryMatch,
+  DirectoryUser,
+  Invitation,
+  InviteInput,
+  MatchedBy,
+  VerifiedDomains,
+} from '../../ports.ts';
 import { createGraphClient } from './graph-client.ts';
 import { encodeFilter, odataString } from './odata.ts';
 import { throttleGate } from './throttle-gate.ts';
 
-// externalUserState comes back only when named in $select ("Finding a person").
-const USER_FIELDS = ['id', 'userType', 'mail', 'displayName', 'externalUserState', 'accountEnabled'];
+// externalUserState comes back only when named in $select ("Finding a person"); the
+// address fields let us say how a user matched.
+const USER_FIELDS = [
+  'id',
+  'userType',
+  'mail',
+  'displayName',
+  'externalUserState',
+  'accountEnabled',
+  'createdDateTime',
+  'userPrincipalName',
+  'proxyAddresses',
+  'otherMails',
+];
+/** Verified domains change rarely; read them again after this long. */
+const DOMAINS_TTL_MS = 3_600_000;
 
 interface GraphUser {
   id: string;
@@ -16,6 +38,10 @@ interface GraphUser {
   displayName?: string | null;
   externalUserState?: string | null;
   accountEnabled?: boolean | null;
+  createdDateTime?: string | null;
+  userPrincipalName?: string | null;
+  proxyAddresses?: string[] | null;
+  otherMails?: string[] | null;
 }
 
 interface GraphInvitation {
@@ -34,19 +60,48 @@ export function createGraphDirectory(input: {
   const graph = createGraphClient(input);
   const invitations = throttleGate();
 
-  async function findUserByEmail(email: string): Promise<DirectoryUser | null> {
-    // A guest may have an empty `mail` and the address only in `otherMails` (when a mail
-    // contact already held it), so ask for both. The `#EXT#` UPN form is not queried: it
-    // needs the tenant's initial domain, which Guestlist is not told, and an invited guest
-    // always has the address in mail or otherMails.
+  let domains: { value: VerifiedDomains | null; at: number } | null = null;
+
+  async function verifiedDomains(): Promise<VerifiedDomains | null> {
+    if (domains && Date.now() - domains.at < DOMAINS_TTL_MS) return domains.value;
+    let value: VerifiedDomains | null;
+    try {
+      const page = (await graph.call((api) => api('/organization').select(['verifiedDomains']).get())) as {
+        value?: Array<{ verifiedDomains?: Array<{ name?: string; isInitial?: boolean }> }>;
+      };
+      const list = page.value?.[0]?.verifiedDomains ?? [];
+      value = {
+        names: list.flatMap((d) => (d.name ? [d.name.toLowerCase()] : [])),
+        initial: list.find((d) => d.isInitial)?.name?.toLowerCase() ?? null,
+      };
+    } catch (err) {
+      // Organization.Read.All is optional: without it the member pre-check is skipped and
+      // Graph's own refusal to invite a member says the same, later (doctor reports it).
+      if (!(err instanceof DirectoryError) || err.httpStatus !== 403) throw err;
+      value = null;
+    }
+    domains = { value, at: Date.now() };
+    return value;
+  }
+
+  async function findUsersByEmail(email: string): Promise<DirectoryMatch[]> {
+    // Microsoft's "determine if a user was already invited" query (entra-docs,
+    // customize-invitation-api.md): the address as a member's UPN or a guest's #EXT# UPN,
+    // as mail, among proxyAddresses (smtp:, case-insensitive in Graph) or otherMails.
     const literal = odataString(email);
-    const filter = `mail eq ${literal} or otherMails/any(x:x eq ${literal})`;
+    const clauses = [
+      `userPrincipalName eq ${literal}`,
+      `mail eq ${literal}`,
+      `proxyAddresses/any(x:x eq ${odataString(`smtp:${email}`)})`,
+      `otherMails/any(x:x eq ${literal})`,
+    ];
+    const initial = (await verifiedDomains())?.initial ?? null;
+    const guestUpn = initial ? externalUpn(email, initial) : null;
+    if (guestUpn) clauses.splice(1, 0, `userPrincipalName eq ${odataString(guestUpn)}`);
+    const filter = clauses.join(' or ');
     const page = await graph.call((api) => api('/users').filter(encodeFilter(filter)).select(USER_FIELDS).get());
-    const users = ((page as { value?: GraphUser[] }).value ?? []).map(toDirectoryUser);
-    // Several matches (a member with this mail and a guest holding it in otherMails):
-    // the exact `mail` owner is the person; otherwise the first, as Graph ordered them.
-    const wanted = email.toLowerCase();
-    return users.find((u) => u.mail?.toLowerCase() === wanted) ?? users[0] ?? null;
+    const users = (page as { value?: GraphUser[] }).value ?? [];
+    return users.map((user) => ({ user: toDirectoryUser(user), matchedBy: matchedBy(user, email, guestUpn) }));
   }
 
   async function getUser(id: string): Promise<DirectoryUser | null> {
@@ -110,7 +165,7 @@ export function createGraphDirectory(input: {
     }
   }
 
-  return { findUserByEmail, getUser, invite, addToGroup };
+  return { findUsersByEmail, verifiedDomains, getUser, invite, addToGroup };
 }
 
 // Graph has no distinct code for this: 400 Request_BadRequest "One or more added object
@@ -133,5 +188,25 @@ function toDirectoryUser(user: GraphUser): DirectoryUser {
     displayName: user.displayName ?? null,
     externalUserState: state === 'PendingAcceptance' || state === 'Accepted' ? state : null,
     accountEnabled: user.accountEnabled ?? null,
+    createdAt: user.createdDateTime ? new Date(user.createdDateTime) : null,
   };
+}
+
+/** How Graph's answer holds the address (Graph compares case-insensitively; so do we). */
+function matchedBy(user: GraphUser, email: string, guestUpn: string | null): MatchedBy[] {
+  const wanted = email.toLowerCase();
+  const same = (value: string | null | undefined) => value?.toLowerCase() === wanted;
+  const how: MatchedBy[] = [];
+  const upn = user.userPrincipalName?.toLowerCase();
+  if (same(user.userPrincipalName) || (guestUpn !== null && upn === guestUpn.toLowerCase()))
+    how.push('userPrincipalName');
+  if (same(user.mail)) how.push('mail');
+  if ((user.proxyAddresses ?? []).some((a) => a.toLowerCase() === `smtp:${wanted}`)) how.push('proxyAddresses');
+  if ((user.otherMails ?? []).some(same)) how.push('otherMails');
+  return how;
+}
+
+/** `alice@fabrikam.com` → `alice_fabrikam.com#EXT#@contoso.onmicrosoft.com` (lower case). */
+export function externalUpn(email: string, initialDomain: string): string {
+  return `${email.toLowerCase().replace('@', '_')}#EXT#@${initialDomain.toLowerCase()}`;
 }

@@ -72,6 +72,21 @@ export interface VerificationTokensTable {
   created_at: Timestamp;
 }
 
+export interface ProvisioningProgressTable {
+  request_id: string;
+  directory_user_state: string | null;
+  directory_user_at: Timestamp | null;
+  /** JSON array of group ids. */
+  granted_group_ids: string;
+  invitation_posted_at: Timestamp | null;
+  mailing_invitation_posted_at: Timestamp | null;
+  invitation_emails_sent: number;
+  confirmed_match: string | null;
+  /** JSON array of DirectoryMatch. */
+  match_candidates: string | null;
+  mail_error: string | null;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -79,6 +94,7 @@ export interface Tables {
   api_tokens: ApiTokensTable;
   sandbox_messages: SandboxMessagesTable;
   verification_tokens: VerificationTokensTable;
+  provisioning_progress: ProvisioningProgressTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

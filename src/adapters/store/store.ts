@@ -1,6 +1,6 @@
 // The Store port over Kysely, one implementation for both dialects. Every method is one
 // statement or one transaction; nothing here calls the network (invariant 2).
-import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { ConflictError } from '../../domain/errors.ts';
 import { FINAL_STATUSES } from '../../domain/lifecycle.ts';
 import type { Store } from '../../ports.ts';
 import {
@@ -15,6 +15,7 @@ import {
 } from './codec.ts';
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { progressStore } from './progress.ts';
 
 export function createStore(
   ctx: StoreContext,
@@ -117,14 +118,7 @@ export function createStore(
       return saved;
     },
 
-    async recordDirectoryUser(id, fields) {
-      const result = await db
-        .updateTable('access_requests')
-        .set({ directory_user_id: fields.directoryUserId, redeem_url: fields.redeemUrl, updated_at: time(fields.at) })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw new NotFoundError('The access request');
-    },
+    ...progressStore(ctx),
 
     async insertApiToken(token, hash) {
       try {

@@ -1,10 +1,9 @@
 // Server-rendered pages: one layout, escaped text only. Every page says when it is
 // a sandbox, so nobody mistakes the emulator for their real tenant.
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
+import { escapeHtml } from '../../domain/html.ts';
+
+export { escapeHtml };
 
 /** A tagged template that escapes every interpolated value unless it is `raw()`. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {

@@ -1,6 +1,8 @@
 // /api/v1/access-requests: thin routes — schema, use case, reply.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { confirmMatch } from '../../app/confirm-match.ts';
 import { decideRequest } from '../../app/decide-request.ts';
+import { resendInvitation } from '../../app/resend-invitation.ts';
 import { retryRequest } from '../../app/retry-request.ts';
 import { submitRequest } from '../../app/submit-request.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
@@ -10,6 +12,7 @@ import {
   AccessRequestDetail,
   AccessRequestView,
   ApproveBody,
+  ConfirmMatchBody,
   IdParams,
   ListQuery,
   ListResponse,
@@ -18,7 +21,7 @@ import {
   SubmitBody,
   SubmitResponse,
 } from '../schemas.ts';
-import { auditView, requestView } from '../views.ts';
+import { auditView, provisioningView, requestView } from '../views.ts';
 
 export interface AccessRequestRoutesOptions {
   store: Store;
@@ -95,8 +98,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     async (request) => {
       const found = await store.getRequest(request.params.id);
       if (!found) throw new NotFoundError('The access request');
-      const history = await store.listAudit(found.id);
-      return { ...requestView(found), history: history.map(auditView) };
+      const [history, progress] = await Promise.all([store.listAudit(found.id), store.getProgress(found.id)]);
+      return { ...requestView(found), provisioning: provisioningView(progress), history: history.map(auditView) };
     },
   );
 
@@ -159,6 +162,53 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     async (request) => {
       const principal = (await principalOf(store, request))!;
       return requestView(await retryRequest(deps, { id: request.params.id, actor: principal.actor }));
+    },
+  );
+
+  app.post(
+    '/access-requests/:id/resend-invitation',
+    {
+      preHandler: admins,
+      schema: {
+        summary: 'Resend the invitation of an invited request',
+        description:
+          'Asks Graph for a new redeem URL and sends one new invitation email (by Guestlist or Microsoft, as configured). ' +
+          'Done by a job after this call returns; the history records the ask and the resend.',
+        params: IdParams,
+        response: { 202: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const principal = (await principalOf(store, request))!;
+      const next = await resendInvitation(deps, { id: request.params.id, actor: principal.actor });
+      return reply.status(202).send(requestView(next));
+    },
+  );
+
+  app.post(
+    '/access-requests/:id/confirm-match',
+    {
+      preHandler: admins,
+      schema: {
+        summary: 'Say who a needs_confirmation request is for',
+        description:
+          'The directory lookup was not conclusive (a match only through otherMails, several users, or a disabled account). ' +
+          'Choose one of provisioning.matchCandidates by userId, or inviteAsNewGuest: true.',
+        params: IdParams,
+        body: ConfirmMatchBody,
+        response: { 200: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const principal = (await principalOf(store, request))!;
+      const choice = request.body;
+      return requestView(
+        await confirmMatch(deps, {
+          id: request.params.id,
+          actor: principal.actor,
+          choice: 'userId' in choice ? { userId: choice.userId } : { inviteAsNewGuest: true },
+        }),
+      );
     },
   );
 };

@@ -6,7 +6,7 @@ import { createGraphDirectory } from '../../../src/adapters/directory/index.ts';
 import type { EntraConfig } from '../../../src/config.ts';
 import { DirectoryError } from '../../../src/domain/directory-error.ts';
 import type { InviteInput } from '../../../src/ports.ts';
-import { appConfig, certificateAppConfig, type Emulator, startTenant } from './emulated-tenant.ts';
+import { ALL_ROLES, appConfig, certificateAppConfig, type Emulator, startTenant } from './emulated-tenant.ts';
 
 function directoryFor(em: Emulator, entra: EntraConfig) {
   return createGraphDirectory({ entra, ca: em.caPem });
@@ -32,29 +32,76 @@ async function rejection(promise: Promise<unknown>): Promise<DirectoryError> {
   assert.fail('expected a rejection');
 }
 
-test('finds a person by mail and by otherMails, preferring the exact mail owner', async (t) => {
+test("finds a person as Microsoft's query does: mail, UPN, the guest's #EXT# UPN, proxyAddresses, otherMails", async (t) => {
   const em = await startTenant(t);
-  const directory = directoryFor(em, await appConfig(em));
-  const byMail = await em.addUser({ mail: 'Alice@Contoso.com', userType: 'Guest', externalUserState: 'Accepted' });
-  const found = await directory.findUserByEmail('alice@contoso.com');
-  assert.deepEqual(found, {
-    id: byMail.id,
-    userType: 'Guest',
+  const directory = directoryFor(em, await appConfig(em, [...ALL_ROLES, 'Organization.Read.All']));
+  const created = '2026-01-15T08:30:00Z'; // Graph gives whole seconds
+  const byMail = em.addUser({
     mail: 'Alice@Contoso.com',
-    displayName: found?.displayName ?? null,
+    userType: 'Guest',
     externalUserState: 'Accepted',
-    accountEnabled: true,
+    createdDateTime: created,
+  });
+  const [found] = await directory.findUsersByEmail('alice@contoso.com');
+  assert.deepEqual(found, {
+    user: {
+      id: byMail.id,
+      userType: 'Guest',
+      mail: 'Alice@Contoso.com',
+      displayName: found?.user.displayName ?? null,
+      externalUserState: 'Accepted',
+      accountEnabled: true,
+      createdAt: new Date(created),
+    },
+    matchedBy: found?.matchedBy.includes('userPrincipalName') ? ['userPrincipalName', 'mail'] : ['mail'],
   });
 
-  // The address only in otherMails (Graph would show mail null; the emulator needs one).
-  const contactOnly = await em.addUser({ mail: 'b.contact@tailspin.com', otherMails: ['bob@fabrikam.com'] });
-  assert.equal((await directory.findUserByEmail('bob@fabrikam.com'))?.id, contactOnly.id);
+  const contactOnly = em.addUser({ mail: 'b.contact@tailspin.com', otherMails: ['bob@fabrikam.com'] });
+  assert.deepEqual(
+    (await directory.findUsersByEmail('bob@fabrikam.com')).map((m) => [m.user.id, m.matchedBy]),
+    [[contactOnly.id, ['otherMails']]],
+  );
+  const proxy = em.addUser({
+    mail: 'dana@fabrikam.com',
+    proxyAddresses: ['SMTP:dana@fabrikam.com', 'smtp:d@fabrikam.com'],
+  });
+  assert.deepEqual(
+    (await directory.findUsersByEmail('D@Fabrikam.com')).map((m) => [m.user.id, m.matchedBy]),
+    [[proxy.id, ['proxyAddresses']]],
+  );
+  const member = em.addUser({ mail: null, userType: 'Member', userPrincipalName: 'erin@contoso.com' });
+  assert.deepEqual(
+    (await directory.findUsersByEmail('erin@contoso.com')).map((m) => [m.user.id, m.matchedBy]),
+    [[member.id, ['userPrincipalName']]],
+  );
+  // A guest whose mail is empty is still found by the UPN Entra gave them.
+  const tenantDomain = (await directory.verifiedDomains())?.initial;
+  assert.ok(tenantDomain?.endsWith('.onmicrosoft.com'));
+  const upnOnly = em.addUser({ mail: null, userPrincipalName: `fay_fabrikam.com#EXT#@${tenantDomain}` });
+  assert.deepEqual(
+    (await directory.findUsersByEmail('fay@fabrikam.com')).map((m) => [m.user.id, m.matchedBy]),
+    [[upnOnly.id, ['userPrincipalName']]],
+  );
+  em.addUser({ mail: 'someone@else.com', otherMails: ['carol@contoso.com'] });
+  em.addUser({ mail: 'carol@contoso.com', userType: 'Member' });
+  assert.equal(
+    (await directory.findUsersByEmail('carol@contoso.com')).length,
+    2,
+    'every holder, for the caller to judge',
+  );
+  assert.deepEqual(await directory.findUsersByEmail('nobody@contoso.com'), []);
+});
 
-  await em.addUser({ mail: 'someone@else.com', otherMails: ['carol@contoso.com'] });
-  const owner = await em.addUser({ mail: 'carol@contoso.com', userType: 'Member' });
-  assert.equal((await directory.findUserByEmail('carol@contoso.com'))?.id, owner.id);
-
-  assert.equal(await directory.findUserByEmail('nobody@contoso.com'), null);
+test('verified domains come from /organization; without Organization.Read.All they are null, not an error', async (t) => {
+  const em = await startTenant(t);
+  em.addVerifiedDomain('contoso.com');
+  const allowed = directoryFor(em, await appConfig(em, [...ALL_ROLES, 'Organization.Read.All']));
+  const domains = await allowed.verifiedDomains();
+  assert.ok(domains?.names.includes('contoso.com'));
+  assert.ok(domains?.initial?.endsWith('.onmicrosoft.com'));
+  const without = directoryFor(em, await appConfig(em));
+  assert.equal(await without.verifiedDomains(), null);
+  assert.deepEqual(await without.findUsersByEmail('x@fabrikam.com'), [], 'the lookup still works');
 });
 
 test('addresses with + and & survive the query string (the SDK does not encode $filter)', async (t) => {
@@ -62,15 +109,15 @@ test('addresses with + and & survive the query string (the SDK does not encode $
   const directory = directoryFor(em, await appConfig(em));
   const plus = em.addUser({ mail: 'alice+guests@contoso.com' });
   const ampersand = em.addUser({ mail: 'r&d@contoso.com' });
-  assert.equal((await directory.findUserByEmail('alice+guests@contoso.com'))?.id, plus.id);
-  assert.equal((await directory.findUserByEmail('r&d@contoso.com'))?.id, ampersand.id);
+  assert.equal((await directory.findUsersByEmail('alice+guests@contoso.com'))[0]?.user.id, plus.id);
+  assert.equal((await directory.findUsersByEmail('r&d@contoso.com'))[0]?.user.id, ampersand.id);
 });
 
 test("o'brien@contoso.com is invited once and then found (OData quotes doubled)", async (t) => {
   const em = await startTenant(t);
   const directory = directoryFor(em, await appConfig(em));
   const email = "o'brien@contoso.com";
-  assert.equal(await directory.findUserByEmail(email), null);
+  assert.deepEqual(await directory.findUsersByEmail(email), []);
 
   const invited = await directory.invite(invitation(email));
   assert.equal(invited.status, 'PendingAcceptance');
@@ -78,7 +125,7 @@ test("o'brien@contoso.com is invited once and then found (OData quotes doubled)"
   assert.equal(em.invitations.list().length, 1);
   assert.equal(em.mailbox.list().length, 1);
 
-  const found = await directory.findUserByEmail(email);
+  const found = (await directory.findUsersByEmail(email))[0]?.user;
   assert.equal(found?.id, invited.userId);
   assert.equal(found?.userType, 'Guest');
   assert.equal(found?.externalUserState, 'PendingAcceptance');
@@ -157,7 +204,7 @@ test('a wrong secret is AADSTS7000215, permanent, and the message holds no secre
   const entra = await appConfig(em);
   const wrong = 'Wr0ng~secret.value_that-must-not-leak';
   const directory = directoryFor(em, { ...entra, credential: { kind: 'secret', secret: wrong } });
-  const error = await rejection(directory.findUserByEmail('gina@contoso.com'));
+  const error = await rejection(directory.findUsersByEmail('gina@contoso.com'));
   assert.equal(error.graphCode, 'AADSTS7000215');
   assert.equal(error.transient, false);
   assert.match(error.message, /client secret is wrong/);
@@ -168,14 +215,14 @@ test('a certificate credential works', async (t) => {
   const em = await startTenant(t);
   const directory = directoryFor(em, await certificateAppConfig(t, em));
   const user = await em.addUser({ mail: 'hana@contoso.com' });
-  assert.equal((await directory.findUserByEmail('hana@contoso.com'))?.id, user.id);
+  assert.equal((await directory.findUsersByEmail('hana@contoso.com'))[0]?.user.id, user.id);
 });
 
 test('a call that outlives its timeout is a transient timeout', async (t) => {
   const em = await startTenant(t);
   const directory = createGraphDirectory({ entra: await appConfig(em), ca: em.caPem, timeoutMs: 200 });
   em.setFaults({ rate: 0, slowRate: 1, slowMs: 2000 });
-  const error = await rejection(directory.findUserByEmail('jo@contoso.com'));
+  const error = await rejection(directory.findUsersByEmail('jo@contoso.com'));
   assert.deepEqual([error.transient, error.graphCode], [true, 'timeout']);
 });
 
@@ -194,5 +241,5 @@ test('after a 429 on POST /invitations, further invitations wait out Retry-After
   assert.ok(heldBack.transient);
   assert.ok((heldBack.retryAfterMs ?? 0) > 0 && (heldBack.retryAfterMs ?? 0) <= (throttled.retryAfterMs ?? 0));
   assert.equal(em.invitations.list().length, 2, 'the held-back invitation never reached Graph');
-  assert.ok(await directory.findUserByEmail('first@fabrikam.com'), 'lookups are not held back');
+  assert.ok(await directory.findUsersByEmail('first@fabrikam.com'), 'lookups are not held back');
 });

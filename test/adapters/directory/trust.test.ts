@@ -45,8 +45,8 @@ test('without `ca`, NODE_EXTRA_CA_CERTS is honoured by both SDKs', async (t) => 
   const script = `
     import { createGraphDirectory } from ${JSON.stringify(new URL('../../../src/adapters/directory/index.ts', import.meta.url).href)};
     const directory = createGraphDirectory({ entra: JSON.parse(process.env.ENTRA) });
-    const found = await directory.findUserByEmail('kim@contoso.com');
-    process.stdout.write(found.id);`;
+    const [found] = await directory.findUsersByEmail('kim@contoso.com');
+    process.stdout.write(found.user.id);`;
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: em.caPath, ENTRA: JSON.stringify(entra) },
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, type TestContext, test } from 'node:test';
-import { ConflictError, NotFoundError, ValidationError } from '../../../src/domain/errors.ts';
+import { ConflictError, ValidationError } from '../../../src/domain/errors.ts';
 import { type DatabaseFactory, databaseFactories } from '../../helpers/databases.ts';
 import { aJob, anAudit, aRequest, at, moveTo, T0 } from './fixtures.ts';
 
@@ -194,19 +194,74 @@ for (const factory of databaseFactories) {
         assert.deepEqual(await db.store.listAudit(request.id), [audit]);
       });
 
-    test('records directory facts without touching the status', async (t) => {
+    test('records provisioning progress with its jobs, only while the status is as expected', async (t) => {
       const { db } = await fresh(t, factory);
       const request = aRequest({ status: 'provisioning' });
       await db.store.insertRequest(request, anAudit(request), []);
-      const fields = { directoryUserId: 'user-1', redeemUrl: 'https://login.example/redeem', at: at(9) };
-      await db.store.recordDirectoryUser(request.id, fields);
+      assert.deepEqual((await db.store.getProgress(request.id)).grantedGroupIds, [], 'defaults before any step');
+      const ok = await db.store.recordProgress({
+        requestId: request.id,
+        expectedStatus: ['provisioning'],
+        at: at(9),
+        directoryUser: { id: 'user-1', redeemUrl: 'https://login.example/redeem' },
+        progress: { directoryUserState: 'pending', directoryUserAt: at(9), grantedGroupIds: ['g1'] },
+        jobs: [aJob(request, at(9), 'grant_access')],
+      });
+      assert.equal(ok, true);
       assert.deepEqual(await db.store.getRequest(request.id), {
         ...request,
         directoryUserId: 'user-1',
-        redeemUrl: fields.redeemUrl,
+        redeemUrl: 'https://login.example/redeem',
         updatedAt: at(9),
       });
-      await assert.rejects(db.store.recordDirectoryUser('missing', fields), NotFoundError);
+      // A later step adds to what an earlier one recorded, never clearing it.
+      await db.store.recordProgress({
+        requestId: request.id,
+        expectedStatus: ['provisioning', 'invited'],
+        at: at(10),
+        progress: {
+          invitationEmailsSent: 1,
+          matchCandidates: [
+            {
+              user: {
+                id: 'u',
+                userType: 'Guest',
+                mail: null,
+                displayName: null,
+                externalUserState: null,
+                accountEnabled: true,
+                createdAt: at(1),
+              },
+              matchedBy: ['otherMails'],
+            },
+          ],
+        },
+      });
+      const progress = await db.store.getProgress(request.id);
+      assert.equal(progress.directoryUserState, 'pending');
+      assert.deepEqual(progress.directoryUserAt, at(9));
+      assert.deepEqual(progress.grantedGroupIds, ['g1']);
+      assert.equal(progress.invitationEmailsSent, 1);
+      assert.deepEqual(progress.matchCandidates?.[0]?.user.createdAt, at(1));
+      assert.deepEqual(
+        (await db.jobs.listJobs(request.id)).map((job) => job.kind),
+        ['grant_access'],
+      );
+      // A stale run (the request moved on) records nothing.
+      const stale = await db.store.recordProgress({
+        requestId: request.id,
+        expectedStatus: ['approved'],
+        at: at(11),
+        progress: { grantedGroupIds: ['g1', 'g2'] },
+        jobs: [aJob(request, at(11), 'send_invitation')],
+      });
+      assert.equal(stale, false);
+      assert.deepEqual((await db.store.getProgress(request.id)).grantedGroupIds, ['g1']);
+      assert.equal((await db.jobs.listJobs(request.id)).length, 1);
+      assert.equal(
+        await db.store.recordProgress({ requestId: 'missing', expectedStatus: ['provisioning'], at: at(12) }),
+        false,
+      );
     });
 
     test('stores API tokens by hash, with unique names', async (t) => {

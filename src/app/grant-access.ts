@@ -1,0 +1,76 @@
+// Provisioning, step 2 of 3: add the recorded user to each of the app's groups, then move
+// the request on — `invited` (with Guestlist's invitation email and the redemption check
+// committed in the same transaction) or `active` for a member or a guest who has redeemed.
+// Each group granted is recorded at once, so a retry grants only what is left, and never
+// invites again. A 404 on members/$ref for the user this request recorded is replication
+// lag for a bounded window (domain/replication-lag.ts).
+
+import type { AccessRequest } from '../domain/lifecycle.ts';
+import { notFoundAsLag } from '../domain/replication-lag.ts';
+import type { NewJob } from '../ports.ts';
+import { changeStatus } from './change-status.ts';
+import type { ProvisionDeps } from './provision-guest.ts';
+
+export async function grantAccess(deps: ProvisionDeps, requestId: string, held?: AbortSignal): Promise<void> {
+  const request = await deps.store.getRequest(requestId);
+  const userId = request?.directoryUserId;
+  // Revoked meanwhile, or an earlier run finished: nothing to do.
+  if (request?.status !== 'provisioning' || !userId) return;
+  const progress = await deps.store.getProgress(request.id);
+  const granted = [...progress.grantedGroupIds];
+  for (const groupId of deps.settings.groupIds) {
+    if (granted.includes(groupId)) continue;
+    held?.throwIfAborted();
+    try {
+      await deps.directory.addToGroup(groupId, userId); // "already a member" is success (adapter)
+    } catch (error) {
+      throw notFoundAsLag(error, {
+        since: progress.directoryUserAt,
+        now: deps.clock.now(),
+        windowMs: deps.settings.notFoundWindowMs,
+        what: `Adding user ${userId} to group ${groupId}`,
+      });
+    }
+    granted.push(groupId);
+    const recorded = await deps.store.recordProgress({
+      requestId: request.id,
+      expectedStatus: ['provisioning'],
+      at: deps.clock.now(),
+      progress: { grantedGroupIds: granted },
+    });
+    if (!recorded) return; // moved on meanwhile (revoked): stop granting
+  }
+  if (progress.directoryUserState === 'pending') {
+    await changeStatus(deps, {
+      request,
+      event: { type: 'invite', directoryUserId: userId, redeemUrl: request.redeemUrl },
+      actor: 'worker',
+      note:
+        deps.settings.invitationEmail === 'guestlist'
+          ? 'Invited; Guestlist emails the invitation.'
+          : 'Invited; Microsoft emails the invitation.',
+      jobs: (next, now) => afterInvite(deps, next, now),
+    });
+    return;
+  }
+  await changeStatus(deps, {
+    request,
+    event: { type: 'activate', directoryUserId: userId },
+    actor: 'worker',
+    note:
+      progress.directoryUserState === 'member'
+        ? 'Already a member of the directory.'
+        : 'Already a guest who has redeemed.',
+  });
+}
+
+function afterInvite(deps: ProvisionDeps, request: AccessRequest, now: Date): NewJob[] {
+  const jobs: NewJob[] = [redemptionCheck(request, now, deps.settings.redemptionCheckFirstMs)];
+  if (deps.settings.invitationEmail === 'guestlist')
+    jobs.push({ kind: 'send_invitation', requestId: request.id, runAt: now });
+  return jobs;
+}
+
+export function redemptionCheck(request: AccessRequest, now: Date, delayMs: number): NewJob {
+  return { kind: 'check_redemption', requestId: request.id, runAt: new Date(now.getTime() + delayMs) };
+}

@@ -1,0 +1,99 @@
+// An admin resends the invitation of an `invited` request: a new redeem URL and one new
+// email, each recorded in the history. The API call only records the ask with its job
+// (outbox); the job (resendInvitationJob) talks to Graph after the commit.
+//
+// Idempotence: each `resend_requested` entry is answered by one `resend_invitation` entry,
+// written with the new redeem URL (and, in `guestlist` mode, the email job) in one
+// transaction; a job that finds as many answers as asks does nothing.
+import { DirectoryError } from '../domain/directory-error.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import type { AccessRequest } from '../domain/lifecycle.ts';
+import { displayName } from '../domain/person.ts';
+import type { AuditEntry } from '../ports.ts';
+import type { ChangeStatusDeps } from './change-status.ts';
+import type { ProvisionDeps } from './provision-guest.ts';
+
+export async function resendInvitation(
+  deps: ChangeStatusDeps,
+  input: { id: string; actor: string },
+): Promise<AccessRequest> {
+  const request = await deps.store.getRequest(input.id);
+  if (!request) throw new NotFoundError('The access request');
+  const now = deps.clock.now();
+  const recorded =
+    request.status === 'invited' &&
+    (await deps.store.recordProgress({
+      requestId: request.id,
+      expectedStatus: ['invited'],
+      at: now,
+      audit: entry(deps, request, input.actor, 'resend_requested', now, 'An admin asked to resend the invitation.'),
+      jobs: [{ kind: 'resend_invitation', requestId: request.id, runAt: now }],
+    }));
+  if (!recorded) {
+    throw new ConflictError(
+      'not_invited',
+      `Only an invited request can have its invitation resent; this one is ${request.status}.`,
+    );
+  }
+  return (await deps.store.getRequest(request.id)) ?? request;
+}
+
+export async function resendInvitationJob(deps: ProvisionDeps, requestId: string, held?: AbortSignal): Promise<void> {
+  const request = await deps.store.getRequest(requestId);
+  if (request?.status !== 'invited' || !request.directoryUserId) return;
+  const audit = await deps.store.listAudit(requestId);
+  const asked = audit.filter((e) => e.action === 'resend_requested').length;
+  const answered = audit.filter((e) => e.action === 'resend_invitation').length;
+  if (answered >= asked) return;
+  held?.throwIfAborted();
+  const microsoft = deps.settings.invitationEmail === 'microsoft';
+  let note = microsoft ? 'Invitation resent; Microsoft emails it.' : 'Invitation resent with a new redeem URL.';
+  let redeemUrl: string | null;
+  try {
+    const invitation = await deps.directory.invite({
+      email: request.email,
+      displayName: displayName(request),
+      redirectUrl: deps.settings.redirectUrl,
+      sendInvitationMessage: microsoft,
+      customMessage: microsoft ? deps.settings.customMessage : undefined,
+      messageLanguage: microsoft ? deps.settings.messageLanguage : undefined,
+    });
+    redeemUrl = invitation.redeemUrl;
+  } catch (error) {
+    // `microsoft` mode: repeating a call whose outcome is unknown could mail twice, so a
+    // resend is tried once (a 429 took no effect and is retried); the admin can resend again.
+    const unknownOutcome = error instanceof DirectoryError && error.transient && error.httpStatus !== 429;
+    if (!microsoft || !unknownOutcome) throw error;
+    note = `Microsoft Graph did not answer (${error.describe()}); the email may or may not have been sent. Resend again if the person did not receive it.`;
+    redeemUrl = request.redeemUrl;
+  }
+  const now = deps.clock.now();
+  await deps.store.recordProgress({
+    requestId,
+    expectedStatus: ['invited'],
+    at: now,
+    directoryUser: { id: request.directoryUserId, redeemUrl },
+    audit: entry(deps, request, 'worker', 'resend_invitation', now, note),
+    jobs: microsoft ? [] : [{ kind: 'send_invitation', requestId, runAt: now }],
+  });
+}
+
+function entry(
+  deps: ChangeStatusDeps,
+  request: AccessRequest,
+  actor: string,
+  action: string,
+  at: Date,
+  reason: string,
+): AuditEntry {
+  return {
+    id: deps.ids.next(),
+    requestId: request.id,
+    actor,
+    action,
+    fromStatus: request.status,
+    toStatus: request.status,
+    reason,
+    at,
+  };
+}

@@ -1,0 +1,125 @@
+// A provisioning chain under test: a real store (SQLite in memory), the real job handlers
+// and worker on a clock the test moves, a fake Entra (test/fakes/directory.ts) and a
+// mailer that records. `drain()` runs every job due, moving the clock to the next one,
+// so retries, back-offs and replication lag play out in simulated time.
+import { randomUUID } from 'node:crypto';
+import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
+import { decideRequest } from '../../src/app/decide-request.ts';
+import type { ProvisioningSettings } from '../../src/app/provision-settings.ts';
+import { submitRequest } from '../../src/app/submit-request.ts';
+import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { createWorker, type Worker } from '../../src/jobs/worker.ts';
+import type { MailMessage } from '../../src/ports.ts';
+import { type FakeDirectory, fakeDirectory } from '../fakes/directory.ts';
+import { fixedClock } from '../helpers/clock.ts';
+
+export const GROUP_A = '0a4b2c5d-1111-4222-8333-944444444444';
+export const GROUP_B = '0a4b2c5d-2222-4222-8333-944444444444';
+export const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface Harness {
+  db: Database;
+  directory: FakeDirectory;
+  clock: ReturnType<typeof fixedClock>;
+  mail: MailMessage[];
+  /** Makes the next n sends fail. */
+  failMail(n: number): void;
+  deps: ReturnType<typeof useCaseDeps>;
+  worker: Worker;
+  approved(email?: string): Promise<string>;
+  /** Runs due jobs until none is due within `horizonMs` of simulated time (check_redemption excluded unless asked). */
+  drain(options?: { horizonMs?: number; includeRedemption?: boolean }): Promise<void>;
+  status(id: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+function useCaseDeps(db: Database, clock: ReturnType<typeof fixedClock>) {
+  return { store: db.store, clock, ids: { next: randomUUID } };
+}
+
+export async function provisioningHarness(overrides: Partial<ProvisioningSettings> = {}): Promise<Harness> {
+  const db = await openDatabase('sqlite::memory:');
+  await db.migrate();
+  const clock = fixedClock();
+  const directory = fakeDirectory(clock);
+  const mail: MailMessage[] = [];
+  let mailFailures = 0;
+  const deps = useCaseDeps(db, clock);
+  const settings: ProvisioningSettings = {
+    redirectUrl: 'https://app.contoso.com',
+    invitationEmail: 'guestlist',
+    customMessage: 'Welcome to Project X',
+    messageLanguage: undefined,
+    groupIds: [GROUP_A],
+    redemptionCheckFirstMs: 300_000,
+    notFoundWindowMs: 15 * 60_000,
+    ...overrides,
+  };
+  const worker = createWorker({
+    queue: db.jobs,
+    clock,
+    logger: silent,
+    workerId: 'test-worker',
+    random: () => 0.5,
+    maxAttempts: 8,
+    handlers: jobHandlers({
+      ...deps,
+      directory,
+      logger: silent,
+      mailer: {
+        async send(message) {
+          if (mailFailures > 0) {
+            mailFailures--;
+            throw Object.assign(new Error('Connection refused'), { code: 'ECONNECTION' });
+          }
+          mail.push(message);
+        },
+      },
+      provisioning: settings,
+      branding: { organizationName: 'Contoso', appName: 'Project X' },
+      redemptionCheck: { firstMs: 300_000, maxMs: 6 * 3_600_000, expiryMs: 30 * 86_400_000 },
+      verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 86_400_000 },
+    }),
+  });
+  return {
+    db,
+    directory,
+    clock,
+    mail,
+    failMail: (n) => {
+      mailFailures = n;
+    },
+    deps,
+    worker,
+    async approved(email = "o'brien@fabrikam.com") {
+      const request = await submitRequest(deps, {
+        email,
+        firstName: 'Pat',
+        lastName: "O'Brien",
+        actor: 'token:t',
+        verified: true,
+      });
+      await decideRequest(deps, { id: request.id, actor: 'token:t', decision: 'approve' });
+      return request.id;
+    },
+    async drain(options = {}) {
+      const horizon = options.horizonMs ?? 3 * 3_600_000;
+      const start = clock.now().getTime();
+      // Bounded: a bug that reschedules forever fails the test instead of hanging it.
+      for (let i = 0; i < 2000; i++) {
+        if (await worker.runOnce()) continue;
+        const due = (await db.jobs.listJobs()).filter(
+          (job) => options.includeRedemption || job.kind !== 'check_redemption',
+        );
+        const next = due
+          .map((job) => Math.max(job.runAt.getTime(), job.lockedUntil?.getTime() ?? 0))
+          .sort((a, b) => a - b)[0];
+        if (next === undefined || next - start > horizon) return;
+        clock.set(new Date(Math.max(next, clock.now().getTime())).toISOString());
+      }
+      throw new Error('drain: still busy after 2000 rounds');
+    },
+    status: async (id) => (await db.store.getRequest(id))?.status,
+    close: () => db.close(),
+  };
+}
