@@ -2,7 +2,7 @@
 // here (main.ts does that), so tests use app.inject().
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
@@ -34,8 +34,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
     trustProxy: deps.trustProxy ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks every request part against its schema. It converts the querystring and
+  // path parameters (which arrive as text) to the declared types, but never a JSON body:
+  // `"firstName": true` or `"email": ["a@b.c"]` is a 400, not silently made a string.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   // The API speaks JSON only; Fastify's default text/plain parser would let a string
   // through to schema validation and turn a 415 into a confusing 400.

@@ -34,10 +34,8 @@ export function toProblem(error: unknown): Problem {
   }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
-    const fields = fastifyError.validation.map((issue) => ({
-      field: fieldPath(fastifyError.validationContext ?? 'body', issue),
-      message: issue.message ?? 'is invalid',
-    }));
+    const context = fastifyError.validationContext ?? 'body';
+    const fields = fastifyError.validation.flatMap((issue) => fieldErrors(context, issue));
     return problem(400, 'validation_failed', 'The request has invalid fields.', fields);
   }
   const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
@@ -77,11 +75,24 @@ export function sendError(
   return reply.status(body.status).type('application/problem+json').send(body);
 }
 
-function fieldPath(context: string, issue: { instancePath?: string; params?: Record<string, unknown> }): string {
+type SchemaIssue = { keyword?: string; schemaPath?: string; instancePath?: string; message?: string; params?: object };
+
+/**
+ * One entry per offending field. TypeBox reports all the missing (or unexpected) properties
+ * of an object in one issue, and an unexpected one a second time as "schema is false".
+ */
+function fieldErrors(context: string, issue: SchemaIssue): FieldError[] {
+  const at = (path: string, message: string) => ({ field: context === 'body' ? path : `${context}:${path}`, message });
   const base = issue.instancePath ?? '';
-  const missing = issue.params?.missingProperty ?? issue.params?.additionalProperty;
-  const path = typeof missing === 'string' ? `${base}/${missing}` : base || '/';
-  return context === 'body' ? path : `${context}:${path}`;
+  const params = (issue.params ?? {}) as { requiredProperties?: unknown; additionalProperties?: unknown };
+  if (Array.isArray(params.requiredProperties)) {
+    return params.requiredProperties.map((name) => at(`${base}/${name}`, 'is required'));
+  }
+  if (Array.isArray(params.additionalProperties)) {
+    return params.additionalProperties.map((name) => at(`${base}/${name}`, 'is not allowed'));
+  }
+  if (issue.keyword === 'boolean' && issue.schemaPath?.endsWith('/additionalProperties')) return [];
+  return [at(base || '/', issue.message ?? 'is invalid')];
 }
 
 const TITLES: Record<number, string> = {

@@ -175,6 +175,34 @@ describe('access requests API', () => {
     }
   });
 
+  test('decision bodies are not coerced either; query strings and ids still are read as text', async () => {
+    const id = await pending('strict@fabrikam.com');
+    for (const [action, payload, field] of [
+      ['approve', { comment: 42 }, '/comment'],
+      ['reject', { reason: ['no'] }, '/reason'],
+      ['reject', { reason: false }, '/reason'],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/access-requests/${id}/${action}`,
+        headers: t.approver,
+        payload,
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.deepEqual(
+        res.json().errors.map((e: { field: string }) => e.field),
+        [field],
+      );
+    }
+    assert.equal((await t.db.store.getRequest(id))?.status, 'pending_approval');
+    const one = await t.app.inject({ url: '/api/v1/access-requests?limit=1', headers: t.approver });
+    assert.equal(one.statusCode, 200, one.body);
+    assert.equal(one.json().items.length, 1);
+    const notANumber = await t.app.inject({ url: '/api/v1/access-requests?limit=many', headers: t.approver });
+    assert.equal(notANumber.statusCode, 400);
+    assert.equal(notANumber.json().errors[0].field, 'querystring:/limit');
+  });
+
   test('two approvers acting at once produce one decision', async () => {
     const id = await pending('race@fabrikam.com');
     const [approve, reject] = await Promise.all([

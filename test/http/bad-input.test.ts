@@ -59,6 +59,12 @@ const CASES: Case[] = [
   { name: 'a control character in a name', payload: { ...ok, lastName: 'Nul\u0000' }, status: 400, field: '/lastName' },
   { name: 'a blank name', payload: { ...ok, firstName: '   ' }, status: 400, field: '/firstName' },
   { name: 'a number for the email', payload: { ...ok, email: 42 }, status: 400, field: '/email' },
+  // JSON types are never coerced: each of these used to be turned into a string and stored.
+  { name: 'true for a name', payload: { ...ok, firstName: true }, status: 400, field: '/firstName' },
+  { name: 'a number for a name', payload: { ...ok, lastName: 12 }, status: 400, field: '/lastName' },
+  { name: 'an array for the email', payload: { ...ok, email: ['x@contoso.com'] }, status: 400, field: '/email' },
+  { name: 'an object for a name', payload: { ...ok, firstName: { a: 1 } }, status: 400, field: '/firstName' },
+  { name: 'null for a name', payload: { ...ok, firstName: null }, status: 400, field: '/firstName' },
   { name: 'an unknown field', payload: { ...ok, admin: true }, status: 400, field: '/admin' },
   { name: 'an address with no domain', payload: { ...ok, email: 'alice@' }, status: 400, field: '/email' },
   { name: 'an address with no @', payload: { ...ok, email: 'alice.contoso.com' }, status: 400, field: '/email' },
