@@ -57,6 +57,18 @@ const CASES: Case[] = [
     field: '/firstName',
   },
   { name: 'a control character in a name', payload: { ...ok, lastName: 'Nul\u0000' }, status: 400, field: '/lastName' },
+  {
+    name: 'a right-to-left override in a name',
+    payload: { ...ok, lastName: 'Smith\u202Efdp.exe' },
+    status: 400,
+    field: '/lastName',
+  },
+  {
+    name: 'a directional isolate in a name',
+    payload: { ...ok, firstName: '\u2067Ann' },
+    status: 400,
+    field: '/firstName',
+  },
   { name: 'a blank name', payload: { ...ok, firstName: '   ' }, status: 400, field: '/firstName' },
   { name: 'a number for the email', payload: { ...ok, email: 42 }, status: 400, field: '/email' },
   // JSON types are never coerced: each of these used to be turned into a string and stored.
@@ -186,6 +198,6 @@ test('whatever was accepted is well-formed', async () => {
   const { items } = await t.db.store.listRequests({ limit: 200 });
   for (const item of items) {
     assert.match(item.email, /^[a-z0-9._'`-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/);
-    assert.doesNotMatch(`${item.firstName}${item.lastName}`, /[\u0000-\u001f]/);
+    assert.doesNotMatch(`${item.firstName}${item.lastName}`, /[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
   }
 });
