@@ -3,6 +3,7 @@
 // The message of a 5xx is never shown; the error is logged instead.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../domain/errors.ts';
+import { bearerChallenge } from './auth.ts';
 import { errorPage } from './pages/layout.ts';
 import type { Problem } from './schemas.ts';
 
@@ -66,6 +67,7 @@ export function sendError(
 ): FastifyReply {
   const body = toProblem(error);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (body.status === 401) reply.header('www-authenticate', bearerChallenge(request));
   if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
     return reply
       .status(body.status)

@@ -57,6 +57,36 @@ describe('access requests API', () => {
     assert.equal(bad.json().code, 'unauthorized');
   });
 
+  test('a 401 carries a Bearer challenge, naming invalid_token once a token was offered (RFC 6750)', async () => {
+    const list = (authorization?: string) =>
+      t.app.inject({ url: '/api/v1/access-requests', headers: authorization ? { authorization } : {} });
+    const none = await list();
+    assert.equal(none.statusCode, 401);
+    assert.equal(none.headers['www-authenticate'], 'Bearer');
+    for (const offered of ['Bearer gl_not-a-real-token-at-all', 'bearer short', 'BEARER gl_a b c']) {
+      const bad = await list(offered);
+      assert.equal(bad.statusCode, 401, offered);
+      assert.equal(bad.headers['www-authenticate'], 'Bearer error="invalid_token"', offered);
+      assert.equal(bad.json().code, 'unauthorized');
+    }
+    const otherScheme = await list('Basic YWxpY2U6c2VjcmV0');
+    assert.equal(otherScheme.statusCode, 401);
+    assert.equal(otherScheme.headers['www-authenticate'], 'Bearer');
+    const anonymousSubmitWithBadToken = await submit(person, { authorization: 'Bearer gl_not-a-real-token-at-all' });
+    assert.equal(anonymousSubmitWithBadToken.headers['www-authenticate'], 'Bearer error="invalid_token"');
+  });
+
+  test('the Bearer scheme is matched whatever its case', async () => {
+    const token = t.approver.authorization.slice('Bearer '.length);
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await t.app.inject({
+        url: '/api/v1/access-requests',
+        headers: { authorization: `${scheme} ${token}` },
+      });
+      assert.equal(res.statusCode, 200, scheme);
+    }
+  });
+
   test('reading needs a token; approvers list and filter by status', async () => {
     assert.equal((await t.app.inject({ url: '/api/v1/access-requests' })).statusCode, 401);
     const id = await pending('list-me@fabrikam.com');
