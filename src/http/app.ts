@@ -45,16 +45,18 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   const sandbox = deps.sandbox !== null;
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply, sandbox));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      new AppError('not_found', `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`, {
-        status: 404,
-      }),
-      request,
-      reply,
-      sandbox,
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // Fastify answers 404 to a known path asked with another method; HTTP says 405 with
+    // the methods it does answer (RFC 9110 §15.5.6). The router itself knows them.
+    const allowed = app.supportedMethods.filter((method) => app.findRoute({ method, url: request.url }) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      const detail = `This address answers ${allowed.join(', ')}, not ${request.method}.`;
+      return sendError(new AppError('method_not_allowed', detail, { status: 405 }), request, reply, sandbox);
+    }
+    const detail = `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`;
+    return sendError(new AppError('not_found', detail, { status: 404 }), request, reply, sandbox);
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -270,6 +270,25 @@ describe('access requests API', () => {
     assert.equal(route.headers['content-type'], 'application/problem+json; charset=utf-8');
   });
 
+  test('a known path asked with another method is a 405 naming the allowed methods — problem+json', async () => {
+    const id = '6f1d3f7e-1111-4222-8333-944444444444';
+    for (const [method, url, allow] of [
+      ['DELETE', '/api/v1/access-requests', 'GET, HEAD, POST'],
+      ['PUT', `/api/v1/access-requests/${id}?x=1`, 'GET, HEAD'],
+      ['GET', `/api/v1/access-requests/${id}/approve`, 'POST'],
+      ['PATCH', '/api/v1/access-requests/not-an-id', 'GET, HEAD'],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: t.admin });
+      assert.equal(res.statusCode, 405, `${method} ${url}`);
+      assert.equal(res.headers.allow, allow);
+      assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(res.json().code, 'method_not_allowed');
+    }
+    const unknown = await t.app.inject({ method: 'DELETE', url: '/api/v1/nothing-here' });
+    assert.equal(unknown.statusCode, 404, 'an unknown path stays a 404');
+    assert.equal(unknown.headers.allow, undefined);
+  });
+
   test('health, readiness and the OpenAPI document', async () => {
     assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
     assert.equal((await t.app.inject({ url: '/readyz' })).statusCode, 200);
