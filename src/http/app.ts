@@ -6,7 +6,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
-import { sendError } from './problems.ts';
+import { answerClientError, sendError } from './problems.ts';
 import { accessRequestRoutes } from './routes/access-requests.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -30,10 +30,16 @@ export interface HttpDeps {
 const BODY_LIMIT = 16 * 1024;
 
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const sandbox = deps.sandbox !== null;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
     trustProxy: deps.trustProxy ?? false,
+    // Fastify's own answers to a path parameter over 100 characters (414), a malformed URL
+    // (400, both echoing the URL) and headers over Node's 16 KB (431) are plain JSON; ours
+    // are problem+json like every other error, and echo nothing of the request.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply, sandbox),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks every request part against its schema. It converts the querystring and
   // path parameters (which arrive as text) to the declared types, but never a JSON body:
@@ -43,7 +49,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // The API speaks JSON only; Fastify's default text/plain parser would let a string
   // through to schema validation and turn a 415 into a confusing 400.
   app.removeContentTypeParser('text/plain');
-  const sandbox = deps.sandbox !== null;
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply, sandbox));
   app.setNotFoundHandler((request, reply) => {
     // Fastify answers 404 to a known path asked with another method; HTTP says 405 with
