@@ -49,6 +49,19 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // The API speaks JSON only; Fastify's default text/plain parser would let a string
   // through to schema validation and turn a 415 into a confusing 400.
   app.removeContentTypeParser('text/plain');
+  // An empty body is no body, whatever its Content-Type says (curl -X POST with a JSON
+  // Content-Type and no data sends one); Fastify's JSON parser would call it invalid JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(request, body, done);
+  });
+  // A route that takes a body sees `{}` for none, so its schema says what is missing (a
+  // rejection's reason) and a body of optional fields (an approval's comment) may be left out.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+  });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply, sandbox));
   app.setNotFoundHandler((request, reply) => {
     // Fastify answers 404 to a known path asked with another method; HTTP says 405 with

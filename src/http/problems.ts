@@ -17,7 +17,6 @@ const FASTIFY_ERRORS: Record<string, { code: string; status: number; detail: str
     detail: 'Send the body as application/json.',
   },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', status: 413, detail: 'The request body is too large.' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is empty; send a JSON object.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is not valid JSON.' },
   FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', status: 414, detail: 'The URL is too long.' },
   FST_ERR_BAD_URL: { code: 'invalid_url', status: 400, detail: 'The URL is not valid.' },

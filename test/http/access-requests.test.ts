@@ -150,6 +150,24 @@ describe('access requests API', () => {
     assert.equal(res.statusCode, 200, res.body);
   });
 
+  test('an empty body with a JSON Content-Type is no body: approve and retry take it, reject says the reason is missing', async () => {
+    const empty = { 'content-type': 'application/json' };
+    const id = await pending('empty-body@fabrikam.com');
+    const post = (action: string, headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/access-requests/${id}/${action}`, headers, payload: '' });
+    for (const headers of [empty, {}]) {
+      const reject = await post('reject', { ...t.approver, ...headers });
+      assert.equal(reject.statusCode, 400, reject.body);
+      assert.equal(reject.json().code, 'validation_failed');
+      assert.deepEqual(reject.json().errors, [{ field: '/reason', message: 'is required' }]);
+    }
+    const retry = await post('retry', { ...t.admin, ...empty });
+    assert.equal(retry.statusCode, 409, `retry takes no body; only the state refuses it: ${retry.body}`);
+    const approve = await post('approve', { ...t.approver, ...empty });
+    assert.equal(approve.statusCode, 200, approve.body);
+    assert.equal(approve.json().status, 'approved');
+  });
+
   test('reject needs a reason and records it', async () => {
     const id = await pending('reject-me@fabrikam.com');
     const url = `/api/v1/access-requests/${id}/reject`;

@@ -26,7 +26,15 @@ const CASES: Case[] = [
     status: 400,
     code: 'invalid_json',
   },
-  { name: 'empty JSON body', payload: '', contentType: 'application/json', status: 400, code: 'invalid_json' },
+  // An empty body is no body: the answer names the missing fields.
+  { name: 'empty JSON body', payload: '', contentType: 'application/json', status: 400, field: '/email' },
+  {
+    name: 'whitespace for a JSON body',
+    payload: ' \n',
+    contentType: 'application/json',
+    status: 400,
+    code: 'invalid_json',
+  },
   { name: 'a JSON array', payload: '[1,2]', contentType: 'application/json', status: 400, code: 'validation_failed' },
   { name: 'JSON null', payload: 'null', contentType: 'application/json', status: 400 },
   {
