@@ -8,6 +8,10 @@ import { type FieldError, ValidationError } from './errors.ts';
 const FORBIDDEN_EMAIL_CHARACTERS = /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/u;
 // C0/C1 control characters and Unicode line/paragraph separators.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): in a
+// name they reorder the text around it, so "Eve\u202Eexe.pdf" shows as something else in
+// the approvers' queue, the directory and the invitation email ("Trojan Source").
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
 const LOCAL_PART = /^[A-Za-z0-9._'`-]+$/;
 const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -73,6 +77,11 @@ function toAsciiDomain(domain: string): string | null {
 export function normalizeName(input: string): { ok: true; name: string } | { ok: false; reason: string } {
   if (CONTROL_CHARACTERS.test(input))
     return { ok: false, reason: 'must not contain line breaks or control characters' };
+  if (BIDI_CONTROLS.test(input))
+    return {
+      ok: false,
+      reason: 'must not contain characters that change the direction of text (U+202A–U+202E, U+2066–U+2069)',
+    };
   const name = input.trim().replace(/\s+/gu, ' ');
   if (name === '') return { ok: false, reason: 'must not be empty' };
   if ([...name].length > NAME_MAX_LENGTH) return { ok: false, reason: `must be at most ${NAME_MAX_LENGTH} characters` };

@@ -14,6 +14,10 @@ export interface Principal {
 }
 
 const cache = new WeakMap<FastifyRequest, Principal | null>();
+/** RFC 7235 §2.1: the scheme is case-insensitive, and one or more spaces follow it. */
+const BEARER = /^Bearer +([A-Za-z0-9_-]{10,200})$/i;
+/** Whether the caller offered a bearer token at all, well-formed or not. */
+const OFFERS_BEARER = /^Bearer +\S/i;
 
 /** The caller, or null when anonymous. A malformed or unknown token is a 401, not anonymity. */
 export async function principalOf(store: Store, request: FastifyRequest): Promise<Principal | null> {
@@ -21,7 +25,7 @@ export async function principalOf(store: Store, request: FastifyRequest): Promis
   const header = request.headers.authorization;
   let principal: Principal | null = null;
   if (header !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+    const match = BEARER.exec(header);
     const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
     if (!token) throw new UnauthorizedError('The bearer token is not valid.');
     principal = { name: token.name, role: token.role, actor: `token:${token.name}` };
@@ -37,4 +41,12 @@ export function requireRole(store: Store, ...roles: Role[]) {
     if (!principal) throw new UnauthorizedError();
     if (!roles.includes(principal.role)) throw new ForbiddenError(`This action needs the ${roles.join(' or ')} role.`);
   };
+}
+
+/**
+ * The WWW-Authenticate challenge every 401 carries (RFC 6750 §3): `invalid_token` once a
+ * bearer token was offered and refused, no error code when none was offered (§3.1).
+ */
+export function bearerChallenge(request: FastifyRequest): string {
+  return OFFERS_BEARER.test(request.headers.authorization ?? '') ? 'Bearer error="invalid_token"' : 'Bearer';
 }

@@ -1,8 +1,11 @@
 // The one place errors become HTTP responses (ARCHITECTURE.md, "Errors"):
 // application/problem+json (RFC 9457) for the API, a plain page for browsers.
 // The message of a 5xx is never shown; the error is logged instead.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../domain/errors.ts';
+import { bearerChallenge } from './auth.ts';
 import { errorPage } from './pages/layout.ts';
 import type { Problem } from './schemas.ts';
 
@@ -14,8 +17,9 @@ const FASTIFY_ERRORS: Record<string, { code: string; status: number; detail: str
     detail: 'Send the body as application/json.',
   },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', status: 413, detail: 'The request body is too large.' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is empty; send a JSON object.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is not valid JSON.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', status: 414, detail: 'The URL is too long.' },
+  FST_ERR_BAD_URL: { code: 'invalid_url', status: 400, detail: 'The URL is not valid.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'invalid_request',
     status: 400,
@@ -34,10 +38,8 @@ export function toProblem(error: unknown): Problem {
   }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
-    const fields = fastifyError.validation.map((issue) => ({
-      field: fieldPath(fastifyError.validationContext ?? 'body', issue),
-      message: issue.message ?? 'is invalid',
-    }));
+    const context = fastifyError.validationContext ?? 'body';
+    const fields = fastifyError.validation.flatMap((issue) => fieldErrors(context, issue));
     return problem(400, 'validation_failed', 'The request has invalid fields.', fields);
   }
   const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
@@ -68,6 +70,7 @@ export function sendError(
 ): FastifyReply {
   const body = toProblem(error);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (body.status === 401) reply.header('www-authenticate', bearerChallenge(request));
   if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
     return reply
       .status(body.status)
@@ -77,11 +80,57 @@ export function sendError(
   return reply.status(body.status).type('application/problem+json').send(body);
 }
 
-function fieldPath(context: string, issue: { instancePath?: string; params?: Record<string, unknown> }): string {
+/** Node's HTTP parser errors, met before there is a request for Fastify to handle. */
+const CLIENT_ERRORS: Record<string, { code: string; status: number; detail: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    code: 'headers_too_large',
+    status: 431,
+    detail: 'The request headers, with the URL, are too large.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'request_timeout', status: 408, detail: 'The request took too long to arrive.' },
+};
+
+/**
+ * Fastify's clientErrorHandler: answers what Node could not parse (as Node and Fastify do by
+ * default) in problem+json, with nothing taken from the request.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[error.code ?? ''];
+  const body = known
+    ? problem(known.status, known.code, known.detail)
+    : problem(400, 'invalid_request', 'The request could not be read.');
+  // As Node does: answer only if no response on this connection has begun, or the status
+  // line would land in the middle of it.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const json = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nConnection: close\r\n` +
+        `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+type SchemaIssue = { keyword?: string; schemaPath?: string; instancePath?: string; message?: string; params?: object };
+
+/**
+ * One entry per offending field. TypeBox reports all the missing (or unexpected) properties
+ * of an object in one issue, and an unexpected one a second time as "schema is false".
+ */
+function fieldErrors(context: string, issue: SchemaIssue): FieldError[] {
+  const at = (path: string, message: string) => ({ field: context === 'body' ? path : `${context}:${path}`, message });
   const base = issue.instancePath ?? '';
-  const missing = issue.params?.missingProperty ?? issue.params?.additionalProperty;
-  const path = typeof missing === 'string' ? `${base}/${missing}` : base || '/';
-  return context === 'body' ? path : `${context}:${path}`;
+  const params = (issue.params ?? {}) as { requiredProperties?: unknown; additionalProperties?: unknown };
+  if (Array.isArray(params.requiredProperties)) {
+    return params.requiredProperties.map((name) => at(`${base}/${name}`, 'is required'));
+  }
+  if (Array.isArray(params.additionalProperties)) {
+    return params.additionalProperties.map((name) => at(`${base}/${name}`, 'is not allowed'));
+  }
+  if (issue.keyword === 'boolean' && issue.schemaPath?.endsWith('/additionalProperties')) return [];
+  return [at(base || '/', issue.message ?? 'is invalid')];
 }
 
 const TITLES: Record<number, string> = {
@@ -89,10 +138,14 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',

@@ -53,6 +53,16 @@ test('names are trimmed and inner whitespace folded; control characters and over
   assert.equal(normalizeName('x'.repeat(65)).ok, false);
 });
 
+test('names refuse bidirectional controls, which would reorder how the name reads', () => {
+  for (const code of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
+    const result = normalizeName(`Eve${String.fromCodePoint(code)}fdp.exe`);
+    assert.equal(result.ok, false, code.toString(16));
+    if (!result.ok) assert.match(result.reason, /direction of text/);
+  }
+  assert.deepEqual(normalizeName('نور'), { ok: true, name: 'نور' }, 'right-to-left names themselves are fine');
+  assert.deepEqual(normalizeName('שָׁלוֹם'), { ok: true, name: 'שָׁלוֹם' });
+});
+
 test('parsePerson names every bad field at once', () => {
   assert.throws(
     () => parsePerson({ email: 'nope', firstName: '', lastName: 'A\nB' }),

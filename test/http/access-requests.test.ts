@@ -57,6 +57,36 @@ describe('access requests API', () => {
     assert.equal(bad.json().code, 'unauthorized');
   });
 
+  test('a 401 carries a Bearer challenge, naming invalid_token once a token was offered (RFC 6750)', async () => {
+    const list = (authorization?: string) =>
+      t.app.inject({ url: '/api/v1/access-requests', headers: authorization ? { authorization } : {} });
+    const none = await list();
+    assert.equal(none.statusCode, 401);
+    assert.equal(none.headers['www-authenticate'], 'Bearer');
+    for (const offered of ['Bearer gl_not-a-real-token-at-all', 'bearer short', 'BEARER gl_a b c']) {
+      const bad = await list(offered);
+      assert.equal(bad.statusCode, 401, offered);
+      assert.equal(bad.headers['www-authenticate'], 'Bearer error="invalid_token"', offered);
+      assert.equal(bad.json().code, 'unauthorized');
+    }
+    const otherScheme = await list('Basic YWxpY2U6c2VjcmV0');
+    assert.equal(otherScheme.statusCode, 401);
+    assert.equal(otherScheme.headers['www-authenticate'], 'Bearer');
+    const anonymousSubmitWithBadToken = await submit(person, { authorization: 'Bearer gl_not-a-real-token-at-all' });
+    assert.equal(anonymousSubmitWithBadToken.headers['www-authenticate'], 'Bearer error="invalid_token"');
+  });
+
+  test('the Bearer scheme is matched whatever its case', async () => {
+    const token = t.approver.authorization.slice('Bearer '.length);
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await t.app.inject({
+        url: '/api/v1/access-requests',
+        headers: { authorization: `${scheme} ${token}` },
+      });
+      assert.equal(res.statusCode, 200, scheme);
+    }
+  });
+
   test('reading needs a token; approvers list and filter by status', async () => {
     assert.equal((await t.app.inject({ url: '/api/v1/access-requests' })).statusCode, 401);
     const id = await pending('list-me@fabrikam.com');
@@ -120,6 +150,24 @@ describe('access requests API', () => {
     assert.equal(res.statusCode, 200, res.body);
   });
 
+  test('an empty body with a JSON Content-Type is no body: approve and retry take it, reject says the reason is missing', async () => {
+    const empty = { 'content-type': 'application/json' };
+    const id = await pending('empty-body@fabrikam.com');
+    const post = (action: string, headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/access-requests/${id}/${action}`, headers, payload: '' });
+    for (const headers of [empty, {}]) {
+      const reject = await post('reject', { ...t.approver, ...headers });
+      assert.equal(reject.statusCode, 400, reject.body);
+      assert.equal(reject.json().code, 'validation_failed');
+      assert.deepEqual(reject.json().errors, [{ field: '/reason', message: 'is required' }]);
+    }
+    const retry = await post('retry', { ...t.admin, ...empty });
+    assert.equal(retry.statusCode, 409, `retry takes no body; only the state refuses it: ${retry.body}`);
+    const approve = await post('approve', { ...t.approver, ...empty });
+    assert.equal(approve.statusCode, 200, approve.body);
+    assert.equal(approve.json().status, 'approved');
+  });
+
   test('reject needs a reason and records it', async () => {
     const id = await pending('reject-me@fabrikam.com');
     const url = `/api/v1/access-requests/${id}/reject`;
@@ -175,6 +223,34 @@ describe('access requests API', () => {
     }
   });
 
+  test('decision bodies are not coerced either; query strings and ids still are read as text', async () => {
+    const id = await pending('strict@fabrikam.com');
+    for (const [action, payload, field] of [
+      ['approve', { comment: 42 }, '/comment'],
+      ['reject', { reason: ['no'] }, '/reason'],
+      ['reject', { reason: false }, '/reason'],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/access-requests/${id}/${action}`,
+        headers: t.approver,
+        payload,
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.deepEqual(
+        res.json().errors.map((e: { field: string }) => e.field),
+        [field],
+      );
+    }
+    assert.equal((await t.db.store.getRequest(id))?.status, 'pending_approval');
+    const one = await t.app.inject({ url: '/api/v1/access-requests?limit=1', headers: t.approver });
+    assert.equal(one.statusCode, 200, one.body);
+    assert.equal(one.json().items.length, 1);
+    const notANumber = await t.app.inject({ url: '/api/v1/access-requests?limit=many', headers: t.approver });
+    assert.equal(notANumber.statusCode, 400);
+    assert.equal(notANumber.json().errors[0].field, 'querystring:/limit');
+  });
+
   test('two approvers acting at once produce one decision', async () => {
     const id = await pending('race@fabrikam.com');
     const [approve, reject] = await Promise.all([
@@ -210,6 +286,25 @@ describe('access requests API', () => {
     const route = await t.app.inject({ url: '/api/v1/nothing-here' });
     assert.equal(route.statusCode, 404);
     assert.equal(route.headers['content-type'], 'application/problem+json; charset=utf-8');
+  });
+
+  test('a known path asked with another method is a 405 naming the allowed methods — problem+json', async () => {
+    const id = '6f1d3f7e-1111-4222-8333-944444444444';
+    for (const [method, url, allow] of [
+      ['DELETE', '/api/v1/access-requests', 'GET, HEAD, POST'],
+      ['PUT', `/api/v1/access-requests/${id}?x=1`, 'GET, HEAD'],
+      ['GET', `/api/v1/access-requests/${id}/approve`, 'POST'],
+      ['PATCH', '/api/v1/access-requests/not-an-id', 'GET, HEAD'],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: t.admin });
+      assert.equal(res.statusCode, 405, `${method} ${url}`);
+      assert.equal(res.headers.allow, allow);
+      assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(res.json().code, 'method_not_allowed');
+    }
+    const unknown = await t.app.inject({ method: 'DELETE', url: '/api/v1/nothing-here' });
+    assert.equal(unknown.statusCode, 404, 'an unknown path stays a 404');
+    assert.equal(unknown.headers.allow, undefined);
   });
 
   test('health, readiness and the OpenAPI document', async () => {

@@ -26,7 +26,15 @@ const CASES: Case[] = [
     status: 400,
     code: 'invalid_json',
   },
-  { name: 'empty JSON body', payload: '', contentType: 'application/json', status: 400, code: 'invalid_json' },
+  // An empty body is no body: the answer names the missing fields.
+  { name: 'empty JSON body', payload: '', contentType: 'application/json', status: 400, field: '/email' },
+  {
+    name: 'whitespace for a JSON body',
+    payload: ' \n',
+    contentType: 'application/json',
+    status: 400,
+    code: 'invalid_json',
+  },
   { name: 'a JSON array', payload: '[1,2]', contentType: 'application/json', status: 400, code: 'validation_failed' },
   { name: 'JSON null', payload: 'null', contentType: 'application/json', status: 400 },
   {
@@ -57,8 +65,26 @@ const CASES: Case[] = [
     field: '/firstName',
   },
   { name: 'a control character in a name', payload: { ...ok, lastName: 'Nul\u0000' }, status: 400, field: '/lastName' },
+  {
+    name: 'a right-to-left override in a name',
+    payload: { ...ok, lastName: 'Smith\u202Efdp.exe' },
+    status: 400,
+    field: '/lastName',
+  },
+  {
+    name: 'a directional isolate in a name',
+    payload: { ...ok, firstName: '\u2067Ann' },
+    status: 400,
+    field: '/firstName',
+  },
   { name: 'a blank name', payload: { ...ok, firstName: '   ' }, status: 400, field: '/firstName' },
   { name: 'a number for the email', payload: { ...ok, email: 42 }, status: 400, field: '/email' },
+  // JSON types are never coerced: each of these used to be turned into a string and stored.
+  { name: 'true for a name', payload: { ...ok, firstName: true }, status: 400, field: '/firstName' },
+  { name: 'a number for a name', payload: { ...ok, lastName: 12 }, status: 400, field: '/lastName' },
+  { name: 'an array for the email', payload: { ...ok, email: ['x@contoso.com'] }, status: 400, field: '/email' },
+  { name: 'an object for a name', payload: { ...ok, firstName: { a: 1 } }, status: 400, field: '/firstName' },
+  { name: 'null for a name', payload: { ...ok, firstName: null }, status: 400, field: '/firstName' },
   { name: 'an unknown field', payload: { ...ok, admin: true }, status: 400, field: '/admin' },
   { name: 'an address with no domain', payload: { ...ok, email: 'alice@' }, status: 400, field: '/email' },
   { name: 'an address with no @', payload: { ...ok, email: 'alice.contoso.com' }, status: 400, field: '/email' },
@@ -180,6 +206,6 @@ test('whatever was accepted is well-formed', async () => {
   const { items } = await t.db.store.listRequests({ limit: 200 });
   for (const item of items) {
     assert.match(item.email, /^[a-z0-9._'`-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/);
-    assert.doesNotMatch(`${item.firstName}${item.lastName}`, /[\u0000-\u001f]/);
+    assert.doesNotMatch(`${item.firstName}${item.lastName}`, /[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
   }
 });

@@ -1,7 +1,7 @@
 // SQLite through Node's built-in node:sqlite (no native addon), shaped like the
 // better-sqlite3 object Kysely's SqliteDialect expects.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, constants, fchmodSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteAdapter, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { Tables } from './schema.ts';
@@ -48,13 +48,39 @@ function returnsRows(statement: StatementSync, text: string): boolean {
  * connections in one process would block the event loop waiting for each other.
  */
 export function openSqliteFile(path: string): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   const db = new DatabaseSync(path);
   db.exec(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.exec('pragma journal_mode = wal'); // readers never block the writer, and vice versa
   db.exec('pragma synchronous = full'); // a committed request survives power loss (invariant 1)
   db.exec('pragma foreign_keys = on');
   return db;
+}
+
+/**
+ * The database holds people's addresses and token hashes: its folders are created 0700 and
+ * the file 0600, whatever the umask (which can only narrow a mode, so each is set after
+ * creation). SQLite gives the -wal and -shm files the mode of the database file. Existing
+ * folders and files keep the mode their owner chose.
+ */
+function createPrivately(path: string): void {
+  const folder = resolve(dirname(path));
+  const first = mkdirSync(folder, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    for (let dir = folder; dir.startsWith(first); dir = dirname(dir)) chmodSync(dir, 0o700);
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -114,10 +114,6 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     '/access-requests/:id/approve',
     {
       preHandler: approvers,
-      // An approval needs no body; `{}` stands in for none so the schema still applies.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
       schema: decisionSchema('Approve a pending request', ApproveBody),
     },
     async (request) => {
