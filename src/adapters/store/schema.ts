@@ -72,6 +72,17 @@ export interface VerificationTokensTable {
   created_at: Timestamp;
 }
 
+/** At most one row, id 'directory' (migrations/0005). */
+export interface DirectoryPauseTable {
+  id: string;
+  since: Timestamp;
+  reason: string;
+  fix: string;
+  code: string;
+  operation: string;
+  next_probe_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -79,6 +90,7 @@ export interface Tables {
   api_tokens: ApiTokensTable;
   sandbox_messages: SandboxMessagesTable;
   verification_tokens: VerificationTokensTable;
+  directory_pause: DirectoryPauseTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';
