@@ -1,9 +1,12 @@
 // What each kind of job does: the use case it runs, and what giving up means for it.
+// A kind that calls the directory says `needsDirectory: true`: while a tenant-wide fault
+// pauses provisioning, its jobs wait instead of running (directory-pause.ts).
 import { checkRedemption } from '../app/check-redemption.ts';
 import { failRequest } from '../app/fail-request.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
 import type { Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
+import type { DirectoryPauseGate } from './directory-pause.ts';
 import type { JobHandler } from './worker.ts';
 
 export interface JobDeps {
@@ -16,16 +19,20 @@ export interface JobDeps {
   provisioning: ProvisioningSettings;
   redemptionCheck: { firstMs: number; maxMs: number };
   verification: VerificationSettings;
+  /** Holds back the kinds that need the directory while provisioning is paused. */
+  directoryPause: DirectoryPauseGate;
 }
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
-  return {
+  return holdWhilePaused(deps.directoryPause, {
     provision: {
+      needsDirectory: true,
       run: (job, held) => provisionGuest({ ...deps, settings: deps.provisioning }, job.requestId, held),
       // The directory refused for good, or every attempt failed: `failed`, reason kept.
       giveUp: (job, error) => failRequest(deps, { id: job.requestId, error }),
     },
     check_redemption: {
+      needsDirectory: true,
       run: async (job) => {
         const again = await checkRedemption({ ...deps, schedule: deps.redemptionCheck }, job.requestId);
         return again ? { again } : undefined;
@@ -40,5 +47,17 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       giveUp: async (job, error) =>
         deps.logger.error({ err: error, requestId: job.requestId }, 'could not send the verification email'),
     },
-  };
+  });
+}
+
+/** Every handler marked `needsDirectory`, wrapped by the pause's hold; the others as they are. */
+export function holdWhilePaused<K extends string>(
+  pause: DirectoryPauseGate,
+  handlers: Record<K, JobHandler>,
+): Record<K, JobHandler> {
+  const entries = Object.entries<JobHandler>(handlers).map(([kind, handler]) => [
+    kind,
+    handler.needsDirectory ? pause.hold(handler) : handler,
+  ]);
+  return Object.fromEntries(entries) as Record<K, JobHandler>;
 }
