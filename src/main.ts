@@ -8,6 +8,7 @@ import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
+import { createDirectoryPause } from './jobs/directory-pause.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { createWorker } from './jobs/worker.ts';
 import type { AppLogger } from './logger.ts';
@@ -48,7 +49,11 @@ export async function startGuestlist(
         : null;
     if (sandbox) stops.unshift(() => sandbox.emulator.close());
     const entra = sandbox?.entra ?? config.entra!;
-    const directory = createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) });
+    // A tenant-wide fault pauses the jobs that need the directory (jobs/directory-pause.ts).
+    const directoryPause = createDirectoryPause({ store: db.store, clock, logger });
+    const directory = directoryPause.watch(
+      createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
+    );
 
     if (!config.mail.smtpUrl && config.mode === 'entra') {
       logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
@@ -85,6 +90,7 @@ export async function startGuestlist(
           branding: config.branding,
           redemptionCheck: config.redemptionCheck,
           verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
+          directoryPause,
         }),
       });
       worker.start();

@@ -113,6 +113,24 @@ export interface SandboxMessage {
 }
 
 /**
+ * Provisioning paused by a tenant-wide directory fault (jobs/directory-pause.ts). One at
+ * a time, shared by every process through the database. No secret in any field.
+ */
+export interface DirectoryPause {
+  since: Date;
+  /** What is wrong, in one line: the directory error's code and message. */
+  reason: string;
+  /** What an administrator should do, in one line. */
+  fix: string;
+  /** The DirectoryError's graphCode, e.g. `AADSTS7000222`, `Authorization_RequestDenied`. */
+  code: string;
+  /** The Directory method that met the fault (`invite`, `addToGroup`…): its success ends the pause. */
+  operation: string;
+  /** No job is let through as a probe before this time. */
+  nextProbeAt: Date;
+}
+
+/**
  * Persistence. Every method is one transaction. A status change is written only by
  * `saveTransition`, together with its audit entry and the jobs it implies (outbox):
  * no Graph call or email happens inside it.
@@ -166,6 +184,18 @@ export interface Store {
   insertSandboxMessage(message: SandboxMessage): Promise<void>;
   /** Oldest first. */
   listSandboxMessages(): Promise<SandboxMessage[]>;
+
+  /** The pause in force, or null. */
+  getDirectoryPause(): Promise<DirectoryPause | null>;
+  /** Starts `pause` unless one is in force; true when this call started it (one process wins). */
+  pauseDirectory(pause: DirectoryPause): Promise<boolean>;
+  /**
+   * Takes the probe slot of the pause in force: true, moving its nextProbeAt to `next`,
+   * when nextProbeAt <= now; false when another took it first, or nothing is paused.
+   */
+  takeDirectoryProbe(now: Date, next: Date): Promise<boolean>;
+  /** Ends the pause that started at `since` (not a newer one); true when this call ended it. */
+  resumeDirectory(since: Date): Promise<boolean>;
 
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;

@@ -118,10 +118,7 @@ async function findPerson(
       httpStatus: 404,
     });
   }
-  const [domains, matches] = await Promise.all([
-    deps.directory.verifiedDomains(),
-    deps.directory.findUsersByEmail(request.email),
-  ]);
+  const matches = await deps.directory.findUsersByEmail(request.email);
   const verdict = judgeMatches(matches);
   if (verdict.kind === 'found') return verdict.user;
   if (verdict.kind === 'confirm') {
@@ -141,7 +138,7 @@ async function findPerson(
     return 'asked';
   }
   const domain = emailDomain(request.email);
-  if (domains?.names.includes(domain)) {
+  if ((await deps.directory.verifiedDomains())?.names.includes(domain)) {
     // Graph refuses to invite an address of the tenant's own domains (invitation-post.md):
     // such a person is a member-to-be, not a guest.
     throw new DirectoryError({

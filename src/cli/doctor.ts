@@ -6,6 +6,7 @@
 import type { Config, EntraConfig } from '../config.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
 import { checkConfiguration, checkDatabase, checkMail, checkRedirectUrl } from './doctor-local-checks.ts';
+import { checkProvisioningPause } from './doctor-pause-check.ts';
 
 export type OpenDatabase = (url: string) => Promise<{
   kind: string;
@@ -47,6 +48,7 @@ const CHECKS: Array<[name: string, check: Check]> = [
   ['groups', checkGroups],
   ['redirect url', checkRedirectUrl],
   ['mail', checkMail],
+  ['provisioning pause', checkProvisioningPause],
 ];
 
 export async function runDoctor(deps: DoctorDeps): Promise<number> {

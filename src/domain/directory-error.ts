@@ -1,8 +1,17 @@
 // Directory failures, classified once in the Graph adapter (ARCHITECTURE.md, "Errors"):
 // transient ones (429, 5xx, timeouts, network) are retried by the job runner honouring
 // Retry-After; permanent ones (other 4xx) move the request to `failed` with Graph's
-// error code and request-id kept for the administrator.
+// error code and request-id kept for the administrator — unless the fault is the
+// tenant's (scope `tenant`: no request could succeed until an administrator acts), which
+// pauses provisioning instead of failing requests one by one (jobs/directory-pause.ts).
 import { AppError } from './errors.ts';
+
+/**
+ * `request`: about this request only (a bad address, a group that refuses it).
+ * `tenant`: every request would meet it — the app's credentials, its permissions or
+ * consent, the tenant's invitation policy.
+ */
+export type DirectoryErrorScope = 'request' | 'tenant';
 
 export class DirectoryError extends AppError {
   readonly transient: boolean;
@@ -13,6 +22,9 @@ export class DirectoryError extends AppError {
   readonly requestId: string | null;
   /** From Retry-After, when Graph sent one. */
   readonly retryAfterMs: number | null;
+  readonly scope: DirectoryErrorScope;
+  /** For a tenant fault: what an administrator should do, in one line. */
+  readonly fix: string | null;
 
   constructor(input: {
     message: string;
@@ -21,6 +33,8 @@ export class DirectoryError extends AppError {
     httpStatus?: number | null;
     requestId?: string | null;
     retryAfterMs?: number | null;
+    scope?: DirectoryErrorScope;
+    fix?: string | null;
     cause?: unknown;
   }) {
     super('directory_error', input.message, { status: 502, expose: false, cause: input.cause });
@@ -29,6 +43,8 @@ export class DirectoryError extends AppError {
     this.httpStatus = input.httpStatus ?? null;
     this.requestId = input.requestId ?? null;
     this.retryAfterMs = input.retryAfterMs ?? null;
+    this.scope = input.scope ?? 'request';
+    this.fix = input.fix ?? null;
   }
 
   /** What an admin sees on a failed request. No secrets: Graph messages carry none. */

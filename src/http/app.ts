@@ -92,7 +92,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
 
-  await app.register(healthRoutes, { isReady: deps.isReady });
+  await app.register(healthRoutes, {
+    isReady: deps.isReady,
+    directoryPause: () => deps.store.getDirectoryPause(),
+  });
   await app.register(pageRoutes, { sandbox });
   await app.register(verifyRoutes, { store: deps.store, clock: deps.clock, ids: deps.ids, sandbox });
   await app.register(accessRequestRoutes, { prefix: '/api/v1', ...deps });

@@ -1,4 +1,6 @@
 // What each kind of job does: the use case it runs, and what giving up means for it.
+// A kind that calls the directory says `needsDirectory: true`: while a tenant-wide fault
+// pauses provisioning, its jobs wait instead of running (directory-pause.ts).
 import { checkRedemption } from '../app/check-redemption.ts';
 import { failRequest } from '../app/fail-request.ts';
 import { grantAccess } from '../app/grant-access.ts';
@@ -9,6 +11,7 @@ import { resendInvitationJob } from '../app/resend-invitation.ts';
 import { sendInvitation } from '../app/send-invitation.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
 import type { Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
+import type { DirectoryPauseGate } from './directory-pause.ts';
 import type { JobHandler } from './worker.ts';
 
 export interface JobDeps {
@@ -22,6 +25,8 @@ export interface JobDeps {
   branding: InvitationBranding;
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   verification: VerificationSettings;
+  /** Holds back the kinds that need the directory while provisioning is paused. */
+  directoryPause: DirectoryPauseGate;
 }
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
@@ -29,12 +34,14 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
   // The directory refused for good, or every attempt failed: `failed`, reason kept.
   const failProvisioning = (job: { requestId: string }, error: unknown) =>
     failRequest(deps, { id: job.requestId, error });
-  return {
+  return holdWhilePaused(deps.directoryPause, {
     provision: {
+      needsDirectory: true,
       run: (job, held) => provisionGuest(provisionDeps, job.requestId, held),
       giveUp: failProvisioning,
     },
     grant_access: {
+      needsDirectory: true,
       run: (job, held) => grantAccess(provisionDeps, job.requestId, held),
       giveUp: failProvisioning,
     },
@@ -48,11 +55,13 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The invitation email', error }),
     },
     resend_invitation: {
+      needsDirectory: true,
       run: (job, held) => resendInvitationJob(provisionDeps, job.requestId, held),
       // The request stays invited with its earlier link; the history says the resend failed.
       giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The resent invitation', error }),
     },
     check_redemption: {
+      needsDirectory: true,
       run: async (job) => {
         const again = await checkRedemption(
           {
@@ -77,5 +86,17 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
         await recordMailFailure(deps, { id: job.requestId, what: 'The verification email', error });
       },
     },
-  };
+  });
+}
+
+/** Every handler marked `needsDirectory`, wrapped by the pause's hold; the others as they are. */
+export function holdWhilePaused<K extends string>(
+  pause: DirectoryPauseGate,
+  handlers: Record<K, JobHandler>,
+): Record<K, JobHandler> {
+  const entries = Object.entries<JobHandler>(handlers).map(([kind, handler]) => [
+    kind,
+    handler.needsDirectory ? pause.hold(handler) : handler,
+  ]);
+  return Object.fromEntries(entries) as Record<K, JobHandler>;
 }

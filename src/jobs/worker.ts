@@ -17,12 +17,18 @@ export { classifyJobError, type JobFailure } from './classify-error.ts';
 
 export interface JobHandler {
   /**
-   * Resolve to finish the job, or to `{ again }` to run it again then (a scheduled follow-up).
+   * Calls the directory (Microsoft Graph): held back while provisioning is paused by a
+   * tenant-wide fault (directory-pause.ts; handlers.ts applies the hold to every such kind).
+   */
+  needsDirectory?: boolean;
+  /**
+   * Resolve to finish the job, or to `{ again }` to run it again then (a scheduled follow-up;
+   * no attempt counted; `note`, if any, is kept as the job's last_error).
    * `held` is aborted when this run may no longer hold the job (another worker claimed it,
    * or the lease could not be renewed before running out): start no new side effect then.
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler be a plain `async` function that returns nothing.
-  run(job: Job, held: AbortSignal): Promise<void | { again: Date }>;
+  run(job: Job, held: AbortSignal): Promise<void | { again: Date; note?: string }>;
   /** The job failed for good (permanent error or too many attempts): record it. */
   giveUp(job: Job, error: unknown): Promise<void>;
 }
@@ -178,7 +184,7 @@ export function createWorker(o: WorkerOptions): Worker {
         return;
       }
       // Both are guarded on locked_by: no effect if another worker has claimed the job.
-      if (outcome?.again) await queue.reschedule(job.id, workerId, outcome.again, null, false);
+      if (outcome?.again) await queue.reschedule(job.id, workerId, outcome.again, outcome.note ?? null, false);
       else await queue.complete(job.id, workerId);
     } catch (error) {
       // The queue itself failed (database down). The lease will expire and the job run

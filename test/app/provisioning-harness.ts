@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
 import { decideRequest } from '../../src/app/decide-request.ts';
 import type { ProvisioningSettings } from '../../src/app/provision-settings.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
+import { createDirectoryPause } from '../../src/jobs/directory-pause.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
 import { createWorker, type Worker } from '../../src/jobs/worker.ts';
 import type { MailMessage } from '../../src/ports.ts';
@@ -79,6 +80,7 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
       branding: { organizationName: 'Contoso', appName: 'Project X' },
       redemptionCheck: { firstMs: 300_000, maxMs: 6 * 3_600_000, expiryMs: 30 * 86_400_000 },
       verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 86_400_000 },
+      directoryPause: createDirectoryPause({ store: db.store, clock, logger: silent, random: () => 0 }),
     }),
   });
   return {

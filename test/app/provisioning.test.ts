@@ -307,17 +307,17 @@ describe('provisioning (guestlist mode)', () => {
     h.directory.failNext(
       'invite',
       new DirectoryError({
-        message: 'Insufficient privileges to complete the operation.',
+        message: 'The invited user email address is invalid.',
         transient: false,
-        graphCode: 'Authorization_RequestDenied',
-        httpStatus: 403,
+        graphCode: 'Request_BadRequest',
+        httpStatus: 400,
         requestId: 'req-123',
       }),
     );
     await h.drain();
     const failed = await h.db.store.getRequest(id);
     assert.equal(failed?.status, 'failed');
-    assert.match(failed?.reason ?? '', /Authorization_RequestDenied.*HTTP 403.*request-id req-123/);
+    assert.match(failed?.reason ?? '', /Request_BadRequest.*HTTP 400.*request-id req-123/);
     const { retryRequest } = await import('../../src/app/retry-request.ts');
     await retryRequest(h.deps, { id, actor: 'token:admin' });
     await h.drain();

@@ -27,3 +27,40 @@ test('/readyz is 503 until the database is migrated, and 503 again once it stops
     await db.close();
   }
 });
+
+test('/readyz stays 200 while provisioning is paused, and says why with the fix', async () => {
+  const db = await openDatabase('sqlite::memory:');
+  await db.migrate();
+  const app = await buildHttpApp({
+    store: db.store,
+    clock: fixedClock(),
+    ids: { next: randomUUID },
+    isReady: () => db.store.isReady(),
+    submissionsPerMinute: 10,
+    sandbox: null,
+  });
+  try {
+    assert.deepEqual((await app.inject({ url: '/readyz' })).json(), { status: 'ready', provisioning: 'running' });
+    const since = new Date('2026-03-01T09:00:00.000Z');
+    await db.store.pauseDirectory({
+      since,
+      reason: "AADSTS7000222: Entra ID refused the app's credentials (AADSTS7000222): The client secret has expired.",
+      fix: 'Create a new client secret and set AZURE_CLIENT_SECRET to its Value.',
+      code: 'AADSTS7000222',
+      operation: '*',
+      nextProbeAt: since,
+    });
+    const response = await app.inject({ url: '/readyz' });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), {
+      status: 'ready',
+      provisioning: 'paused',
+      pausedSince: since.toISOString(),
+      reason: "AADSTS7000222: Entra ID refused the app's credentials (AADSTS7000222): The client secret has expired.",
+      fix: 'Create a new client secret and set AZURE_CLIENT_SECRET to its Value.',
+    });
+  } finally {
+    await app.close();
+    await db.close();
+  }
+});

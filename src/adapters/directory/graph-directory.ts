@@ -66,7 +66,9 @@ export function createGraphDirectory(input: {
     if (domains && Date.now() - domains.at < DOMAINS_TTL_MS) return domains.value;
     let value: VerifiedDomains | null;
     try {
-      const page = (await graph.call((api) => api('/organization').select(['verifiedDomains']).get())) as {
+      const page = (await graph.call((api) => api('/organization').select(['verifiedDomains']).get(), {
+        optional: true,
+      })) as {
         value?: Array<{ verifiedDomains?: Array<{ name?: string; isInitial?: boolean }> }>;
       };
       const list = page.value?.[0]?.verifiedDomains ?? [];

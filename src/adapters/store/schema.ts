@@ -87,6 +87,17 @@ export interface ProvisioningProgressTable {
   mail_error: string | null;
 }
 
+/** At most one row, id 'directory' (migrations/0005). */
+export interface DirectoryPauseTable {
+  id: string;
+  since: Timestamp;
+  reason: string;
+  fix: string;
+  code: string;
+  operation: string;
+  next_probe_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -95,6 +106,7 @@ export interface Tables {
   sandbox_messages: SandboxMessagesTable;
   verification_tokens: VerificationTokensTable;
   provisioning_progress: ProvisioningProgressTable;
+  directory_pause: DirectoryPauseTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

@@ -15,6 +15,7 @@ import {
 } from './codec.ts';
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { directoryPauseMethods } from './directory-pause.ts';
 import { progressStore } from './progress.ts';
 
 export function createStore(
@@ -185,6 +186,8 @@ export function createStore(
       const rows = await db.selectFrom('sandbox_messages').selectAll().orderBy('sent_at').orderBy('id').execute();
       return rows.map(messageFromRow);
     },
+
+    ...directoryPauseMethods(ctx),
 
     isReady: lifecycle.isReady,
     close: lifecycle.close,

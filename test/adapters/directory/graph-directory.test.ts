@@ -6,7 +6,7 @@ import { createGraphDirectory } from '../../../src/adapters/directory/index.ts';
 import type { EntraConfig } from '../../../src/config.ts';
 import { DirectoryError } from '../../../src/domain/directory-error.ts';
 import type { InviteInput } from '../../../src/ports.ts';
-import { ALL_ROLES, appConfig, certificateAppConfig, type Emulator, startTenant } from './emulated-tenant.ts';
+import { ALL_ROLES, appConfig, certificateAppConfig, type Emulator, entraFor, startTenant } from './emulated-tenant.ts';
 
 function directoryFor(em: Emulator, entra: EntraConfig) {
   return createGraphDirectory({ entra, ca: em.caPem });
@@ -195,6 +195,7 @@ test('a missing permission is permanent: 403 Authorization_RequestDenied', async
   assert.equal(error.transient, false);
   assert.equal(error.httpStatus, 403);
   assert.equal(error.graphCode, 'Authorization_RequestDenied');
+  assert.equal(error.scope, 'tenant');
   assert.ok(error.requestId);
   assert.equal(em.invitations.list().filter((entry: { status: number }) => entry.status === 201).length, 0);
 });
@@ -209,6 +210,36 @@ test('a wrong secret is AADSTS7000215, permanent, and the message holds no secre
   assert.equal(error.transient, false);
   assert.match(error.message, /client secret is wrong/);
   assert.ok(!error.message.includes(wrong) && !error.describe().includes(wrong));
+});
+
+test('after a 403 Authorization_RequestDenied the next call gets a fresh token, once per 403', async (t) => {
+  const em = await startTenant(t);
+  const app = em.registerApp({ roles: ['User.Read.All'] });
+  const directory = directoryFor(em, entraFor(em, app.clientId, app.clientSecret!));
+  const tokenRequests = () => requests.filter((path) => path.endsWith('/token')).length;
+  const requests: string[] = [];
+  em.onRequest((event) => requests.push(event.path));
+
+  await directory.findUsersByEmail('kim@contoso.com');
+  await directory.findUsersByEmail('kim@contoso.com');
+  assert.equal(tokenRequests(), 1, 'the token is cached between calls');
+  assert.equal((await rejection(directory.invite(invitation('kim@contoso.com')))).httpStatus, 403);
+  // An admin grants the permission: the cached token's `roles` still lack it.
+  em.registerApp({ clientId: app.clientId, clientSecret: app.clientSecret!, roles: ALL_ROLES });
+  const invited = await directory.invite(invitation('kim@contoso.com'));
+  assert.ok(invited.userId);
+  assert.equal(tokenRequests(), 2, 'one new token after the 403');
+  await directory.findUsersByEmail('kim@contoso.com');
+  assert.equal(tokenRequests(), 2, 'and cached again');
+});
+
+test('an expired secret reaches the classifier whole: AADSTS7000222, HTTP 401, a tenant fault', async (t) => {
+  const em = await startTenant(t);
+  const app = em.registerApp({ roles: ALL_ROLES, secretExpired: true });
+  const error = await rejection(directoryFor(em, entraFor(em, app.clientId, app.clientSecret!)).getUser('x'));
+  assert.deepEqual([error.graphCode, error.httpStatus, error.transient], ['AADSTS7000222', 401, false]);
+  assert.equal(error.scope, 'tenant');
+  assert.match(error.fix ?? '', /New client secret/);
 });
 
 test('a certificate credential works', async (t) => {

@@ -305,5 +305,35 @@ for (const factory of databaseFactories) {
       await db.store.insertSandboxMessage(message('m1', at(1000)));
       assert.deepEqual(await db.store.listSandboxMessages(), [message('m1', at(1000)), second]);
     });
+
+    test('keeps one directory pause: started once, probed once per slot, ended only by its own start', async (t) => {
+      const { db, openAnother } = await fresh(t, factory);
+      const store = db.store;
+      const pause = {
+        since: at(0),
+        reason: "AADSTS7000222: Entra ID refused the app's credentials",
+        fix: 'Create a new client secret.',
+        code: 'AADSTS7000222',
+        operation: 'findUserByEmail',
+        nextProbeAt: at(60_000),
+      };
+      assert.equal(await store.getDirectoryPause(), null);
+      assert.equal(await store.takeDirectoryProbe(at(120_000), at(180_000)), false, 'nothing paused');
+      // Another process (where the database allows one) sees the same pause.
+      const other = openAnother ? (await openAnother()).store : store;
+      assert.equal(await store.pauseDirectory(pause), true);
+      assert.equal(await other.pauseDirectory({ ...pause, since: at(5), reason: 'later' }), false);
+      assert.deepEqual(await other.getDirectoryPause(), pause);
+
+      assert.equal(await store.takeDirectoryProbe(at(59_999), at(119_999)), false, 'not yet');
+      assert.equal(await store.takeDirectoryProbe(at(60_000), at(120_000)), true);
+      assert.equal(await other.takeDirectoryProbe(at(60_000), at(120_000)), false, 'that slot is taken');
+      assert.deepEqual((await store.getDirectoryPause())?.nextProbeAt, at(120_000));
+
+      assert.equal(await other.resumeDirectory(at(5)), false, 'not the pause in force');
+      assert.equal(await other.resumeDirectory(pause.since), true);
+      assert.equal(await store.resumeDirectory(pause.since), false, 'already ended');
+      assert.equal(await store.getDirectoryPause(), null);
+    });
   });
 }

@@ -6,6 +6,7 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_verification_tokens.ts';
 import * as m0003 from './0003_one_in_flight_per_email.ts';
 import * as m0004 from './0004_provisioning_progress.ts';
+import * as m0005 from './0005_directory_pause.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0002_verification_tokens': m0002,
   '0003_one_in_flight_per_email': m0003,
   '0004_provisioning_progress': m0004,
+  '0005_directory_pause': m0005,
 };

@@ -1,0 +1,99 @@
+// The pause end to end against the bundled emulator: the real Graph adapter, credential,
+// worker, handlers and store. Consent lacks User.Invite.All, then an admin grants it.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { createGraphDirectory } from '../../src/adapters/directory/index.ts';
+import { openDatabase } from '../../src/adapters/store/index.ts';
+import type { AccessRequest } from '../../src/domain/lifecycle.ts';
+import { createDirectoryPause } from '../../src/jobs/directory-pause.ts';
+import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { createWorker } from '../../src/jobs/worker.ts';
+import { ALL_ROLES, entraFor, startTenant } from '../adapters/directory/emulated-tenant.ts';
+import { fixedClock } from '../helpers/clock.ts';
+import { recordingLogger } from './fixtures.ts';
+
+const MINUTE = 60_000;
+
+test('revoked consent pauses provisioning; granting it resumes with a fresh token, nothing failed', async (t) => {
+  const em = await startTenant(t);
+  const app = em.registerApp({ roles: ['User.Read.All'] });
+  const db = await openDatabase('sqlite::memory:');
+  await db.migrate();
+  t.after(() => db.close());
+  const clock = fixedClock();
+  const logger = recordingLogger();
+  const pause = createDirectoryPause({ store: db.store, clock, logger, random: () => 0 });
+  const graph = createGraphDirectory({ entra: entraFor(em, app.clientId, app.clientSecret!), ca: em.caPem });
+  const worker = createWorker({
+    queue: db.jobs,
+    clock,
+    logger,
+    workerId: 'w1',
+    concurrency: 1,
+    random: () => 0,
+    handlers: jobHandlers({
+      store: db.store,
+      clock,
+      ids: { next: randomUUID },
+      directory: pause.watch(graph),
+      mailer: { send: async () => {} },
+      logger,
+      provisioning: {
+        redirectUrl: 'https://app.contoso.com',
+        invitationEmail: 'guestlist',
+        notFoundWindowMs: 15 * MINUTE,
+        groupIds: [],
+        redemptionCheckFirstMs: 5 * MINUTE,
+      },
+      redemptionCheck: { firstMs: 5 * MINUTE, maxMs: 60 * MINUTE, expiryMs: 30 * 24 * 60 * MINUTE },
+      branding: { organizationName: 'Contoso', appName: 'Project X' },
+      verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
+      directoryPause: pause,
+    }),
+  });
+  t.after(() => worker.stop());
+  const now = clock.now();
+  const request: AccessRequest = {
+    id: randomUUID(),
+    email: 'lee@fabrikam.com',
+    firstName: 'Lee',
+    lastName: 'Park',
+    status: 'approved',
+    directoryUserId: null,
+    redeemUrl: null,
+    reason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.store.insertRequest(
+    request,
+    {
+      id: randomUUID(),
+      requestId: request.id,
+      actor: 'test',
+      action: 'approve',
+      fromStatus: null,
+      toStatus: 'approved',
+      reason: null,
+      at: now,
+    },
+    [{ kind: 'provision', requestId: request.id, runAt: now }],
+  );
+
+  await worker.runOnce();
+  const paused = await db.store.getDirectoryPause();
+  assert.equal(paused?.code, 'Authorization_RequestDenied');
+  assert.match(paused?.fix ?? '', /admin consent/);
+  assert.equal((await db.store.getRequest(request.id))?.status, 'provisioning');
+
+  em.registerApp({ clientId: app.clientId, clientSecret: app.clientSecret!, roles: ALL_ROLES });
+  for (let round = 0; round < 3 && (await db.store.getDirectoryPause()); round++) {
+    clock.advance(2 * MINUTE);
+    await worker.runOnce();
+  }
+  while (await worker.runOnce()) {} // the steps after the invitation: grants, email
+  assert.equal(await db.store.getDirectoryPause(), null);
+  assert.equal((await db.store.getRequest(request.id))?.status, 'invited');
+  assert.equal(logger.warnings.filter((msg) => msg.startsWith('provisioning paused')).length, 1);
+});
