@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { openDatabase } from '../src/adapters/store/index.ts';
-import { buildHttpApp } from '../src/http/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { buildHttpApp } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { fixedClock } from './helpers/clock.ts';
 

@@ -2,8 +2,8 @@
 // SQLite commits before inject() could notice a missing await, so here the insert is held
 // open (or fails) by a store wrapper, and the test watches what the caller hears meanwhile.
 import assert from 'node:assert/strict';
-import { setImmediate as turn } from 'node:timers/promises';
 import { test } from 'node:test';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Store } from '../../src/ports.ts';
 import { testApp } from '../helpers/app.ts';
 
