@@ -1,7 +1,7 @@
-// The process logger (pino). Secrets never reach it: authorization headers and any field
-// that looks like a credential are redacted wherever they appear in a logged object, and
-// request URLs are logged without their query string, which can carry a secret of its own
-// (`/verify?token=…`, the sandbox's `/sandbox/redeem?ticket=…`).
+// The process logger (pino). Secrets never reach it: authorization headers, the configured
+// connection URLs and any field that looks like a credential are redacted wherever they
+// appear in a logged object, and request URLs are logged without their query string,
+// which can carry a secret of its own (`/verify?token=…`, the sandbox's `/sandbox/redeem?ticket=…`).
 import { type DestinationStream, pino } from 'pino';
 
 export function createLogger(level: string, destination?: DestinationStream) {
@@ -17,6 +17,9 @@ export function createLogger(level: string, destination?: DestinationStream) {
         '*.token',
         '*.password',
         'config.entra.credential',
+        // Connection URLs may carry a password (postgres://user:pw@…, smtps://user:pw@…).
+        'config.databaseUrl',
+        'config.mail.smtpUrl',
       ],
       censor: '[redacted]',
     },

@@ -4,17 +4,21 @@ import { randomUUID } from 'node:crypto';
 import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
 import { createApiToken } from '../../src/app/create-api-token.ts';
 import { buildHttpApp, type HttpDeps } from '../../src/http/app.ts';
+import type { Store } from '../../src/ports.ts';
 import { fixedClock } from './clock.ts';
 
 export async function testApp(
-  options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy'>> = {},
+  options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy'>> & {
+    /** Wraps the store the app uses (to delay or fail a call); `db.store` stays the real one. */
+    wrapStore?: (store: Store) => Store;
+  } = {},
 ) {
   const db: Database = await openDatabase('sqlite::memory:');
   await db.migrate();
   const clock = fixedClock();
   const ids = { next: () => randomUUID() };
   const app = await buildHttpApp({
-    store: db.store,
+    store: options.wrapStore ? options.wrapStore(db.store) : db.store,
     clock,
     ids,
     isReady: () => db.store.isReady(),

@@ -11,18 +11,29 @@ import { deferred, recordingLogger, scripted, type WatchedQueue, workerSetup } f
 const badRequest = () =>
   new DirectoryError({ message: 'Bad address', transient: false, graphCode: 'Request_BadRequest', httpStatus: 400 });
 
+/**
+ * How many renewals a wait below sits through. One renewal may have begun before the test
+ * moved the clock, so the one that counts is the first or the second; a bounded wait fails
+ * with a message where a broken renewal would otherwise keep a loop (and CI) going forever.
+ */
+const RENEWALS_TO_WAIT = 10;
+
 /** Waits for a renewal that moved the job's lease past `time` (one begun before may not have). */
 async function renewedPast(queue: WatchedQueue, time: Date): Promise<Job> {
-  for (;;) {
+  for (let renewal = 0; renewal < RENEWALS_TO_WAIT; renewal++) {
     assert.equal(await queue.next('extendLease'), true);
     const [job] = await queue.listJobs();
     if (job!.lockedUntil! > time) return job!;
   }
+  assert.fail(`${RENEWALS_TO_WAIT} renewals succeeded, none moved the lease past ${time.toISOString()}`);
 }
 
 /** Waits for the renewal that finds the job taken over. */
 async function renewalLost(queue: WatchedQueue): Promise<void> {
-  while ((await queue.next('extendLease')) !== false);
+  for (let renewal = 0; renewal < RENEWALS_TO_WAIT; renewal++) {
+    if ((await queue.next('extendLease')) === false) return;
+  }
+  assert.fail(`${RENEWALS_TO_WAIT} renewals went on holding a job another worker had claimed`);
 }
 
 /** A handler that waits for the test, then does what it is told. */

@@ -15,6 +15,14 @@ async function fresh(t: TestContext, factory: DatabaseFactory, options?: { migra
   return opened;
 }
 
+/** A trigger that makes every insert into `jobs` fail, as a full disk or a bug would. */
+const refuseJobInserts = {
+  sqlite: `create trigger refuse_jobs before insert on jobs begin select raise(abort, 'jobs refused'); end`,
+  postgres: `create function refuse_jobs() returns trigger language plpgsql as
+      $$ begin raise exception 'jobs refused'; end $$;
+    create trigger refuse_jobs before insert on jobs for each row execute function refuse_jobs()`,
+};
+
 for (const factory of databaseFactories) {
   describe(`Store contract: ${factory.name}`, () => {
     test('is not ready before migrating; migrating twice is a no-op', async (t) => {
@@ -133,6 +141,14 @@ for (const factory of databaseFactories) {
         await db.store.saveTransition(moveTo({ ...first, status: 'approved' }, 'provisioning', at(7))),
         true,
       );
+      // Provisioning is as much in flight as approved: the index covers both states.
+      await assert.rejects(
+        db.store.saveTransition(moveTo(second, 'approved', at(7), [aJob(second)])),
+        (error: unknown) => error instanceof ConflictError && error.code === 'provisioning_in_progress',
+        'a second approval while the first is provisioning',
+      );
+      assert.equal((await db.store.getRequest(second.id))?.status, 'pending_approval', 'nothing written');
+      assert.deepEqual(await db.jobs.listJobs(second.id), []);
       assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'provisioning' }, 'invited', at(8))), true);
       assert.equal(await db.store.saveTransition(moveTo(second, 'approved', at(9))), true, 'free again once invited');
     });
@@ -182,6 +198,27 @@ for (const factory of databaseFactories) {
     });
 
     // Needs a second connection to the same database, which in-memory SQLite cannot have.
+
+    if (!factory.name.includes('memory'))
+      test('a transition or a submission whose jobs cannot be written changes nothing', async (t) => {
+        const { db, raw } = await fresh(t, factory);
+        const request = aRequest();
+        const first = anAudit(request);
+        await db.store.insertRequest(request, first, []);
+        // The jobs insert runs last in each transaction: refuse it, so everything else
+        // has been written by the time it fails and only the rollback can undo it.
+        await raw!(refuseJobInserts[factory.name === 'postgres' ? 'postgres' : 'sqlite']);
+
+        await assert.rejects(db.store.saveTransition(moveTo(request, 'approved', at(1), [aJob(request)])), /refused/);
+        assert.deepEqual(await db.store.getRequest(request.id), request, 'the status did not change');
+        assert.deepEqual(await db.store.listAudit(request.id), [first]);
+        assert.deepEqual(await db.jobs.listJobs(), []);
+
+        const other = aRequest({ status: 'pending_verification' });
+        await assert.rejects(db.store.insertRequest(other, anAudit(other), [aJob(other, T0, 'send_verification')]));
+        assert.equal(await db.store.getRequest(other.id), null, 'no request without its job');
+        assert.deepEqual(await db.store.listAudit(other.id), []);
+      });
 
     if (!factory.name.includes('memory'))
       test('the audit trail refuses UPDATE and DELETE', async (t) => {

@@ -1,0 +1,60 @@
+// The invitation throttle gate on a hand-moved clock: it holds back exactly as long as
+// Graph's Retry-After says, no shorter and no longer.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { throttleGate } from '../../../src/adapters/directory/throttle-gate.ts';
+import { DirectoryError } from '../../../src/domain/directory-error.ts';
+import { fixedClock } from '../../helpers/clock.ts';
+
+const graphError = (httpStatus: number, retryAfterMs: number | null) =>
+  new DirectoryError({ message: 'refused', transient: true, graphCode: 'TooManyRequests', httpStatus, retryAfterMs });
+
+function setup() {
+  const clock = fixedClock();
+  const gate = throttleGate(() => clock.now().getTime());
+  /** The time left the gate reports, or null when it lets the call through. */
+  const held = (): number | null => {
+    try {
+      gate.check();
+      return null;
+    } catch (error) {
+      assert.ok(error instanceof DirectoryError, String(error));
+      assert.deepEqual([error.transient, error.httpStatus], [true, 429]);
+      return error.retryAfterMs;
+    }
+  };
+  return { clock, gate, held };
+}
+
+test('after a 429, invitations are held back for exactly its Retry-After', () => {
+  const { clock, gate, held } = setup();
+  assert.equal(held(), null, 'open before any throttling');
+  gate.note(graphError(429, 30_000));
+  assert.equal(held(), 30_000);
+  clock.advance(10_000);
+  assert.equal(held(), 20_000, 'the time left, not the whole pause again');
+  clock.advance(19_999);
+  assert.equal(held(), 1);
+  clock.advance(1);
+  assert.equal(held(), null, 'open again once Retry-After has passed');
+});
+
+test('a shorter Retry-After never cuts a longer pause short; a longer one extends it', () => {
+  const { clock, gate, held } = setup();
+  gate.note(graphError(429, 60_000));
+  clock.advance(1000);
+  gate.note(graphError(429, 5000));
+  assert.equal(held(), 59_000);
+  gate.note(graphError(429, 120_000));
+  assert.equal(held(), 120_000);
+  clock.advance(120_000);
+  assert.equal(held(), null);
+});
+
+test('only a 429 with a Retry-After closes the gate', () => {
+  const { gate, held } = setup();
+  gate.note(graphError(503, 30_000));
+  gate.note(graphError(429, null));
+  gate.note(new Error('socket hang up'));
+  assert.equal(held(), null);
+});
