@@ -8,16 +8,23 @@ import { createCredential, graphScope } from '../adapters/directory/credential.t
 import { createGraphClient } from '../adapters/directory/graph-client.ts';
 import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
-import type { Context, Line } from './doctor.ts';
+import { type Context, type Line, skipped } from './doctor.ts';
+
+const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
 
 export async function checkToken(ctx: Context): Promise<Line[]> {
   const { entra, deps } = ctx;
-  if (!entra) return [];
+  if (!entra) {
+    ctx.noToken = SANDBOX;
+    return [skipped('Entra token', SANDBOX)];
+  }
+  ctx.noToken = 'no token: the token check failed (✗ above).';
   try {
     const credential = createCredential(entra, { ca: deps.ca });
     const token = await credential.getToken(graphScope(entra.graphUrl), { abortSignal: AbortSignal.timeout(30_000) });
     if (!token) throw new Error('The credential returned no token.');
     ctx.token = token.token;
+    ctx.noToken = null;
     return [{ mark: '✓', text: `Token acquired from ${entra.authorityHost} for app ${entra.clientId}.` }];
   } catch (err) {
     let error = classifyGraphError(err);
@@ -49,8 +56,8 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
   }
 }
 
-export async function checkPermissions({ entra, token, deps }: Context): Promise<Line[]> {
-  if (!entra || !token) return [];
+export async function checkPermissions({ entra, token, noToken, deps }: Context): Promise<Line[]> {
+  if (!entra || !token) return [skipped('Permissions', noToken ?? SANDBOX)];
   let roles: string[];
   try {
     const claim = decodeJwt(token).roles;
@@ -73,9 +80,10 @@ export async function checkPermissions({ entra, token, deps }: Context): Promise
   );
 }
 
-export async function checkGroups({ entra, token, deps }: Context): Promise<Line[]> {
+export async function checkGroups({ entra, token, noToken, deps }: Context): Promise<Line[]> {
   const { groupIds } = deps.config.invitation;
-  if (!entra || !token || groupIds.length === 0) return [];
+  if (groupIds.length === 0) return [skipped('Groups', 'GUESTLIST_GROUP_IDS is not set: no group to check.')];
+  if (!entra || !token) return [skipped(`Groups ${groupIds.join(', ')}`, noToken ?? SANDBOX)];
   const graph = createGraphClient({ entra, ca: deps.ca });
   const lines: Line[] = [];
   for (const id of groupIds) {

@@ -1,8 +1,10 @@
 // `guestlist doctor`: checks what an administrator gets wrong when setting Guestlist up,
 // and says how to fix each problem. A table of small named checks (after
 // node-oidc-provider's table of checks), run in order; each prints lines that start
-// with ✓ (fine), ! (a warning) or ✗ (broken, followed by what to do). Exit code 1 when
-// any line is ✗. It never prints a secret: only ids, URLs and Entra's error codes.
+// with ✓ (fine), ! (a warning), ✗ (broken, followed by what to do) or `- skipped:` (the
+// check could not run, and why: a check is never silently left out). Exit code 1 when
+// any line is ✗, whatever the warnings and skips. It never prints a secret: only ids,
+// URLs and Entra's error codes.
 import type { Config, EntraConfig } from '../config.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
 import { checkConfiguration, checkDatabase, checkMail, checkRedirectUrl } from './doctor-local-checks.ts';
@@ -23,8 +25,11 @@ export interface DoctorDeps {
   ca?: string;
 }
 
+export type Mark = '✓' | '!' | '✗' | 'skipped';
+
 export interface Line {
-  mark: '✓' | '!' | '✗';
+  mark: Mark;
+  /** For `skipped`: what was not checked, then why ("Permissions: no token, …"). */
   text: string;
   /** What to do; printed under a ✗ (or a !). */
   fix?: string;
@@ -35,6 +40,8 @@ export interface Context {
   deps: DoctorDeps;
   entra: EntraConfig | null;
   token: string | null;
+  /** Why there is no token, for the checks that needed one; null while there is one. */
+  noToken: string | null;
 }
 
 export type Check = (ctx: Context) => Promise<Line[]>;
@@ -50,8 +57,8 @@ const CHECKS: Array<[name: string, check: Check]> = [
 ];
 
 export async function runDoctor(deps: DoctorDeps): Promise<number> {
-  const ctx: Context = { deps, entra: deps.config.entra, token: null };
-  let failed = false;
+  const ctx: Context = { deps, entra: deps.config.entra, token: null, noToken: null };
+  const counts: Record<Mark, number> = { '✓': 0, '✗': 0, '!': 0, skipped: 0 };
   for (const [name, check] of CHECKS) {
     let lines: Line[];
     try {
@@ -60,9 +67,23 @@ export async function runDoctor(deps: DoctorDeps): Promise<number> {
       lines = [{ mark: '✗', text: `The ${name} check failed unexpectedly: ${(err as Error).message}` }];
     }
     for (const line of lines) {
-      failed ||= line.mark === '✗';
-      deps.out.write(`${line.mark} ${line.text}\n${line.fix ? `    → ${line.fix}\n` : ''}`);
+      counts[line.mark] += 1;
+      deps.out.write(render(line));
     }
   }
-  return failed ? 1 : 0;
+  deps.out.write(
+    `\n${counts['✓']} ✓, ${counts['✗']} ✗, ${counts['!']} !, ${counts.skipped} skipped` +
+      `${counts['✗'] > 0 ? ': fix each ✗ above (→ says how).' : '.'}\n`,
+  );
+  return counts['✗'] > 0 ? 1 : 0;
+}
+
+export function render(line: Line): string {
+  const head = line.mark === 'skipped' ? `- skipped: ${line.text}` : `${line.mark} ${line.text}`;
+  return `${head}\n${line.fix ? `    → ${line.fix}\n` : ''}`;
+}
+
+/** A check that could not run, saying why (listed, never silently left out). */
+export function skipped(what: string, why: string): Line {
+  return { mark: 'skipped', text: `${what} — ${why}` };
 }

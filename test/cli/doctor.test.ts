@@ -174,12 +174,30 @@ test('an http redirect URL is ✗ with Entra', async (t) => {
   assert.match(output, /✗ GUESTLIST_APP_URL http:\/\/app\.example\.com\/ is not https/);
 });
 
-test('sandbox mode says so and skips the Entra checks', async () => {
+test('sandbox mode says so and lists each Entra check as skipped, with why: exit 0', async () => {
   const { code, output } = await doctor(configFor(null));
   assert.equal(code, 0, output);
   assert.match(output, /^! Sandbox mode/m);
-  assert.doesNotMatch(output, /Token|Permission/);
+  assert.match(output, /^- skipped: Entra token — sandbox mode: the bundled emulator plays Microsoft Entra ID\.$/m);
+  assert.match(output, /^- skipped: Permissions — sandbox mode/m);
+  assert.match(output, /^- skipped: Groups — GUESTLIST_GROUP_IDS is not set: no group to check\.$/m);
+  assert.doesNotMatch(output, /Token acquired|Permission \S+ is/);
   assert.match(output, /✓ Redeemed invitations land on the sandbox welcome page/);
+  assert.match(output, /\n\d+ ✓, 0 ✗, \d+ !, \d+ skipped\.\n$/, 'a summary line ends the report');
+});
+
+test('without a token, permissions and groups are listed as skipped because the token failed', async (t) => {
+  const em = await startTenant(t);
+  const group = await em.addGroup();
+  const entra = await appConfig(em);
+  const { code, output } = await doctor(
+    configFor({ ...entra, credential: { kind: 'secret', secret: 'wrong-secret-value' } }, { groupIds: [group.id] }),
+    em,
+  );
+  assert.equal(code, 1);
+  assert.match(output, /^- skipped: Permissions — no token: the token check failed \(✗ above\)\.$/m);
+  assert.match(output, new RegExp(`^- skipped: Groups ${group.id} — no token: the token check failed`, 'm'));
+  assert.match(output, /\n\d+ ✓, 1 ✗, \d+ !, 2 skipped: fix each ✗ above/);
 });
 
 test('an unmigrated database is ✗ with the fix (the real SQLite store)', async () => {
