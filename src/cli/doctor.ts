@@ -7,7 +7,8 @@
 // URLs and Entra's error codes.
 import type { Config, EntraConfig } from '../config.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
-import { checkConfiguration, checkDatabase, checkMail, checkRedirectUrl } from './doctor-local-checks.ts';
+import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
+import { checkMail } from './doctor-mail-checks.ts';
 
 export type OpenDatabase = (url: string) => Promise<{
   kind: string;
@@ -21,8 +22,10 @@ export interface DoctorDeps {
   /** Defaults to the store adapter's openDatabase. */
   openDatabase?: OpenDatabase;
   out: { write(s: string): void };
-  /** A PEM to trust besides Node's default CAs (tests against the emulator). */
+  /** A PEM to trust besides Node's default CAs (tests against the emulator or an SMTP server). */
   ca?: string;
+  /** How long the mail checks wait for the SMTP server (default 15 s). */
+  mailTimeoutMs?: number;
 }
 
 export type Mark = '✓' | '!' | '✗' | 'skipped';
@@ -42,6 +45,8 @@ export interface Context {
   token: string | null;
   /** Why there is no token, for the checks that needed one; null while there is one. */
   noToken: string | null;
+  /** The SMTP server answered and took the login. */
+  mailVerified: boolean;
 }
 
 export type Check = (ctx: Context) => Promise<Line[]>;
@@ -57,7 +62,7 @@ const CHECKS: Array<[name: string, check: Check]> = [
 ];
 
 export async function runDoctor(deps: DoctorDeps): Promise<number> {
-  const ctx: Context = { deps, entra: deps.config.entra, token: null, noToken: null };
+  const ctx: Context = { deps, entra: deps.config.entra, token: null, noToken: null, mailVerified: false };
   const counts: Record<Mark, number> = { '✓': 0, '✗': 0, '!': 0, skipped: 0 };
   for (const [name, check] of CHECKS) {
     let lines: Line[];
