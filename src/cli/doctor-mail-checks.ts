@@ -4,7 +4,7 @@
 
 import { explainSmtpError } from '../adapters/mail/smtp-diagnosis.ts';
 import { createSmtpMailer, type SmtpMailer } from '../adapters/mail/smtp-mailer.ts';
-import type { Context, Line } from './doctor.ts';
+import { type Context, type Line, skipped } from './doctor.ts';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -66,4 +66,74 @@ export function smtpServer(smtpUrl: string) {
     tls: secure ? ' over TLS (smtps://)' : ' (STARTTLS where the server offers it)',
     hide: (text: string) => (password ? text.replaceAll(password, '***').replaceAll(url.password, '***') : text),
   };
+}
+
+/** `--send-test ADDRESS`: one real message through the app's own transport, and the server's answer. */
+export async function checkSendTest(ctx: Context): Promise<Line[]> {
+  const { config, sendTestTo: to } = ctx.deps;
+  if (!to) return []; // not asked for
+  const what = `Test message to ${to}`;
+  if (!config.mail.smtpUrl) {
+    return [skipped(what, 'SMTP_URL is not set: in the sandbox Guestlist keeps its mail in the outbox, unsent.')];
+  }
+  if (!ctx.mailVerified) return [skipped(what, 'the mail server check failed (✗ above).')];
+  const server = smtpServer(config.mail.smtpUrl);
+  const mailer = openMailer(ctx);
+  try {
+    const receipt = await mailer.deliver({
+      to: [to],
+      subject: 'Guestlist test message',
+      text:
+        `This is a test message from \`guestlist doctor --send-test\` at ${config.publicUrl}, ` +
+        `sent through ${server.where}. Guestlist's verification emails will reach you the same way.\n`,
+    });
+    if (receipt.rejected.length > 0 || receipt.accepted.length === 0) {
+      return [
+        {
+          mark: '✗',
+          text: `${what}: ${server.where} did not accept it (${receipt.response}).`,
+          fix: 'Check the address, and that the SMTP user may send to it.',
+        },
+      ];
+    }
+    return [
+      {
+        mark: '✓',
+        text:
+          `${what}: ${server.where} accepted it for delivery, answering "${receipt.response}" ` +
+          `(message id ${receipt.messageId}). Look for it in that inbox, and its spam folder.`,
+      },
+    ];
+  } catch (err) {
+    const { problem, fix } = explainSmtpError(err, server.where, server.user);
+    return [{ mark: '✗', text: `${what}: ${server.hide(problem)}`, fix }];
+  } finally {
+    mailer.close();
+  }
+}
+
+/**
+ * Whether `input` is one bare address (name@domain.tld) a mail server can be given. Looser
+ * than the requester rules (domain/person.ts), which refuse characters Entra refuses, such
+ * as the `+` of an administrator's alice+test@contoso.com.
+ */
+export function isMailAddress(input: string): boolean {
+  const at = input.lastIndexOf('@');
+  if (at <= 0) return false;
+  const local = input.slice(0, at);
+  const domain = input.slice(at + 1);
+  if (local.length > 64 || !/^[^\s@<>()[\]\\,;:"]+$/.test(local)) return false;
+  if (!/^[^\s/:?#@[\]\\%]+$/.test(domain)) return false; // a host name, no port, path or user
+  let host: string;
+  try {
+    host = new URL(`http://${domain}/`).hostname; // IDNA: bücher.example → xn--bcher-kva.example
+  } catch {
+    return false;
+  }
+  const labels = host.split('.');
+  return (
+    labels.length >= 2 &&
+    labels.every((label) => /^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(label)) &&
+    !/^\d+$/.test(labels.at(-1)!)
+  );
 }

@@ -5,10 +5,11 @@
 // check could not run, and why: a check is never silently left out). Exit code 1 when
 // any line is ✗, whatever the warnings and skips. It never prints a secret: only ids,
 // URLs and Entra's error codes.
+import { parseArgs } from 'node:util';
 import type { Config, EntraConfig } from '../config.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
 import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
-import { checkMail } from './doctor-mail-checks.ts';
+import { checkMail, checkSendTest, isMailAddress } from './doctor-mail-checks.ts';
 
 export type OpenDatabase = (url: string) => Promise<{
   kind: string;
@@ -26,6 +27,8 @@ export interface DoctorDeps {
   ca?: string;
   /** How long the mail checks wait for the SMTP server (default 15 s). */
   mailTimeoutMs?: number;
+  /** `--send-test ADDRESS`: send one real message there once the mail server checks out. */
+  sendTestTo?: string;
 }
 
 export type Mark = '✓' | '!' | '✗' | 'skipped';
@@ -59,7 +62,30 @@ const CHECKS: Array<[name: string, check: Check]> = [
   ['groups', checkGroups],
   ['redirect url', checkRedirectUrl],
   ['mail', checkMail],
+  ['test message', checkSendTest],
 ];
+
+/** `doctor [--send-test ADDRESS]`; a usage error is the message to print before exiting 2. */
+export function parseDoctorArgs(args: string[]): { ok: true; sendTestTo?: string } | { ok: false; message: string } {
+  let values: { 'send-test'?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args, options: { 'send-test': { type: 'string' } }, strict: true }));
+  } catch (err) {
+    return {
+      ok: false,
+      message: `guestlist doctor: ${(err as Error).message}\nUsage: guestlist doctor [--send-test ADDRESS]`,
+    };
+  }
+  const to = values['send-test']?.trim();
+  if (to === undefined) return { ok: true };
+  if (!isMailAddress(to)) {
+    return {
+      ok: false,
+      message: `guestlist doctor: --send-test needs one email address such as you@contoso.com; "${to}" is not one.`,
+    };
+  }
+  return { ok: true, sendTestTo: to };
+}
 
 export async function runDoctor(deps: DoctorDeps): Promise<number> {
   const ctx: Context = { deps, entra: deps.config.entra, token: null, noToken: null, mailVerified: false };

@@ -12,7 +12,10 @@ Commands:
   migrate                  Apply database migrations and exit (serve and worker also apply them at start).
   token create --name NAME --role admin|approver
                            Create an API bearer token; prints the token alone on stdout, once.
-  doctor                   Check the configuration, database, Entra credentials, permissions and groups.
+  doctor [--send-test ADDRESS]
+                           Check the configuration, database, Entra cloud, certificate, token, permissions,
+                           groups and mail server (connects and logs in, sends nothing); with --send-test,
+                           also send one real message to ADDRESS and show the server's answer.
   emulator [--port N]      Run the bundled Microsoft Graph / Entra emulator on its own.
   help                     Show this text.
 
@@ -32,8 +35,17 @@ export async function main(argv: string[]): Promise<number> {
     case 'token':
       return (await import('./token-command.ts')).runToken(rest, readConfig());
     case 'doctor': {
-      const { runDoctor } = await import('./doctor.ts');
-      return runDoctor({ config: readConfig(), out: process.stdout });
+      const { parseDoctorArgs, runDoctor } = await import('./doctor.ts');
+      const args = parseDoctorArgs(rest);
+      if (!args.ok) {
+        process.stderr.write(`${args.message}\n`);
+        return 2;
+      }
+      return runDoctor({
+        config: readConfig(),
+        out: process.stdout,
+        ...(args.sendTestTo ? { sendTestTo: args.sendTestTo } : {}),
+      });
     }
     case 'emulator': {
       const { runEmulatorCommand, EmulatorUsageError } = await import('./emulator-command.ts');

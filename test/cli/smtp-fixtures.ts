@@ -49,7 +49,13 @@ export interface TestSmtp {
 /** A server on 127.0.0.1 that takes USER/PASSWORD and answers "250 queued as TEST1" to data. */
 export async function startSmtp(
   t: TestContext,
-  options: { tls?: { key: string; cert: string }; secure?: boolean; refuseLogin?: boolean } = {},
+  options: {
+    tls?: { key: string; cert: string };
+    secure?: boolean;
+    refuseLogin?: boolean;
+    /** Answer RCPT TO with "550 5.1.1 <address>: Recipient address rejected: User unknown". */
+    refuseRecipient?: boolean;
+  } = {},
 ): Promise<TestSmtp> {
   const seen: TestSmtp = { port: 0, logins: [], messages: [] };
   const serverOptions: SMTPServerOptions = {
@@ -64,6 +70,14 @@ export async function startSmtp(
         return;
       }
       callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!options.refuseRecipient) {
+        callback();
+        return;
+      }
+      const message = `5.1.1 <${address.address}>: Recipient address rejected: User unknown`;
+      callback(Object.assign(new Error(message), { responseCode: 550 }));
     },
     onData(stream, session, callback) {
       let data = '';

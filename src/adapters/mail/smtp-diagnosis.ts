@@ -85,6 +85,14 @@ export function explainSmtpError(err: unknown, where: string, user: string | nul
         'some providers want an app password, or SMTP AUTH enabled for the mailbox.',
     };
   }
+  if ((e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && e.response) {
+    return {
+      problem: `${where} refused the message: ${firstLine(e.response)}.`,
+      fix:
+        'Check the address. A server that refuses to relay needs Guestlist allowed to send to other domains, ' +
+        'and GUESTLIST_MAIL_FROM must be an address the SMTP user may send as.',
+    };
+  }
   return {
     problem: `${where}: ${e.code ? `${e.code} ` : ''}${e.response ? firstLine(e.response) : detail}.`,
     fix: 'Check SMTP_URL and that the mail server accepts connections from this machine.',
