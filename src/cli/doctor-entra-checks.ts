@@ -1,7 +1,9 @@
 // The doctor's checks against Microsoft Entra ID: a token, the permissions in it, and
 // the configured groups. Each explains a failure in plain words with the fix.
+
+import type { TokenCredentialOptions } from '@azure/identity';
 import { decodeJwt } from 'jose';
-import { explainAadsts } from '../adapters/directory/aadsts.ts';
+import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer } from '../adapters/directory/aadsts.ts';
 import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
 import { createCredential, graphScope } from '../adapters/directory/credential.ts';
@@ -19,8 +21,9 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
     return [skipped('Entra token', SANDBOX)];
   }
   ctx.noToken = 'no token: the token check failed (✗ above).';
+  const recorder = entraAnswerRecorder();
   try {
-    const credential = createCredential(entra, { ca: deps.ca });
+    const credential = createCredential(entra, { ca: deps.ca, additionalPolicies: [recorder.entry] });
     const token = await credential.getToken(graphScope(entra.graphUrl), { abortSignal: AbortSignal.timeout(30_000) });
     if (!token) throw new Error('The credential returned no token.');
     ctx.token = token.token;
@@ -40,6 +43,12 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
         },
       ];
     }
+    // A verdict we have no words for: quote Entra's own, with its page about the error.
+    const answer = recorder.last() ?? (error.cause as { entraAnswer?: EntraAnswer } | undefined)?.entraAnswer;
+    if (answer) {
+      const { problem, fix } = describeEntraAnswer(answer);
+      return [{ mark: '✗', text: `No token: ${problem}`, fix }];
+    }
     // Not Entra's verdict: the authority could not be reached, or the credential could not
     // even be built (identity reads the certificate file at the first getToken).
     const local = !error.transient && entra.credential.kind === 'certificate';
@@ -54,6 +63,35 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
       },
     ];
   }
+}
+
+type PolicyEntry = NonNullable<TokenCredentialOptions['additionalPolicies']>[number];
+
+/**
+ * Keeps the token endpoint's last error answer. MSAL passes on its description but drops
+ * `error_uri` (and identity rewraps the rest), so doctor reads the response itself. Only the
+ * response is read: the request carries the secret or the signed assertion.
+ */
+function entraAnswerRecorder(): { entry: PolicyEntry; last(): EntraAnswer | null } {
+  let last: EntraAnswer | null = null;
+  const entry: PolicyEntry = {
+    position: 'perCall',
+    policy: {
+      name: 'guestlistDoctorEntraAnswer',
+      async sendRequest(request, next) {
+        const response = await next(request);
+        if (response.status >= 400 && new URL(request.url).pathname.endsWith('/oauth2/v2.0/token')) {
+          try {
+            last = readEntraAnswer(JSON.parse(response.bodyAsText ?? ''));
+          } catch {
+            // Not JSON (a proxy's error page): nothing of Entra's to quote.
+          }
+        }
+        return response;
+      },
+    },
+  };
+  return { entry, last: () => last };
 }
 
 export async function checkPermissions({ entra, token, noToken, deps }: Context): Promise<Line[]> {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configFor, doctor, failures } from './doctor-fixtures.ts';
-import { closedPort, PASSWORD, startSilentPort, startSmtp, testCa, USER } from './smtp-fixtures.ts';
+import { closedPort, PASSWORD, startSilentPort, startSmtp, USER } from './smtp-fixtures.ts';
+import { testCa } from './tls-fixtures.ts';
 
 const login = `${USER}:${encodeURIComponent(PASSWORD)}`;
 

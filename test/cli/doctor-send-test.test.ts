@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { parseDoctorArgs } from '../../src/cli/doctor.ts';
 import { configFor, doctor } from './doctor-fixtures.ts';
-import { closedPort, PASSWORD, startSmtp, testCa, USER } from './smtp-fixtures.ts';
+import { closedPort, PASSWORD, startSmtp, USER } from './smtp-fixtures.ts';
+import { testCa } from './tls-fixtures.ts';
 
 const login = `${USER}:${encodeURIComponent(PASSWORD)}`;
 

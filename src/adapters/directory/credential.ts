@@ -1,6 +1,6 @@
 // The app-only credential (client credentials flow) from @azure/identity, configured
 // for Microsoft's clouds, national clouds and the bundled emulator alike.
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential, TokenCredentialOptions } from '@azure/identity';
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import type { EntraConfig } from '../../config.ts';
 import { trustedCas } from './fetch-handler.ts';
@@ -31,11 +31,19 @@ export function isMicrosoftAuthority(authorityHost: string): boolean {
  *   identity's `tlsOptions.ca` REPLACES the trusted list (core-rest-pipeline TlsSettings),
  *   so the defaults are passed along with it.
  */
-export function createCredential(entra: EntraConfig, options: { ca?: string | undefined } = {}): TokenCredential {
+export function createCredential(
+  entra: EntraConfig,
+  options: {
+    ca?: string | undefined;
+    /** Pipeline policies that see identity's requests and responses (doctor reads Entra's error answers). */
+    additionalPolicies?: TokenCredentialOptions['additionalPolicies'];
+  } = {},
+): TokenCredential {
   const common = {
     authorityHost: entra.authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthority(entra.authorityHost),
     ...(options.ca ? { tlsOptions: { ca: trustedCas(options.ca) } } : {}),
+    ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
   };
   const { credential } = entra;
   if (credential.kind === 'secret') {
