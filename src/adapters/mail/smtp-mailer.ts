@@ -27,15 +27,16 @@ export function createSmtpMailer(input: {
   from: string;
   /** A PEM to trust besides Node's default CAs (tests). */
   ca?: string | undefined;
-  /** Gives up on connecting, the greeting and each reply after this long (nodemailer's defaults otherwise). */
+  /** Gives up on connecting or on the greeting after this long, on an idle socket after twice that (else nodemailer's defaults). */
   timeoutMs?: number | undefined;
 }): SmtpMailer {
   const transport = nodemailer.createTransport({
     url: input.url,
     // Node's `ca` replaces the default list, so the defaults come along.
     ...(input.ca ? { tls: { ca: [...tls.getCACertificates('default'), input.ca] } } : {}),
+    // The idle-socket timeout comes last, so a silent server is reported as "Greeting never received".
     ...(input.timeoutMs
-      ? { connectionTimeout: input.timeoutMs, greetingTimeout: input.timeoutMs, socketTimeout: input.timeoutMs }
+      ? { connectionTimeout: input.timeoutMs, greetingTimeout: input.timeoutMs, socketTimeout: 2 * input.timeoutMs }
       : {}),
   });
   const deliver = async (message: MailMessage): Promise<SmtpReceipt> => {
