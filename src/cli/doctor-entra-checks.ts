@@ -20,6 +20,10 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
     ctx.noToken = SANDBOX;
     return [skipped('Entra token', SANDBOX)];
   }
+  if (ctx.cloudMismatch) {
+    ctx.noToken = 'no token: AZURE_AUTHORITY_HOST and GUESTLIST_GRAPH_URL are in different clouds (✗ above).';
+    return [skipped('Entra token', 'AZURE_AUTHORITY_HOST and GUESTLIST_GRAPH_URL are in different clouds (✗ above).')];
+  }
   ctx.noToken = 'no token: the token check failed (✗ above).';
   const recorder = entraAnswerRecorder();
   try {

@@ -7,6 +7,7 @@
 // URLs and Entra's error codes.
 import { parseArgs } from 'node:util';
 import type { Config, EntraConfig } from '../config.ts';
+import { checkCloud } from './doctor-cloud-check.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
 import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
 import { checkMail, checkSendTest, isMailAddress } from './doctor-mail-checks.ts';
@@ -48,6 +49,8 @@ export interface Context {
   token: string | null;
   /** Why there is no token, for the checks that needed one; null while there is one. */
   noToken: string | null;
+  /** The authority and Graph are in different clouds: no token is worth asking for. */
+  cloudMismatch: boolean;
   /** The SMTP server answered and took the login. */
   mailVerified: boolean;
 }
@@ -57,6 +60,7 @@ export type Check = (ctx: Context) => Promise<Line[]>;
 const CHECKS: Array<[name: string, check: Check]> = [
   ['configuration', checkConfiguration],
   ['database', checkDatabase],
+  ['cloud', checkCloud],
   ['token', checkToken],
   ['permissions', checkPermissions],
   ['groups', checkGroups],
@@ -88,7 +92,14 @@ export function parseDoctorArgs(args: string[]): { ok: true; sendTestTo?: string
 }
 
 export async function runDoctor(deps: DoctorDeps): Promise<number> {
-  const ctx: Context = { deps, entra: deps.config.entra, token: null, noToken: null, mailVerified: false };
+  const ctx: Context = {
+    deps,
+    entra: deps.config.entra,
+    token: null,
+    noToken: null,
+    cloudMismatch: false,
+    mailVerified: false,
+  };
   const counts: Record<Mark, number> = { '✓': 0, '✗': 0, '!': 0, skipped: 0 };
   for (const [name, check] of CHECKS) {
     let lines: Line[];
