@@ -7,6 +7,7 @@
 // URLs and Entra's error codes.
 import { parseArgs } from 'node:util';
 import type { Config, EntraConfig } from '../config.ts';
+import { checkCertificate } from './doctor-certificate-check.ts';
 import { checkCloud } from './doctor-cloud-check.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
 import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
@@ -61,6 +62,7 @@ const CHECKS: Array<[name: string, check: Check]> = [
   ['configuration', checkConfiguration],
   ['database', checkDatabase],
   ['cloud', checkCloud],
+  ['certificate', checkCertificate],
   ['token', checkToken],
   ['permissions', checkPermissions],
   ['groups', checkGroups],
