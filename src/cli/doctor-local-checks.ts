@@ -8,7 +8,7 @@ export async function checkConfiguration({ deps, entra }: Context): Promise<Line
     return [
       {
         mark: '!',
-        text: 'Sandbox mode: no AZURE_* settings, so the bundled emulator plays Microsoft Entra ID. Entra checks skipped.',
+        text: 'Sandbox mode: no AZURE_* settings, so the bundled emulator plays Microsoft Entra ID; the Entra checks are listed as skipped.',
         fix: 'To use your tenant, set AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) and GUESTLIST_APP_URL.',
       },
     ];
