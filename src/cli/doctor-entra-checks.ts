@@ -1,6 +1,5 @@
 // The doctor's checks against Microsoft Entra ID: a token, the permissions in it, and
 // the configured groups. Each explains a failure in plain words with the fix.
-
 import type { TokenCredentialOptions } from '@azure/identity';
 import { decodeJwt } from 'jose';
 import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer } from '../adapters/directory/aadsts.ts';

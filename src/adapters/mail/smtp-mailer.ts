@@ -32,8 +32,8 @@ export function createSmtpMailer(input: {
 }): SmtpMailer {
   const transport = nodemailer.createTransport({
     url: input.url,
-    // Node's `ca` replaces the default list, so the defaults come along.
-    ...(input.ca ? { tls: { ca: [...tls.getCACertificates('default'), input.ca] } } : {}),
+    // Node's `ca` replaces the default list, so the defaults come along (getCACertificates: Node 22.15+).
+    ...(input.ca ? { tls: { ca: [...defaultCas(), input.ca] } } : {}),
     // The idle-socket timeout comes last, so a silent server is reported as "Greeting never received".
     ...(input.timeoutMs
       ? { connectionTimeout: input.timeoutMs, greetingTimeout: input.timeoutMs, socketTimeout: 2 * input.timeoutMs }
@@ -68,4 +68,8 @@ export function createSmtpMailer(input: {
 
 function address(a: string | { address: string }): string {
   return typeof a === 'string' ? a : a.address;
+}
+
+function defaultCas(): readonly string[] {
+  return typeof tls.getCACertificates === 'function' ? tls.getCACertificates('default') : tls.rootCertificates;
 }
