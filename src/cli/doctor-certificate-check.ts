@@ -1,7 +1,8 @@
 // The certificate credential's end date: a warning within 30 days, a failure once passed
 // (Entra then refuses the client assertion, AADSTS700027, and provisioning stops).
 import { RENEW_CERTIFICATE, readCertificateExpiry } from '../adapters/directory/credential.ts';
-import { type Context, type Line, skipped } from './doctor.ts';
+import type { Context } from './doctor.ts';
+import { type Line, skipped } from './doctor-lines.ts';
 
 export async function checkCertificate({ entra }: Context): Promise<Line[]> {
   const what = 'Certificate expiry';

@@ -2,8 +2,8 @@
 // authority is refused by another cloud's Graph, and the app registration lives in one
 // cloud only (learn.microsoft.com/graph/deployments, "Microsoft Graph and Graph Explorer
 // service root endpoints"; entra identity-platform/authentication-national-cloud).
-import type { Context, Line } from './doctor.ts';
-import { skipped } from './doctor.ts';
+import type { Context } from './doctor.ts';
+import { type Line, skipped } from './doctor-lines.ts';
 
 interface Cloud {
   name: string;

@@ -9,7 +9,8 @@ import { createCredential, graphScope } from '../adapters/directory/credential.t
 import { createGraphClient } from '../adapters/directory/graph-client.ts';
 import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
-import { type Context, type Line, skipped } from './doctor.ts';
+import type { Context } from './doctor.ts';
+import { type Line, skipped } from './doctor-lines.ts';
 
 const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
 

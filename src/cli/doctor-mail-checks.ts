@@ -4,7 +4,8 @@
 
 import { explainSmtpError } from '../adapters/mail/smtp-diagnosis.ts';
 import { createSmtpMailer, type SmtpMailer } from '../adapters/mail/smtp-mailer.ts';
-import { type Context, type Line, skipped } from './doctor.ts';
+import type { Context } from './doctor.ts';
+import { type Line, skipped } from './doctor-lines.ts';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 

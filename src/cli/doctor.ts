@@ -2,16 +2,20 @@
 // and says how to fix each problem. A table of small named checks (after
 // node-oidc-provider's table of checks), run in order; each prints lines that start
 // with ✓ (fine), ! (a warning), ✗ (broken, followed by what to do) or `- skipped:` (the
-// check could not run, and why: a check is never silently left out). Exit code 1 when
-// any line is ✗, whatever the warnings and skips. It never prints a secret: only ids,
-// URLs and Entra's error codes.
+// check could not run, and why: a check is never silently left out; doctor-lines.ts).
+// Exit code 1 when any line is ✗, whatever the warnings and skips; 2 for a usage error
+// (a malformed --send-test address). It never prints a secret: only ids, URLs, Entra's
+// error codes and answers, and the mail server's replies.
 import { parseArgs } from 'node:util';
 import type { Config, EntraConfig } from '../config.ts';
 import { checkCertificate } from './doctor-certificate-check.ts';
 import { checkCloud } from './doctor-cloud-check.ts';
 import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
+import { type Line, type Mark, render } from './doctor-lines.ts';
 import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
 import { checkMail, checkSendTest, isMailAddress } from './doctor-mail-checks.ts';
+
+export type { Line, Mark };
 
 export type OpenDatabase = (url: string) => Promise<{
   kind: string;
@@ -31,16 +35,6 @@ export interface DoctorDeps {
   mailTimeoutMs?: number;
   /** `--send-test ADDRESS`: send one real message there once the mail server checks out. */
   sendTestTo?: string;
-}
-
-export type Mark = '✓' | '!' | '✗' | 'skipped';
-
-export interface Line {
-  mark: Mark;
-  /** For `skipped`: what was not checked, then why ("Permissions: no token, …"). */
-  text: string;
-  /** What to do; printed under a ✗ (or a !). */
-  fix?: string;
 }
 
 /** What the checks learn and pass on: the later Entra checks need the token. */
@@ -120,14 +114,4 @@ export async function runDoctor(deps: DoctorDeps): Promise<number> {
       `${counts['✗'] > 0 ? ': fix each ✗ above (→ says how).' : '.'}\n`,
   );
   return counts['✗'] > 0 ? 1 : 0;
-}
-
-export function render(line: Line): string {
-  const head = line.mark === 'skipped' ? `- skipped: ${line.text}` : `${line.mark} ${line.text}`;
-  return `${head}\n${line.fix ? `    → ${line.fix}\n` : ''}`;
-}
-
-/** A check that could not run, saying why (listed, never silently left out). */
-export function skipped(what: string, why: string): Line {
-  return { mark: 'skipped', text: `${what} — ${why}` };
 }
