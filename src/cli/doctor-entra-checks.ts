@@ -1,23 +1,37 @@
 // The doctor's checks against Microsoft Entra ID: a token, the permissions in it, and
 // the configured groups. Each explains a failure in plain words with the fix.
+import type { TokenCredentialOptions } from '@azure/identity';
 import { decodeJwt } from 'jose';
-import { explainAadsts } from '../adapters/directory/aadsts.ts';
+import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer } from '../adapters/directory/aadsts.ts';
 import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
 import { createCredential, graphScope } from '../adapters/directory/credential.ts';
 import { createGraphClient } from '../adapters/directory/graph-client.ts';
 import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
-import type { Context, Line } from './doctor.ts';
+import type { Context } from './doctor.ts';
+import { type Line, skipped } from './doctor-lines.ts';
+
+const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
 
 export async function checkToken(ctx: Context): Promise<Line[]> {
   const { entra, deps } = ctx;
-  if (!entra) return [];
+  if (!entra) {
+    ctx.noToken = SANDBOX;
+    return [skipped('Entra token', SANDBOX)];
+  }
+  if (ctx.cloudMismatch) {
+    ctx.noToken = 'no token: AZURE_AUTHORITY_HOST and GUESTLIST_GRAPH_URL are in different clouds (✗ above).';
+    return [skipped('Entra token', 'AZURE_AUTHORITY_HOST and GUESTLIST_GRAPH_URL are in different clouds (✗ above).')];
+  }
+  ctx.noToken = 'no token: the token check failed (✗ above).';
+  const recorder = entraAnswerRecorder();
   try {
-    const credential = createCredential(entra, { ca: deps.ca });
+    const credential = createCredential(entra, { ca: deps.ca, additionalPolicies: [recorder.entry] });
     const token = await credential.getToken(graphScope(entra.graphUrl), { abortSignal: AbortSignal.timeout(30_000) });
     if (!token) throw new Error('The credential returned no token.');
     ctx.token = token.token;
+    ctx.noToken = null;
     return [{ mark: '✓', text: `Token acquired from ${entra.authorityHost} for app ${entra.clientId}.` }];
   } catch (err) {
     let error = classifyGraphError(err);
@@ -32,6 +46,12 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
           fix: forApp(explained.fix, entra),
         },
       ];
+    }
+    // A verdict we have no words for: quote Entra's own, with its page about the error.
+    const answer = recorder.last() ?? (error.cause as { entraAnswer?: EntraAnswer } | undefined)?.entraAnswer;
+    if (answer) {
+      const { problem, fix } = describeEntraAnswer(answer);
+      return [{ mark: '✗', text: `No token: ${problem}`, fix }];
     }
     // Not Entra's verdict: the authority could not be reached, or the credential could not
     // even be built (identity reads the certificate file at the first getToken).
@@ -49,8 +69,37 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
   }
 }
 
-export async function checkPermissions({ entra, token, deps }: Context): Promise<Line[]> {
-  if (!entra || !token) return [];
+type PolicyEntry = NonNullable<TokenCredentialOptions['additionalPolicies']>[number];
+
+/**
+ * Keeps the token endpoint's last error answer. MSAL passes on its description but drops
+ * `error_uri` (and identity rewraps the rest), so doctor reads the response itself. Only the
+ * response is read: the request carries the secret or the signed assertion.
+ */
+function entraAnswerRecorder(): { entry: PolicyEntry; last(): EntraAnswer | null } {
+  let last: EntraAnswer | null = null;
+  const entry: PolicyEntry = {
+    position: 'perCall',
+    policy: {
+      name: 'guestlistDoctorEntraAnswer',
+      async sendRequest(request, next) {
+        const response = await next(request);
+        if (response.status >= 400 && new URL(request.url).pathname.endsWith('/oauth2/v2.0/token')) {
+          try {
+            last = readEntraAnswer(JSON.parse(response.bodyAsText ?? ''));
+          } catch {
+            // Not JSON (a proxy's error page): nothing of Entra's to quote.
+          }
+        }
+        return response;
+      },
+    },
+  };
+  return { entry, last: () => last };
+}
+
+export async function checkPermissions({ entra, token, noToken, deps }: Context): Promise<Line[]> {
+  if (!entra || !token) return [skipped('Permissions', noToken ?? SANDBOX)];
   let roles: string[];
   try {
     const claim = decodeJwt(token).roles;
@@ -73,9 +122,10 @@ export async function checkPermissions({ entra, token, deps }: Context): Promise
   );
 }
 
-export async function checkGroups({ entra, token, deps }: Context): Promise<Line[]> {
+export async function checkGroups({ entra, token, noToken, deps }: Context): Promise<Line[]> {
   const { groupIds } = deps.config.invitation;
-  if (!entra || !token || groupIds.length === 0) return [];
+  if (groupIds.length === 0) return [skipped('Groups', 'GUESTLIST_GROUP_IDS is not set: no group to check.')];
+  if (!entra || !token) return [skipped(`Groups ${groupIds.join(', ')}`, noToken ?? SANDBOX)];
   const graph = createGraphClient({ entra, ca: deps.ca });
   const lines: Line[] = [];
   for (const id of groupIds) {

@@ -1,5 +1,5 @@
 // The doctor's checks that need no Microsoft Entra: what configuration was understood,
-// whether the database answers, and where redeemed invitations land.
+// whether the database answers, and where redeemed invitations land. (Mail: doctor-mail-checks.ts.)
 import type { Context, Line, OpenDatabase } from './doctor.ts';
 
 export async function checkConfiguration({ deps, entra }: Context): Promise<Line[]> {
@@ -8,7 +8,7 @@ export async function checkConfiguration({ deps, entra }: Context): Promise<Line
     return [
       {
         mark: '!',
-        text: 'Sandbox mode: no AZURE_* settings, so the bundled emulator plays Microsoft Entra ID. Entra checks skipped.',
+        text: 'Sandbox mode: no AZURE_* settings, so the bundled emulator plays Microsoft Entra ID; the Entra checks are listed as skipped.',
         fix: 'To use your tenant, set AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) and GUESTLIST_APP_URL.',
       },
     ];
@@ -83,18 +83,4 @@ function withoutPassword(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   if (url.password) url.password = '***';
   return url.toString();
-}
-
-export async function checkMail({ deps }: Context): Promise<Line[]> {
-  if (deps.config.mail.smtpUrl) {
-    const host = new URL(deps.config.mail.smtpUrl).host; // no user or password
-    return [{ mark: '✓', text: `Guestlist's own mail goes out through ${host} as ${deps.config.mail.from}.` }];
-  }
-  // Only the sandbox gets here (loadConfig requires SMTP_URL with Azure credentials).
-  return [
-    {
-      mark: '!',
-      text: 'SMTP_URL is not set: verification emails stay in the sandbox outbox (GET /api/v1/sandbox/messages), unsent.',
-    },
-  ];
 }

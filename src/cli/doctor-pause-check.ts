@@ -3,7 +3,8 @@
 // every Guestlist process shares. The other checks usually show the same fault live;
 // this line says that requests are waiting on it, and since when.
 import type { DirectoryPause } from '../ports.ts';
-import type { Context, Line } from './doctor.ts';
+import type { Context } from './doctor.ts';
+import { type Line, skipped } from './doctor-lines.ts';
 
 interface PauseReader {
   getDirectoryPause?: () => Promise<DirectoryPause | null>;
@@ -16,13 +17,14 @@ export async function checkProvisioningPause({ deps }: Context): Promise<Line[]>
     const db = await open(deps.config.databaseUrl);
     try {
       const store = db.store as PauseReader;
-      if (!store.getDirectoryPause) return [];
+      if (!store.getDirectoryPause) return [skipped('Provisioning pause', 'this database does not record one.')];
       pause = await store.getDirectoryPause();
     } finally {
       await db.close();
     }
   } catch {
-    return []; // the database check above has said what is wrong with it
+    // The database check above has said what is wrong with it.
+    return [skipped('Provisioning pause', 'the database could not be read.')];
   }
   if (!pause) return [{ mark: '✓', text: 'Provisioning is running (not paused).' }];
   return [

@@ -15,7 +15,10 @@ Commands:
   request resend ID        Resend the invitation of an invited request (new redeem URL, one new email).
   request confirm-match ID --user USER_ID | --invite-new
                            Say who a needs_confirmation request is for, or invite the address as a new guest.
-  doctor                   Check the configuration, database, Entra credentials, permissions and groups.
+  doctor [--send-test ADDRESS]
+                           Check the configuration, database, Entra cloud, certificate, token, permissions,
+                           groups and mail server (connects and logs in, sends nothing); with --send-test,
+                           also send one real message to ADDRESS and show the server's answer.
   emulator [--port N]      Run the bundled Microsoft Graph / Entra emulator on its own.
   help                     Show this text.
 
@@ -37,8 +40,17 @@ export async function main(argv: string[]): Promise<number> {
     case 'request':
       return (await import('./request-command.ts')).runRequest(rest, readConfig());
     case 'doctor': {
-      const { runDoctor } = await import('./doctor.ts');
-      return runDoctor({ config: readConfig(), out: process.stdout });
+      const { parseDoctorArgs, runDoctor } = await import('./doctor.ts');
+      const args = parseDoctorArgs(rest);
+      if (!args.ok) {
+        process.stderr.write(`${args.message}\n`);
+        return 2;
+      }
+      return runDoctor({
+        config: readConfig(),
+        out: process.stdout,
+        ...(args.sendTestTo ? { sendTestTo: args.sendTestTo } : {}),
+      });
     }
     case 'emulator': {
       const { runEmulatorCommand, EmulatorUsageError } = await import('./emulator-command.ts');

@@ -4,6 +4,7 @@
 // its job goes to another worker when its lease expires, and by then nothing here may
 // still be calling Graph on its behalf.
 import { parseArgs } from 'node:util';
+import { logCertificateExpiry } from '../adapters/directory/credential.ts';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { type Runtime, startGuestlist } from '../main.ts';
@@ -32,6 +33,7 @@ export async function runWorker(config: Readonly<Config>): Promise<number> {
 
 async function run(config: Readonly<Config>, parts: { http: boolean; worker: boolean }): Promise<number> {
   const logger = createLogger(config.logLevel);
+  logCertificateExpiry(config.entra, logger);
   const runtime = await startGuestlist(config, { ...parts, logger });
   announce(runtime, parts, logger);
   await new Promise<void>((resolve) => {

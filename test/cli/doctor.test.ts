@@ -1,9 +1,7 @@
 // `guestlist doctor` against the bundled emulator, with a stand-in database.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type OpenDatabase, runDoctor } from '../../src/cli/doctor.ts';
-import type { Config, EntraConfig } from '../../src/config.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { Config } from '../../src/config.ts';
 import {
   ALL_ROLES,
   appConfig,
@@ -11,50 +9,10 @@ import {
   type Emulator,
   startTenant,
 } from '../adapters/directory/emulated-tenant.ts';
+import { configFor, failures, doctor as runWith } from './doctor-fixtures.ts';
 
-// A stand-in for a migrated database: the Entra checks are what most tests are about.
-const readyDatabase: OpenDatabase = async () => ({
-  kind: 'sqlite',
-  store: { isReady: async () => true },
-  migrate: async () => {},
-  close: async () => {},
-});
-
-function configFor(entra: EntraConfig | null, options: { groupIds?: string[]; redirectUrl?: string } = {}): Config {
-  const base = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
-  return {
-    ...base,
-    mode: entra ? 'entra' : 'sandbox',
-    entra,
-    invitation: {
-      ...base.invitation,
-      redirectUrl: options.redirectUrl ?? (entra ? 'https://app.example.com/' : null),
-      groupIds: options.groupIds ?? [],
-    },
-  };
-}
-
-async function doctor(
-  config: Config,
-  em?: Emulator,
-  db: 'ready' | 'real' = 'ready',
-): Promise<{ code: number; output: string }> {
-  let output = '';
-  const code = await runDoctor({
-    config,
-    ...(db === 'ready' ? { openDatabase: readyDatabase } : {}),
-    out: {
-      write: (s) => {
-        output += s;
-      },
-    },
-    ...(em ? { ca: em.caPem } : {}),
-  });
-  return { code, output };
-}
-
-function failures(output: string): string[] {
-  return output.split('\n').filter((line) => line.startsWith('✗'));
+function doctor(config: Config, em?: Emulator, db: 'ready' | 'real' = 'ready') {
+  return runWith(config, { ca: em?.caPem, db });
 }
 
 test('all ✓ with every permission and an existing group: exit 0', async (t) => {
@@ -174,32 +132,34 @@ test('an http redirect URL is ✗ with Entra', async (t) => {
   assert.match(output, /✗ GUESTLIST_APP_URL http:\/\/app\.example\.com\/ is not https/);
 });
 
-test('sandbox mode says so and skips the Entra checks', async () => {
+test('sandbox mode says so and lists each Entra check as skipped, with why: exit 0', async () => {
   const { code, output } = await doctor(configFor(null));
   assert.equal(code, 0, output);
   assert.match(output, /^! Sandbox mode/m);
-  assert.doesNotMatch(output, /Token|Permission/);
+  assert.match(output, /^- skipped: Entra token — sandbox mode: the bundled emulator plays Microsoft Entra ID\.$/m);
+  assert.match(output, /^- skipped: Permissions — sandbox mode/m);
+  assert.match(output, /^- skipped: Groups — GUESTLIST_GROUP_IDS is not set: no group to check\.$/m);
+  assert.doesNotMatch(output, /Token acquired|Permission \S+ is/);
   assert.match(output, /✓ Redeemed invitations land on the sandbox welcome page/);
+  assert.match(output, /\n\d+ ✓, 0 ✗, \d+ !, \d+ skipped\.\n$/, 'a summary line ends the report');
+});
+
+test('without a token, permissions and groups are listed as skipped because the token failed', async (t) => {
+  const em = await startTenant(t);
+  const group = await em.addGroup();
+  const entra = await appConfig(em);
+  const { code, output } = await doctor(
+    configFor({ ...entra, credential: { kind: 'secret', secret: 'wrong-secret-value' } }, { groupIds: [group.id] }),
+    em,
+  );
+  assert.equal(code, 1);
+  assert.match(output, /^- skipped: Permissions — no token: the token check failed \(✗ above\)\.$/m);
+  assert.match(output, new RegExp(`^- skipped: Groups ${group.id} — no token: the token check failed`, 'm'));
+  assert.match(output, /\n\d+ ✓, 1 ✗, \d+ !, \d+ skipped: fix each ✗ above/);
 });
 
 test('an unmigrated database is ✗ with the fix (the real SQLite store)', async () => {
   const { code, output } = await doctor(configFor(null), undefined, 'real');
   assert.equal(code, 1);
   assert.match(output, /✗ Database sqlite::memory: is not ready: .* not migrated\.\n {4}→ .*run `guestlist migrate`/);
-});
-
-test('mail: SMTP named without its password, or a warning that Guestlist mail is not sent', async () => {
-  const withSmtp: Config = {
-    ...configFor(null),
-    mail: { smtpUrl: 'smtps://guestlist:hunter2@smtp.contoso.com:465', from: 'Guestlist <gl@contoso.com>' },
-  };
-  const sent = await doctor(withSmtp);
-  assert.match(sent.output, /✓ Guestlist's own mail goes out through smtp\.contoso\.com:465/);
-  assert.doesNotMatch(sent.output, /hunter2/);
-  const unsent = await doctor(configFor(null));
-  assert.match(
-    unsent.output,
-    /! SMTP_URL is not set: verification emails stay in the sandbox outbox \(GET \/api\/v1\/sandbox\/messages\)/,
-  );
-  assert.equal(failures(unsent.output).length, 0, 'a warning, not a failure');
 });

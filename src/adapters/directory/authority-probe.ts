@@ -5,6 +5,7 @@
 // cause. Reading the same document ourselves recovers them, for `guestlist doctor`.
 import type { EntraConfig } from '../../config.ts';
 import { DirectoryError } from '../../domain/directory-error.ts';
+import { readEntraAnswer } from './aadsts.ts';
 import { classifyGraphError } from './classify-graph-error.ts';
 import { createFetch, networkError } from './fetch-handler.ts';
 
@@ -21,12 +22,14 @@ export async function probeAuthority(entra: EntraConfig, ca?: string): Promise<D
   const body = (await response.json().catch(() => ({}))) as { error_codes?: unknown[]; error_description?: unknown };
   const code = body.error_codes?.[0];
   if (code !== undefined) {
-    // Entra's own verdict, e.g. AADSTS90002; classified like a refused token request.
+    // Entra's own verdict, e.g. AADSTS90002; classified like a refused token request. Its
+    // whole answer rides along as the cause's `entraAnswer`, for a code we cannot explain.
     return classifyGraphError(
       Object.assign(new Error(String(body.error_description ?? `AADSTS${code}`)), {
         name: 'AuthenticationError',
         statusCode: response.status,
         errorResponse: { errorCodes: [code] },
+        entraAnswer: readEntraAnswer(body),
       }),
     );
   }

@@ -1,6 +1,8 @@
 // The app-only credential (client credentials flow) from @azure/identity, configured
 // for Microsoft's clouds, national clouds and the bundled emulator alike.
-import type { TokenCredential } from '@azure/identity';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TokenCredential, TokenCredentialOptions } from '@azure/identity';
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import type { EntraConfig } from '../../config.ts';
 import { trustedCas } from './fetch-handler.ts';
@@ -31,11 +33,19 @@ export function isMicrosoftAuthority(authorityHost: string): boolean {
  *   identity's `tlsOptions.ca` REPLACES the trusted list (core-rest-pipeline TlsSettings),
  *   so the defaults are passed along with it.
  */
-export function createCredential(entra: EntraConfig, options: { ca?: string | undefined } = {}): TokenCredential {
+export function createCredential(
+  entra: EntraConfig,
+  options: {
+    ca?: string | undefined;
+    /** Pipeline policies that see identity's requests and responses (doctor reads Entra's error answers). */
+    additionalPolicies?: TokenCredentialOptions['additionalPolicies'];
+  } = {},
+): TokenCredential {
   const common = {
     authorityHost: entra.authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthority(entra.authorityHost),
     ...(options.ca ? { tlsOptions: { ca: trustedCas(options.ca) } } : {}),
+    ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
   };
   const { credential } = entra;
   if (credential.kind === 'secret') {
@@ -63,4 +73,65 @@ const NATIONAL_GRAPH_HOSTS = new Set([
 export function graphScope(graphUrl: string): string {
   const host = new URL(graphUrl).hostname.toLowerCase();
   return NATIONAL_GRAPH_HOSTS.has(host) ? `https://${host}/.default` : 'https://graph.microsoft.com/.default';
+}
+
+/** A certificate credential this close to its end is worth a warning (doctor, start-up). */
+export const CERTIFICATE_WARNING_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export interface CertificateExpiry {
+  notAfter: Date;
+  state: 'valid' | 'expiring' | 'expired';
+  /** What to say, e.g. "The certificate in /etc/gl/app.pem (thumbprint AB…) expires on 2026-12-08 10:00 UTC, in 10 days." */
+  message: string;
+}
+
+/**
+ * When the certificate credential ends: the first certificate in the PEM, the one identity
+ * takes its thumbprint from (ClientCertificateCredential) and Entra must know.
+ * Throws when the file cannot be read or holds no certificate.
+ */
+export function readCertificateExpiry(path: string, now: Date = new Date()): CertificateExpiry {
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(readFileSync(path, 'utf8'))?.[0];
+  if (!pem) throw new Error(`${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  const certificate = new X509Certificate(pem);
+  const notAfter = new Date(certificate.validTo);
+  const left = notAfter.getTime() - now.getTime();
+  const days = Math.floor(left / DAY_MS);
+  const which = `The certificate in ${path} (thumbprint ${certificate.fingerprint.replaceAll(':', '')})`;
+  const when = `${notAfter.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (left <= 0) return { notAfter, state: 'expired', message: `${which} expired on ${when}.` };
+  const state = left <= CERTIFICATE_WARNING_DAYS * DAY_MS ? 'expiring' : 'valid';
+  const message =
+    state === 'expiring'
+      ? `${which} expires on ${when}, in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`}.`
+      : `${which} is valid until ${when}.`;
+  return { notAfter, state, message };
+}
+
+export const RENEW_CERTIFICATE =
+  'Create a new certificate, upload its public part under App registrations → <app> → Certificates & secrets → ' +
+  'Certificates (the old one keeps working meanwhile), then point AZURE_CLIENT_CERTIFICATE_PATH at the new PEM.';
+
+/**
+ * For serve and worker start-up: logs a warning when the certificate credential expires
+ * within CERTIFICATE_WARNING_DAYS, an error once it has. Nothing for a client secret; a
+ * certificate that cannot be read is left to the first token request, which says why.
+ */
+export function logCertificateExpiry(
+  entra: EntraConfig | null,
+  logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  now: Date = new Date(),
+): void {
+  if (entra?.credential.kind !== 'certificate') return;
+  let expiry: CertificateExpiry;
+  try {
+    expiry = readCertificateExpiry(entra.credential.path, now);
+  } catch {
+    return;
+  }
+  const fields = { certificateNotAfter: expiry.notAfter.toISOString() };
+  const fix = RENEW_CERTIFICATE.replace('<app>', `your app (client id ${entra.clientId})`);
+  if (expiry.state === 'expired') logger.error(fields, `${expiry.message} Entra refuses it: no token. ${fix}`);
+  else if (expiry.state === 'expiring') logger.warn(fields, `${expiry.message} ${fix}`);
 }

@@ -1,0 +1,55 @@
+// Test helpers for `guestlist doctor`: a config, a stand-in database, and a run that
+// captures the report.
+import { type DoctorDeps, type OpenDatabase, runDoctor } from '../../src/cli/doctor.ts';
+import type { Config, EntraConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
+
+// A stand-in for a migrated database: the Entra and mail checks are what most tests are about.
+export const readyDatabase: OpenDatabase = async () => ({
+  kind: 'sqlite',
+  store: { isReady: async () => true },
+  migrate: async () => {},
+  close: async () => {},
+});
+
+export function configFor(
+  entra: EntraConfig | null,
+  options: { groupIds?: string[]; redirectUrl?: string; smtpUrl?: string } = {},
+): Config {
+  const base = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+  return {
+    ...base,
+    mode: entra ? 'entra' : 'sandbox',
+    entra,
+    invitation: {
+      ...base.invitation,
+      redirectUrl: options.redirectUrl ?? (entra ? 'https://app.example.com/' : null),
+      groupIds: options.groupIds ?? [],
+    },
+    mail: { smtpUrl: options.smtpUrl ?? null, from: 'Guestlist <gl@contoso.com>' },
+  };
+}
+
+export async function doctor(
+  config: Config,
+  options: { ca?: string | undefined; db?: 'ready' | 'real' } & Partial<Omit<DoctorDeps, 'config' | 'out'>> = {},
+): Promise<{ code: number; output: string }> {
+  let output = '';
+  const { db = 'ready', ca, ...rest } = options;
+  const code = await runDoctor({
+    config,
+    ...(db === 'ready' ? { openDatabase: readyDatabase } : {}),
+    ...(ca ? { ca } : {}),
+    ...rest,
+    out: {
+      write: (s) => {
+        output += s;
+      },
+    },
+  });
+  return { code, output };
+}
+
+export function failures(output: string): string[] {
+  return output.split('\n').filter((line) => line.startsWith('✗'));
+}
