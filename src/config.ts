@@ -61,6 +61,8 @@ export interface Config {
   /** How long an emailed verification link works. */
   verificationMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
+  /** Sandbox mode: the emulator's replication lag. */
+  sandboxLagMs: number;
   logLevel: string;
 }
 
@@ -216,6 +218,8 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
           fail,
         ) * 1000,
     },
+    sandboxLagMs:
+      readInteger(read('GUESTLIST_SANDBOX_LAG_SECONDS'), 'GUESTLIST_SANDBOX_LAG_SECONDS', 3, 0, 600, fail) * 1000,
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

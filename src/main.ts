@@ -45,6 +45,7 @@ export async function startGuestlist(
             dataDir: config.dataDir,
             publicUrl: config.publicUrl,
             groupIds: config.invitation.groupIds,
+            replicationLagMs: config.sandboxLagMs,
           })
         : null;
     if (sandbox) stops.unshift(() => sandbox.emulator.close());

@@ -26,8 +26,13 @@ export async function startSandbox(input: {
   dataDir: string;
   publicUrl: string;
   groupIds: readonly string[];
+  /** Entra's replication lag, played by the emulator (GUESTLIST_SANDBOX_LAG_SECONDS). */
+  replicationLagMs: number;
 }): Promise<Sandbox> {
   const emulator = await startEmulator({
+    // A new guest is invisible to lookups and answers 404 to group adds for a few seconds,
+    // as in Entra, so the everyday path of the sandbox is the one that copes with it.
+    replicationLagMs: input.replicationLagMs,
     dataDir: path.join(input.dataDir, 'emulator'),
     // The directory outlives the process, as the request rows in the database do: without
     // it a restart would lose every guest and the redemption check would revoke them all.

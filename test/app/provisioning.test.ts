@@ -345,4 +345,62 @@ describe('provisioning (guestlist mode)', () => {
     assert.equal(h.directory.groups.get(GROUP_A)?.size ?? 0, 0);
     assert.equal(h.mail.length, 0);
   });
+
+  test('the job wiring: the worker hands provisioning its held signal, and a give-up fails the request', async () => {
+    const { jobHandlers } = await import('../../src/jobs/handlers.ts');
+    const { createDirectoryPause } = await import('../../src/jobs/directory-pause.ts');
+    const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
+    const handlers = jobHandlers({
+      ...h.deps,
+      directory: h.directory,
+      mailer: { send: async () => {} },
+      logger: silentLog,
+      provisioning: {
+        redirectUrl: 'https://app.contoso.com',
+        invitationEmail: 'guestlist',
+        groupIds: [],
+        redemptionCheckFirstMs: 1,
+        notFoundWindowMs: 1,
+      },
+      branding: { organizationName: null, appName: 'the app' },
+      redemptionCheck: { firstMs: 1, maxMs: 1, expiryMs: 1 },
+      verification: { publicUrl: 'https://x', validForMs: 1 },
+      directoryPause: createDirectoryPause({ store: h.db.store, clock: h.clock, logger: silentLog }),
+    });
+    const id = await h.approved();
+    const [job] = await h.db.jobs.listJobs(id);
+    const lost = new AbortController();
+    lost.abort(new Error('lease lost'));
+    await assert.rejects(handlers.provision.run(job!, lost.signal), /lease lost/);
+    assert.equal(h.directory.invites.length, 0, 'the held signal reached provisioning');
+    await handlers.provision.giveUp(
+      job!,
+      new DirectoryError({ message: 'nope', transient: false, graphCode: 'X', httpStatus: 400 }),
+    );
+    assert.equal(await h.status(id), 'failed');
+    await handlers.grant_access.giveUp(job!, new Error('x'));
+    assert.equal(
+      await h.status(id),
+      'failed',
+      'a grant give-up fails a provisioning request too (already failed here)',
+    );
+  });
+
+  test('a verification email that cannot be sent shows in the history and on the request', async () => {
+    const { submitRequest } = await import('../../src/app/submit-request.ts');
+    const request = await submitRequest(h.deps, {
+      email: 'visitor@tailspin.test',
+      firstName: 'Vi',
+      lastName: 'Sitor',
+      actor: 'requester',
+      verified: false,
+    });
+    h.failMail(100);
+    await h.drain();
+    assert.equal(await h.status(request.id), 'pending_verification');
+    const progress = await h.db.store.getProgress(request.id);
+    assert.match(progress.mailError ?? '', /The verification email could not be sent: ECONNECTION/);
+    const failed = (await h.db.store.listAudit(request.id)).filter((entry) => entry.action === 'mail_failed');
+    assert.equal(failed.length, 1);
+  });
 });

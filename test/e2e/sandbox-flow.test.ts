@@ -38,6 +38,11 @@ test("o'brien asks, is approved, invited once, redeems, lands on the app and bec
     (r) => r.body.status === 'invited',
   );
   assert.equal(invited.body.status, 'invited', JSON.stringify(invited.body));
+  // The sandbox plays Entra's replication lag (3 s): the group add answered 404 until the
+  // new guest replicated, and provisioning waited instead of failing.
+  const steps = invited.body.history as Array<{ action: string; at: string }>;
+  const at = (action: string) => Date.parse(steps.find((entry) => entry.action === action)!.at);
+  assert.ok(at('invite') - at('start_provisioning') >= 3000, JSON.stringify(steps));
   const emulator = runtime.sandbox!.emulator;
   const guest = emulator.getUser(invited.body.directoryUserId as string);
   assert.equal(guest?.mail, "o'brien@contoso.com");

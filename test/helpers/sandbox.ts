@@ -40,7 +40,7 @@ export async function adminApi(runtime: Runtime, name = 'e2e'): Promise<Api> {
 }
 
 /** Reads until `done` holds or `ms` pass; returns the last value read. */
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await read();
