@@ -5,6 +5,7 @@
 // invites again. A 404 on members/$ref for the user this request recorded is replication
 // lag for a bounded window (domain/replication-lag.ts).
 
+import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { notFoundAsLag } from '../domain/replication-lag.ts';
 import type { NewJob } from '../ports.ts';
@@ -12,6 +13,16 @@ import { changeStatus } from './change-status.ts';
 import type { ProvisionDeps } from './provision-guest.ts';
 
 export async function grantAccess(deps: ProvisionDeps, requestId: string, held?: AbortSignal): Promise<void> {
+  try {
+    await grant(deps, requestId, held);
+  } catch (error) {
+    // Another run of this step moved the request first (a grant job that ran twice): done.
+    if (error instanceof InvalidTransitionError) return;
+    throw error;
+  }
+}
+
+async function grant(deps: ProvisionDeps, requestId: string, held: AbortSignal | undefined): Promise<void> {
   const request = await deps.store.getRequest(requestId);
   const userId = request?.directoryUserId;
   // Revoked meanwhile, or an earlier run finished: nothing to do.

@@ -68,9 +68,12 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
   if (request?.status !== 'provisioning') return;
   const progress = await deps.store.getProgress(request.id);
   if (request.directoryUserId) {
-    // Recorded by an earlier run, together with the grant job: this step is done. (A row
-    // from before provisioning was split into steps has no state: carry it on as invited.)
-    if (!progress.directoryUserState) await recordUser(deps, request, request.directoryUserId, null, 'pending');
+    // Found or invited by an earlier run: never invite again, go (back) to the grants. This
+    // is an admin's retry after a later step failed, or this job run twice; a second grant
+    // job is harmless (grants are recorded, and the next transition happens once). A row
+    // from before provisioning was split into steps has no state: it was invited.
+    const state = progress.directoryUserState ?? 'pending';
+    await recordUser(deps, request, request.directoryUserId, request.redeemUrl, state);
     return;
   }
 

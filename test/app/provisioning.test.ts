@@ -72,6 +72,36 @@ describe('provisioning (guestlist mode)', () => {
     assert.equal(h.mail.length, 0, 'no invitation email for a request that failed');
   });
 
+  test('an admin retry after a grant failed for good goes back to the grants, without inviting again', async () => {
+    h.directory.lagMs = 60 * 60_000;
+    const id = await h.approved();
+    await h.drain();
+    assert.equal(await h.status(id), 'failed');
+    h.directory.lagMs = 0; // replicated at last
+    const { retryRequest } = await import('../../src/app/retry-request.ts');
+    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await h.drain();
+    assert.equal(await h.status(id), 'invited');
+    assert.equal(h.directory.invites.length, 1, 'the recorded guest is not invited again');
+    assert.equal(h.mail.length, 1);
+  });
+
+  test('a grant job delivered twice makes one transition and one email', async () => {
+    const id = await h.approved();
+    await h.worker.runOnce(); // provision: records the user with the grant job
+    await h.db.store.recordProgress({
+      requestId: id,
+      expectedStatus: ['provisioning'],
+      at: h.clock.now(),
+      jobs: [{ kind: 'grant_access', requestId: id, runAt: h.clock.now() }],
+    });
+    await h.drain();
+    assert.equal(await h.status(id), 'invited');
+    assert.equal(h.mail.length, 1);
+    const invites = (await h.db.store.listAudit(id)).filter((entry) => entry.action === 'invite');
+    assert.equal(invites.length, 1);
+  });
+
   test('a failed group grant retries the grant, never the invitation; the granted group is not added twice', async () => {
     const id = await h.approved();
     h.directory.failNext('addToGroup', transientError(503), { times: 3 });
