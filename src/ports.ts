@@ -155,6 +155,8 @@ export interface Store {
     expectedStatus: Status;
     audit: AuditEntry;
     jobs: NewJob[];
+    /** Provisioning progress decided together with this move (an admin's confirmed match). */
+    progress?: Partial<ProvisioningProgress>;
   }): Promise<boolean>;
   /** How far provisioning has got (defaults for a request that has not started). */
   getProgress(requestId: string): Promise<ProvisioningProgress>;
@@ -280,6 +282,11 @@ export interface InviteInput {
   sendInvitationMessage: boolean;
   customMessage?: string | undefined;
   messageLanguage?: string | undefined;
+  /**
+   * Re-invite exactly this existing user (Graph's `invitedUser.id` with `resetRedemption`),
+   * rather than whichever user holds the address: for a match an admin confirmed.
+   */
+  userId?: string | undefined;
 }
 
 export interface Invitation {

@@ -3,7 +3,7 @@
 // transaction (ARCHITECTURE.md invariants 2 and 4).
 import { InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, type LifecycleEvent, transition } from '../domain/lifecycle.ts';
-import type { Clock, Ids, NewJob, Store } from '../ports.ts';
+import type { Clock, Ids, NewJob, ProvisioningProgress, Store } from '../ports.ts';
 
 export interface ChangeStatusDeps {
   store: Store;
@@ -20,6 +20,8 @@ export async function changeStatus(
     /** Shown in the audit trail; defaults to the request's new reason. */
     note?: string | undefined;
     jobs?: (next: AccessRequest, now: Date) => NewJob[];
+    /** Provisioning progress written in the same transaction. */
+    progress?: Partial<ProvisioningProgress>;
   },
 ): Promise<AccessRequest> {
   const now = deps.clock.now();
@@ -38,6 +40,7 @@ export async function changeStatus(
       at: now,
     },
     jobs: input.jobs?.(next, now) ?? [],
+    ...(input.progress ? { progress: input.progress } : {}),
   });
   if (!saved) {
     // Someone else moved the request between our read and our write: report the state

@@ -31,18 +31,14 @@ export async function confirmMatch(
     confirmed = userId;
     note = `Confirmed as ${candidate.user.displayName ?? candidate.user.id} (${userId}), matched by ${candidate.matchedBy.join(', ')}.`;
   }
-  const recorded = await deps.store.recordProgress({
-    requestId: request.id,
-    expectedStatus: ['needs_confirmation'],
-    at: deps.clock.now(),
-    progress: { confirmedMatch: confirmed },
-  });
-  if (!recorded) throw new ConflictError('not_awaiting_confirmation', 'The request moved on meanwhile.');
   return changeStatus(deps, {
     request,
     event: { type: 'confirm_match' },
     actor: input.actor,
     note,
+    // With the move, in one transaction: of two admins confirming at once, the one whose
+    // move is written is the one whose choice is provisioned (the other gets a 409).
+    progress: { confirmedMatch: confirmed },
     jobs: (next, now) => [{ kind: 'provision', requestId: next.id, runAt: now }],
   });
 }

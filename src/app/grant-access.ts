@@ -5,6 +5,7 @@
 // invites again. A 404 on members/$ref for the user this request recorded is replication
 // lag for a bounded window (domain/replication-lag.ts).
 
+import { DirectoryError } from '../domain/directory-error.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { notFoundAsLag } from '../domain/replication-lag.ts';
@@ -35,6 +36,17 @@ async function grant(deps: ProvisionDeps, requestId: string, held: AbortSignal |
     try {
       await deps.directory.addToGroup(groupId, userId); // "already a member" is success (adapter)
     } catch (error) {
+      if (namesGroup(error, groupId)) {
+        // Graph names the missing object: here the group, not the new guest. No lag here.
+        throw new DirectoryError({
+          message: `The group ${groupId} (GUESTLIST_GROUP_IDS) does not exist in this tenant: ${(error as DirectoryError).message}`,
+          transient: false,
+          graphCode: (error as DirectoryError).graphCode,
+          httpStatus: 404,
+          requestId: (error as DirectoryError).requestId,
+          cause: error,
+        });
+      }
       throw notFoundAsLag(error, {
         since: progress.directoryUserAt,
         now: deps.clock.now(),
@@ -80,6 +92,15 @@ function afterInvite(deps: ProvisionDeps, request: AccessRequest, now: Date): Ne
   if (deps.settings.invitationEmail === 'guestlist')
     jobs.push({ kind: 'send_invitation', requestId: request.id, runAt: now });
   return jobs;
+}
+
+/** A 404 whose message names the group: "Resource '<group id>' does not exist …". */
+function namesGroup(error: unknown, groupId: string): boolean {
+  return (
+    error instanceof DirectoryError &&
+    error.httpStatus === 404 &&
+    error.message.toLowerCase().includes(groupId.toLowerCase())
+  );
 }
 
 export function redemptionCheck(request: AccessRequest, now: Date, delayMs: number): NewJob {

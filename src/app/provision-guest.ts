@@ -36,10 +36,14 @@ export interface ProvisionDeps extends ChangeStatusDeps {
   logger: Logger;
 }
 
-/** `microsoft` mode: after a POST /invitations whose outcome is unknown, look the person up this long before posting again. */
-export const UNKNOWN_OUTCOME_GRACE_MS = 30_000;
+/**
+ * `microsoft` mode: after a mailing POST /invitations whose outcome is unknown, look the
+ * person up this long before posting again. Longer than Graph's 30 s call timeout, so a
+ * slow call that created the guest at its very end is well apart from our next POST.
+ */
+export const UNKNOWN_OUTCOME_GRACE_MS = 120_000;
 /** Clock skew allowed between this server and Entra when comparing createdDateTime. */
-const CREATED_SKEW_MS = 5_000;
+const CREATED_SKEW_MS = 120_000;
 
 /**
  * @param held aborted by the job runner when this run may no longer hold its job (its
@@ -84,9 +88,10 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
     await recordUser(deps, request, found.id, null, redemptionState(found));
     return;
   }
-  if (deps.settings.invitationEmail === 'microsoft' && !found && progress.invitationPostedAt) {
-    // An earlier POST may have created the guest, and Entra may not show them yet.
-    const waited = deps.clock.now().getTime() - progress.invitationPostedAt.getTime();
+  const lostAt = progress.mailingInvitationPostedAt;
+  if (deps.settings.invitationEmail === 'microsoft' && !found && lostAt) {
+    // An earlier mailing POST may have created the guest, and Entra may not show them yet.
+    const waited = deps.clock.now().getTime() - lostAt.getTime();
     if (waited < UNKNOWN_OUTCOME_GRACE_MS) {
       throw new ReplicationLagError({
         message: `An earlier invitation's outcome is unknown and the lookup does not show the guest yet (${Math.round(waited / 1000)} s); looking again before inviting.`,
@@ -97,11 +102,32 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
     }
   }
   held?.throwIfAborted();
+  // A match an admin confirmed is re-invited by its id: the address may lead Graph elsewhere.
+  const confirmed = found && progress.confirmedMatch === found.id ? found.id : undefined;
   const invitation =
     deps.settings.invitationEmail === 'guestlist'
-      ? await post(deps, request, false)
-      : await inviteAskingMicrosoft(deps, request, progress, found);
+      ? await post(deps, request, false, confirmed)
+      : await inviteAskingMicrosoft(deps, request, progress, found, confirmed);
+  checkInvitedUser(invitation.userId, found, progress);
   await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending');
+}
+
+/**
+ * POST /invitations names an address, not a user: Graph answers with whichever user holds
+ * it. After an admin's choice (or a single match) that must be the user chosen, and never
+ * one the admin declined; otherwise stop, rather than grant someone else.
+ */
+function checkInvitedUser(userId: string, found: DirectoryUser | null, progress: ProvisioningProgress): void {
+  const declined = (progress.matchCandidates ?? []).map((match) => match.user.id).filter((id) => id !== found?.id);
+  const wrong = found ? userId !== found.id : declined.includes(userId);
+  if (!wrong) return;
+  throw new DirectoryError({
+    message: found
+      ? `Microsoft Graph's invitation for this address returned user ${userId}, not the user ${found.id} this request is for (another user holds the address). Give the address to one user only, or choose that user, then retry.`
+      : `Microsoft Graph's invitation for this address returned user ${userId}, whom an admin declined for this request (they hold the address). Remove the address from that user, then retry.`,
+    transient: false,
+    graphCode: 'unexpected_user',
+  });
 }
 
 /** The user to provision, null to invite the address, or 'asked' when an admin must say who it is. */
@@ -155,10 +181,14 @@ async function findPerson(
 
 /**
  * `microsoft` mode. The first POST asks Graph for the email. A later run gets here only
- * when that POST's outcome is unknown (a success would have recorded the user). It reads
- * the guest's createdDateTime: created after the lost call started (and before any silent
- * POST of ours) means that call created — and so mailed — them, and nothing more is
- * posted; otherwise it asks Graph for the email again. Residual: a guest who existed
+ * when that POST's outcome is unknown (a success would have recorded the user), and after
+ * UNKNOWN_OUTCOME_GRACE_MS of lookups. It reads the guest's createdDateTime (Entra's
+ * clock) and decides whether the lost call created — and so mailed — them:
+ *   - not before the lost call started, less CREATED_SKEW_MS (clock skew, generous), and
+ *   - before Guestlist's own silent POST, if one was needed to learn the user's id, less
+ *     half the time between the two (at least a minute, given the grace): a guest created
+ *     by that silent POST is not the lost call's.
+ * Only when neither holds is Graph asked to mail again. Residual: a guest who existed
  * before the lost call cannot tell us whether that call mailed them (README).
  */
 async function inviteAskingMicrosoft(
@@ -166,9 +196,10 @@ async function inviteAskingMicrosoft(
   request: AccessRequest,
   progress: ProvisioningProgress,
   found: DirectoryUser | null,
+  userId: string | undefined,
 ): Promise<{ userId: string; redeemUrl: string | null }> {
   const lostAt = progress.mailingInvitationPostedAt;
-  if (!lostAt) return post(deps, request, true);
+  if (!lostAt) return post(deps, request, true, userId);
   // A silent POST made after the lost one (by this run or an earlier one) created the
   // guest if the lost call did not; its time separates the two.
   let silentAt =
@@ -179,38 +210,35 @@ async function inviteAskingMicrosoft(
     // Not visible to the lookup yet: a silent POST returns the user's id without mailing.
     const before = deps.clock.now();
     silent = silentAt
-      ? await deps.directory.invite(inviteInput(deps, request, false))
-      : await post(deps, request, false);
+      ? await deps.directory.invite(inviteInput(deps, request, false, userId))
+      : await post(deps, request, false, userId);
     silentAt ??= before;
-    try {
-      user = await deps.directory.getUser(silent.userId);
-    } catch (error) {
-      throw notFoundAsLag(error, {
-        since: lostAt,
-        now: deps.clock.now(),
-        windowMs: deps.settings.notFoundWindowMs,
-        what: 'Reading the new guest',
-      });
-    }
-    if (!user) {
-      throw notFoundAsLag(notFound(silent.userId), {
-        since: lostAt,
+    const knownSince = silentAt;
+    const lag = (error: unknown) =>
+      notFoundAsLag(error, {
+        since: knownSince,
         now: deps.clock.now(),
         windowMs: deps.settings.notFoundWindowMs,
         what: "Reading the guest's createdDateTime to tell whether Microsoft mailed them",
       });
+    try {
+      user = await deps.directory.getUser(silent.userId);
+    } catch (error) {
+      throw lag(error);
     }
+    if (!user) throw lag(notFound(silent.userId));
   }
   const created = user.createdAt?.getTime() ?? null;
-  const byLostCall =
-    created !== null &&
-    created >= lostAt.getTime() - CREATED_SKEW_MS &&
-    (silentAt === null || created < silentAt.getTime() - CREATED_SKEW_MS);
+  const before =
+    silentAt === null
+      ? Number.POSITIVE_INFINITY
+      : silentAt.getTime() - Math.max(0, Math.min(60_000, (silentAt.getTime() - lostAt.getTime()) / 2));
+  const byLostCall = created !== null && created >= lostAt.getTime() - CREATED_SKEW_MS && created < before;
   if (byLostCall) {
     deps.logger.info({ requestId: request.id }, 'the lost invitation created the guest, so Microsoft mailed them');
     return silent ?? { userId: user.id, redeemUrl: null }; // Microsoft mailed the link: no URL needed
   }
-  return post(deps, request, true);
+  return post(deps, request, true, userId);
 }
 
 function notFound(userId: string): DirectoryError {
@@ -227,7 +255,12 @@ function notFound(userId: string): DirectoryError {
  * after a lost answer or a crash knows a call may have acted, and when). An answer that
  * says the call did nothing (429, a refusal) clears the record again.
  */
-async function post(deps: ProvisionDeps, request: AccessRequest, mailing: boolean): Promise<Invitation> {
+async function post(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  mailing: boolean,
+  userId: string | undefined,
+): Promise<Invitation> {
   const at = deps.clock.now();
   await markPosted(
     deps,
@@ -235,7 +268,7 @@ async function post(deps: ProvisionDeps, request: AccessRequest, mailing: boolea
     mailing ? { invitationPostedAt: at, mailingInvitationPostedAt: at } : { invitationPostedAt: at },
   );
   try {
-    return await deps.directory.invite(inviteInput(deps, request, mailing));
+    return await deps.directory.invite(inviteInput(deps, request, mailing, userId));
   } catch (error) {
     const noEffect = error instanceof DirectoryError && (error.httpStatus === 429 || !error.transient);
     if (noEffect) {
@@ -263,9 +296,15 @@ async function markPosted(
   if (!ok) throw new InvalidTransitionError('unknown', 'invite'); // moved on meanwhile: stop
 }
 
-function inviteInput(deps: ProvisionDeps, request: AccessRequest, sendInvitationMessage: boolean) {
+function inviteInput(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  sendInvitationMessage: boolean,
+  userId: string | undefined,
+) {
   const mailedByMicrosoft = sendInvitationMessage && deps.settings.invitationEmail === 'microsoft';
   return {
+    userId,
     email: request.email,
     displayName: displayName(request),
     redirectUrl: deps.settings.redirectUrl,
@@ -289,7 +328,13 @@ async function recordUser(
     expectedStatus: ['provisioning'],
     at: now,
     directoryUser: { id: userId, redeemUrl },
-    progress: { directoryUserState: state, directoryUserAt: now },
+    // The POSTs' outcome is known now: their marks go (a resend relies on that).
+    progress: {
+      directoryUserState: state,
+      directoryUserAt: now,
+      invitationPostedAt: null,
+      mailingInvitationPostedAt: null,
+    },
     jobs: [{ kind: 'grant_access', requestId: request.id, runAt: now }],
   });
   if (!recorded) deps.logger.warn({ requestId: request.id }, 'the request moved on before its guest was recorded');

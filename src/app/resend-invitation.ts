@@ -48,7 +48,32 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
   held?.throwIfAborted();
   const microsoft = deps.settings.invitationEmail === 'microsoft';
   let note = microsoft ? 'Invitation resent; Microsoft emails it.' : 'Invitation resent with a new redeem URL.';
-  let redeemUrl: string | null;
+  let redeemUrl: string | null = request.redeemUrl;
+  const unknown = (why: string) =>
+    `${why}; the email may or may not have been sent. Resend again if the person did not receive it.`;
+  if (microsoft) {
+    // A mailing POST is made once per ask: its start is recorded first, so a run that
+    // follows a crash (or a failed record) after it does not ask Microsoft to mail again.
+    // (The mark is cleared when an answer is recorded, so one left means an unknown outcome.)
+    const progress = await deps.store.getProgress(requestId);
+    if (progress.mailingInvitationPostedAt) {
+      await answer(
+        deps,
+        request,
+        redeemUrl,
+        unknown('An earlier run asked Microsoft to resend and did not record the outcome'),
+        false,
+      );
+      return;
+    }
+    const at = deps.clock.now();
+    await deps.store.recordProgress({
+      requestId,
+      expectedStatus: ['invited'],
+      at,
+      progress: { mailingInvitationPostedAt: at },
+    });
+  }
   try {
     const invitation = await deps.directory.invite({
       email: request.email,
@@ -57,24 +82,44 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
       sendInvitationMessage: microsoft,
       customMessage: microsoft ? deps.settings.customMessage : undefined,
       messageLanguage: microsoft ? deps.settings.messageLanguage : undefined,
+      // By id: the request's guest, even when another user also holds the address.
+      userId: request.directoryUserId,
     });
+    if (invitation.userId !== request.directoryUserId) {
+      throw new DirectoryError({
+        message: `Microsoft Graph's invitation for this address returned user ${invitation.userId}, not this request's guest ${request.directoryUserId}; the resend was not recorded.`,
+        transient: false,
+        graphCode: 'unexpected_user',
+      });
+    }
     redeemUrl = invitation.redeemUrl;
   } catch (error) {
     // `microsoft` mode: repeating a call whose outcome is unknown could mail twice, so a
     // resend is tried once (a 429 took no effect and is retried); the admin can resend again.
     const unknownOutcome = error instanceof DirectoryError && error.transient && error.httpStatus !== 429;
     if (!microsoft || !unknownOutcome) throw error;
-    note = `Microsoft Graph did not answer (${error.describe()}); the email may or may not have been sent. Resend again if the person did not receive it.`;
-    redeemUrl = request.redeemUrl;
+    note = unknown(`Microsoft Graph did not answer (${error.describe()})`);
   }
+  await answer(deps, request, redeemUrl, note, !microsoft);
+}
+
+/** The resend's answer: the new redeem URL and its audit entry, with the email job in `guestlist` mode. */
+async function answer(
+  deps: ProvisionDeps,
+  request: AccessRequest,
+  redeemUrl: string | null,
+  note: string,
+  mail: boolean,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.store.recordProgress({
-    requestId,
+    requestId: request.id,
     expectedStatus: ['invited'],
     at: now,
-    directoryUser: { id: request.directoryUserId, redeemUrl },
+    directoryUser: { id: request.directoryUserId!, redeemUrl },
+    progress: { mailingInvitationPostedAt: null },
     audit: entry(deps, request, 'worker', 'resend_invitation', now, note),
-    jobs: microsoft ? [] : [{ kind: 'send_invitation', requestId, runAt: now }],
+    jobs: mail ? [{ kind: 'send_invitation', requestId: request.id, runAt: now }] : [],
   });
 }
 

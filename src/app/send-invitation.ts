@@ -18,13 +18,17 @@ export interface SendInvitationDeps extends ChangeStatusDeps {
 /** The audit actions each of which owes the person one invitation email. */
 export const INVITATION_EMAIL_ACTIONS = ['invite', 'resend_invitation'] as const;
 
-export async function sendInvitation(deps: SendInvitationDeps, requestId: string): Promise<void> {
+export async function sendInvitation(deps: SendInvitationDeps, requestId: string, held?: AbortSignal): Promise<void> {
+  // The history first, then the request: a resend writes its entry and its new redeem URL
+  // in one transaction, so an email that counts the resend carries the new URL.
+  const [progress, audit] = await Promise.all([deps.store.getProgress(requestId), deps.store.listAudit(requestId)]);
   const request = await deps.store.getRequest(requestId);
   // Revoked or expired meanwhile: the link would not help any more.
   if (request?.status !== 'invited' || !request.redeemUrl) return;
-  const [progress, audit] = await Promise.all([deps.store.getProgress(requestId), deps.store.listAudit(requestId)]);
   const wanted = audit.filter((entry) => (INVITATION_EMAIL_ACTIONS as readonly string[]).includes(entry.action)).length;
   if (progress.invitationEmailsSent >= wanted) return; // sent by an earlier run
+  // Another worker may have this job now (a lost lease): leave the email to it.
+  held?.throwIfAborted();
   await deps.mailer.send(
     invitationEmail({
       to: request.email,

@@ -46,10 +46,11 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       giveUp: failProvisioning,
     },
     send_invitation: {
-      run: (job) =>
+      run: (job, held) =>
         sendInvitation(
           { ...deps, customMessage: deps.provisioning.customMessage, branding: deps.branding },
           job.requestId,
+          held,
         ),
       // The person is invited in Entra; only the email is missing. Say so on the request.
       giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The invitation email', error }),

@@ -70,6 +70,9 @@ test("o'brien asks, is approved, invited once, redeems, lands on the app and bec
   assert.equal(landing.status, 302);
   assert.equal(landing.headers.get('location'), `${runtime.config.publicUrl}/welcome`);
   assert.equal(emulator.getUser(guest!.id)?.externalUserState, 'Accepted');
+  // Counted again once everything has run: still exactly one invitation email.
+  const later = (await api('GET', '/api/v1/sandbox/messages')).body.items as Message[];
+  assert.equal(later.filter((m) => m.to.includes("o'brien@contoso.com") && /invit/i.test(m.subject)).length, 1);
 
   const active = await until(
     () => api('GET', `/api/v1/access-requests/${id}`),

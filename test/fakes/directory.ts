@@ -116,9 +116,10 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
       take('invite', 'before');
       invites.push(input);
       // The invitation service sees users before lookups do (no second user, ever).
-      let user = [...users.values()].find(
-        (u) => same(u.mail, input.email) || (u.otherMails ?? []).includes(input.email),
-      );
+      let user = input.userId
+        ? users.get(input.userId)
+        : [...users.values()].find((u) => same(u.mail, input.email) || (u.otherMails ?? []).includes(input.email));
+      if (input.userId && !user) throw notFound(input.userId);
       // An internal member cannot be invited; a B2B member (external, PendingAcceptance) can.
       if (user?.userType === 'Member' && user.externalUserState === null) {
         throw new DirectoryError({

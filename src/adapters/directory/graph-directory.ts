@@ -132,6 +132,9 @@ export function createGraphDirectory(input: {
       // Graph's default is false; always say what we mean (invariant 3).
       sendInvitationMessage: input.sendInvitationMessage,
       ...(Object.keys(messageInfo).length > 0 ? { invitedUserMessageInfo: messageInfo } : {}),
+      // invitation-post.md: resetRedemption re-invites that user object, keeping its id,
+      // groups and app assignments (a pending user stays pending, with a new redeem URL).
+      ...(input.userId ? { invitedUser: { id: input.userId }, resetRedemption: true } : {}),
     };
     invitations.check();
     // Sent once: the client has no RetryHandler (graph-client.ts).

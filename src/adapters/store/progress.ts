@@ -1,10 +1,10 @@
 // The provisioning_progress table (migrations/0004): what each provisioning step has
 // learned, written with the next step's jobs in one transaction (the outbox again).
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DirectoryMatch, DirectoryUserState, ProvisioningProgress, Store } from '../../ports.ts';
 import { auditToRow, type Codec, toDateOrNull } from './codec.ts';
 import { insertJobs, type StoreContext } from './context.ts';
-import type { ProvisioningProgressTable } from './schema.ts';
+import type { ProvisioningProgressTable, Tables } from './schema.ts';
 
 export const NO_PROGRESS: Readonly<ProvisioningProgress> = Object.freeze({
   directoryUserState: null,
@@ -47,14 +47,7 @@ export function progressStore(ctx: StoreContext): Pick<Store, 'getProgress' | 'r
           .where('status', 'in', [...input.expectedStatus])
           .executeTakeFirst();
         if (result.numUpdatedRows === 0n) return false;
-        if (input.progress && Object.keys(input.progress).length > 0) {
-          const values = progressToRow(input.progress, codec);
-          await trx
-            .insertInto('provisioning_progress')
-            .values({ granted_group_ids: '[]', invitation_emails_sent: 0, ...values, request_id: input.requestId })
-            .onConflict((oc) => oc.column('request_id').doUpdateSet(values))
-            .execute();
-        }
+        if (input.progress) await writeProgress(trx, codec, input.requestId, input.progress);
         if (input.audit) await trx.insertInto('audit_events').values(auditToRow(input.audit, codec)).execute();
         await insertJobs(ctx, trx, input.jobs ?? [], input.at);
         return true;
@@ -63,6 +56,22 @@ export function progressStore(ctx: StoreContext): Pick<Store, 'getProgress' | 'r
       return saved;
     },
   };
+}
+
+/** Upserts the given fields inside the caller's transaction (store.ts's saveTransition uses it too). */
+export async function writeProgress(
+  trx: Kysely<Tables>,
+  codec: Codec,
+  requestId: string,
+  progress: Partial<ProvisioningProgress>,
+): Promise<void> {
+  if (Object.keys(progress).length === 0) return;
+  const values = progressToRow(progress, codec);
+  await trx
+    .insertInto('provisioning_progress')
+    .values({ granted_group_ids: '[]', invitation_emails_sent: 0, ...values, request_id: requestId })
+    .onConflict((oc) => oc.column('request_id').doUpdateSet(values))
+    .execute();
 }
 
 type ProgressRow = Partial<Omit<Insertable<ProvisioningProgressTable>, 'request_id'>>;

@@ -16,7 +16,7 @@ import {
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { directoryPauseMethods } from './directory-pause.ts';
-import { progressStore } from './progress.ts';
+import { progressStore, writeProgress } from './progress.ts';
 
 export function createStore(
   ctx: StoreContext,
@@ -86,7 +86,7 @@ export function createStore(
       return rows.map(auditFromRow);
     },
 
-    async saveTransition({ next, expectedStatus, audit, jobs }) {
+    async saveTransition({ next, expectedStatus, audit, jobs, progress }) {
       const { id, created_at: _createdAt, ...changes } = requestToRow(next, codec);
       const saved = await db
         .transaction()
@@ -102,6 +102,7 @@ export function createStore(
             .executeTakeFirst();
           if (result.numUpdatedRows === 0n) return false;
           await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
+          if (progress) await writeProgress(trx, codec, next.id, progress);
           await insertJobs(ctx, trx, jobs, audit.at);
           return true;
         })
