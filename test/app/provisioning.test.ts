@@ -101,6 +101,25 @@ describe('provisioning (guestlist mode)', () => {
     assert.equal(invites.length, 1);
   });
 
+  test('a 404 that names the group (a deleted or mistyped group id) fails at once, saying so: no lag wait', async () => {
+    const id = await h.approved();
+    h.directory.failNext(
+      'addToGroup',
+      new DirectoryError({
+        message: `Resource '${GROUP_A}' does not exist or one of its queried reference-property objects are not present.`,
+        transient: false,
+        graphCode: 'Request_ResourceNotFound',
+        httpStatus: 404,
+      }),
+    );
+    const start = h.clock.now().getTime();
+    await h.drain();
+    const request = await h.db.store.getRequest(id);
+    assert.equal(request?.status, 'failed');
+    assert.match(request?.reason ?? '', new RegExp(`group ${GROUP_A} \\(GUESTLIST_GROUP_IDS\\) does not exist`));
+    assert.equal(h.clock.now().getTime(), start, 'no back-off: it was never lag');
+  });
+
   test('a failed group grant retries the grant, never the invitation; the granted group is not added twice', async () => {
     const id = await h.approved();
     h.directory.failNext('addToGroup', transientError(503), { times: 3 });
