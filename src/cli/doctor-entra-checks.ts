@@ -12,7 +12,7 @@ import type { EntraConfig } from '../config.ts';
 import type { Context } from './doctor.ts';
 import { type Line, skipped } from './doctor-lines.ts';
 
-const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
+export const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
 
 export async function checkToken(ctx: Context): Promise<Line[]> {
   const { entra, deps } = ctx;
@@ -100,11 +100,8 @@ function entraAnswerRecorder(): { entry: PolicyEntry; last(): EntraAnswer | null
 
 export async function checkPermissions({ entra, token, noToken, deps }: Context): Promise<Line[]> {
   if (!entra || !token) return [skipped('Permissions', noToken ?? SANDBOX)];
-  let roles: string[];
-  try {
-    const claim = decodeJwt(token).roles;
-    roles = Array.isArray(claim) ? claim.map(String) : [];
-  } catch {
+  const roles = tokenRoles(token);
+  if (!roles) {
     return [{ mark: '!', text: 'The token is not a readable JWT; cannot tell which permissions are granted.' }];
   }
   return requiredPermissions({ groups: deps.config.invitation.groupIds.length > 0 }).map((permission) =>
@@ -120,6 +117,16 @@ export async function checkPermissions({ entra, token, noToken, deps }: Context)
           ),
         },
   );
+}
+
+/** The application permissions an app-only token carries (its `roles` claim); null when it is not a readable JWT. */
+export function tokenRoles(token: string): string[] | null {
+  try {
+    const claim = decodeJwt(token).roles;
+    return Array.isArray(claim) ? claim.map(String) : [];
+  } catch {
+    return null;
+  }
 }
 
 export async function checkGroups({ entra, token, noToken, deps }: Context): Promise<Line[]> {
@@ -160,6 +167,6 @@ export async function checkGroups({ entra, token, noToken, deps }: Context): Pro
   return lines;
 }
 
-function forApp(fix: string, entra: EntraConfig): string {
+export function forApp(fix: string, entra: EntraConfig): string {
   return fix.replaceAll('<app>', `your app (client id ${entra.clientId})`);
 }

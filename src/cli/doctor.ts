@@ -15,6 +15,7 @@ import { type Line, type Mark, render } from './doctor-lines.ts';
 import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
 import { checkMail, checkSendTest, isMailAddress } from './doctor-mail-checks.ts';
 import { checkProvisioningPause } from './doctor-pause-check.ts';
+import { checkInvitationPolicy } from './doctor-policy-check.ts';
 
 export type { Line, Mark };
 
@@ -60,6 +61,7 @@ const CHECKS: Array<[name: string, check: Check]> = [
   ['certificate', checkCertificate],
   ['token', checkToken],
   ['permissions', checkPermissions],
+  ['invitation policy', checkInvitationPolicy],
   ['groups', checkGroups],
   ['redirect url', checkRedirectUrl],
   ['mail', checkMail],
