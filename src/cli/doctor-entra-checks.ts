@@ -1,12 +1,12 @@
-// The doctor's checks against Microsoft Entra ID: a token, the permissions in it, and
-// the configured groups. Each explains a failure in plain words with the fix.
+// The doctor's checks against Microsoft Entra ID: a token and the permissions in it (the
+// groups: doctor-group-checks.ts; the invitation policy: doctor-policy-check.ts). Each
+// explains a failure in plain words with the fix.
 import type { TokenCredentialOptions } from '@azure/identity';
 import { decodeJwt } from 'jose';
 import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer } from '../adapters/directory/aadsts.ts';
 import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
 import { createCredential, graphScope } from '../adapters/directory/credential.ts';
-import { createGraphClient } from '../adapters/directory/graph-client.ts';
 import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
 import type { Context } from './doctor.ts';
@@ -127,44 +127,6 @@ export function tokenRoles(token: string): string[] | null {
   } catch {
     return null;
   }
-}
-
-export async function checkGroups({ entra, token, noToken, deps }: Context): Promise<Line[]> {
-  const { groupIds } = deps.config.invitation;
-  if (groupIds.length === 0) return [skipped('Groups', 'GUESTLIST_GROUP_IDS is not set: no group to check.')];
-  if (!entra || !token) return [skipped(`Groups ${groupIds.join(', ')}`, noToken ?? SANDBOX)];
-  const graph = createGraphClient({ entra, ca: deps.ca });
-  const lines: Line[] = [];
-  for (const id of groupIds) {
-    try {
-      const group = (await graph.call((api) =>
-        api(`/groups/${encodeURIComponent(id)}`)
-          .select(['id', 'displayName'])
-          .get(),
-      )) as {
-        displayName?: string;
-      };
-      lines.push({ mark: '✓', text: `Group ${id} ("${group.displayName ?? ''}") exists.` });
-    } catch (err) {
-      const error = classifyGraphError(err);
-      lines.push(
-        error.httpStatus === 404
-          ? {
-              mark: '✗',
-              text: `Group ${id} was not found in the tenant.`,
-              fix: "Fix GUESTLIST_GROUP_IDS: use the group's Object ID (Entra admin center → Groups → <group> → Overview).",
-            }
-          : error.httpStatus === 403
-            ? {
-                mark: '✗',
-                text: `Cannot read group ${id}: ${error.describe()}`,
-                fix: 'Grant GroupMember.ReadWrite.All with admin consent (see the permission line above).',
-              }
-            : { mark: '✗', text: `Cannot read group ${id}: ${error.describe()}` },
-      );
-    }
-  }
-  return lines;
 }
 
 export function forApp(fix: string, entra: EntraConfig): string {
