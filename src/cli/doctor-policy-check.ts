@@ -34,7 +34,7 @@ export async function checkInvitationPolicy({ entra, token, noToken, deps }: Con
     const error = classifyGraphError(err);
     // The token said otherwise, or could not be read: Graph's refusal is the truth.
     if (error.httpStatus === 403) return [withoutPermission(entra, `Graph refused: ${error.describe()}`)];
-    return [{ mark: '!', text: `Could not read the invitation policy: ${error.describe()}` }];
+    return [{ mark: '!', text: `${WHAT} could not be read: ${error.describe()}` }];
   }
   const value = String(allowInvitesFrom);
   if (ALLOWS.has(value)) {

@@ -68,3 +68,12 @@ test('sandbox mode lists the check as skipped', async () => {
     '- skipped: Invitation policy — sandbox mode: the bundled emulator plays Microsoft Entra ID.',
   ]);
 });
+
+test('a policy Graph fails to answer is a warning naming the failure, not a ✗: exit 0', async (t) => {
+  const em = await startTenant(t);
+  em.setFaults({ rate: 1, statuses: [503], operations: ['getAuthorizationPolicy'] });
+  const { code, output, lines } = await policyReport(em, await appConfig(em, WITH_POLICY));
+  assert.equal(lines.length, 1, output);
+  assert.match(lines[0]!, /^! Invitation policy could not be read: ServiceUnavailable: .* · HTTP 503 · request-id /);
+  assert.equal(code, 0, output);
+});
