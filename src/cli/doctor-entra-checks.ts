@@ -1,18 +1,18 @@
-// The doctor's checks against Microsoft Entra ID: a token, the permissions in it, and
-// the configured groups. Each explains a failure in plain words with the fix.
+// The doctor's checks against Microsoft Entra ID: a token and the permissions in it (the
+// groups: doctor-group-checks.ts; the invitation policy: doctor-policy-check.ts). Each
+// explains a failure in plain words with the fix.
 import type { TokenCredentialOptions } from '@azure/identity';
 import { decodeJwt } from 'jose';
 import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer } from '../adapters/directory/aadsts.ts';
 import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
 import { createCredential, graphScope } from '../adapters/directory/credential.ts';
-import { createGraphClient } from '../adapters/directory/graph-client.ts';
 import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
 import type { Context } from './doctor.ts';
 import { type Line, skipped } from './doctor-lines.ts';
 
-const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
+export const SANDBOX = 'sandbox mode: the bundled emulator plays Microsoft Entra ID.';
 
 export async function checkToken(ctx: Context): Promise<Line[]> {
   const { entra, deps } = ctx;
@@ -100,11 +100,8 @@ function entraAnswerRecorder(): { entry: PolicyEntry; last(): EntraAnswer | null
 
 export async function checkPermissions({ entra, token, noToken, deps }: Context): Promise<Line[]> {
   if (!entra || !token) return [skipped('Permissions', noToken ?? SANDBOX)];
-  let roles: string[];
-  try {
-    const claim = decodeJwt(token).roles;
-    roles = Array.isArray(claim) ? claim.map(String) : [];
-  } catch {
+  const roles = tokenRoles(token);
+  if (!roles) {
     return [{ mark: '!', text: 'The token is not a readable JWT; cannot tell which permissions are granted.' }];
   }
   return requiredPermissions({ groups: deps.config.invitation.groupIds.length > 0 }).map((permission) =>
@@ -122,44 +119,16 @@ export async function checkPermissions({ entra, token, noToken, deps }: Context)
   );
 }
 
-export async function checkGroups({ entra, token, noToken, deps }: Context): Promise<Line[]> {
-  const { groupIds } = deps.config.invitation;
-  if (groupIds.length === 0) return [skipped('Groups', 'GUESTLIST_GROUP_IDS is not set: no group to check.')];
-  if (!entra || !token) return [skipped(`Groups ${groupIds.join(', ')}`, noToken ?? SANDBOX)];
-  const graph = createGraphClient({ entra, ca: deps.ca });
-  const lines: Line[] = [];
-  for (const id of groupIds) {
-    try {
-      const group = (await graph.call((api) =>
-        api(`/groups/${encodeURIComponent(id)}`)
-          .select(['id', 'displayName'])
-          .get(),
-      )) as {
-        displayName?: string;
-      };
-      lines.push({ mark: '✓', text: `Group ${id} ("${group.displayName ?? ''}") exists.` });
-    } catch (err) {
-      const error = classifyGraphError(err);
-      lines.push(
-        error.httpStatus === 404
-          ? {
-              mark: '✗',
-              text: `Group ${id} was not found in the tenant.`,
-              fix: "Fix GUESTLIST_GROUP_IDS: use the group's Object ID (Entra admin center → Groups → <group> → Overview).",
-            }
-          : error.httpStatus === 403
-            ? {
-                mark: '✗',
-                text: `Cannot read group ${id}: ${error.describe()}`,
-                fix: 'Grant GroupMember.ReadWrite.All with admin consent (see the permission line above).',
-              }
-            : { mark: '✗', text: `Cannot read group ${id}: ${error.describe()}` },
-      );
-    }
+/** The application permissions an app-only token carries (its `roles` claim); null when it is not a readable JWT. */
+export function tokenRoles(token: string): string[] | null {
+  try {
+    const claim = decodeJwt(token).roles;
+    return Array.isArray(claim) ? claim.map(String) : [];
+  } catch {
+    return null;
   }
-  return lines;
 }
 
-function forApp(fix: string, entra: EntraConfig): string {
+export function forApp(fix: string, entra: EntraConfig): string {
   return fix.replaceAll('<app>', `your app (client id ${entra.clientId})`);
 }

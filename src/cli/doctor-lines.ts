@@ -1,5 +1,6 @@
 // What a doctor check reports, and how each line prints: `✓ text`, `! text`, `✗ text`
-// (the last two followed by `    → fix` when there is one) and `- skipped: what — why`.
+// (the last two followed by `    → fix` when there is one) and `- skipped: what — why`
+// (followed by `    → how to enable the check`, when that is up to the administrator).
 
 export type Mark = '✓' | '!' | '✗' | 'skipped';
 
@@ -7,7 +8,7 @@ export interface Line {
   mark: Mark;
   /** For `skipped`: what was not checked, then why (see skipped()). */
   text: string;
-  /** What to do; printed under a ✗ (or a !). */
+  /** What to do; printed under a ✗ (or a !, or a skip that the administrator can enable). */
   fix?: string;
 }
 

@@ -10,11 +10,13 @@ import { parseArgs } from 'node:util';
 import type { Config, EntraConfig } from '../config.ts';
 import { checkCertificate } from './doctor-certificate-check.ts';
 import { checkCloud } from './doctor-cloud-check.ts';
-import { checkGroups, checkPermissions, checkToken } from './doctor-entra-checks.ts';
+import { checkPermissions, checkToken } from './doctor-entra-checks.ts';
+import { checkGroups } from './doctor-group-checks.ts';
 import { type Line, type Mark, render } from './doctor-lines.ts';
 import { checkConfiguration, checkDatabase, checkRedirectUrl } from './doctor-local-checks.ts';
 import { checkMail, checkSendTest, isMailAddress } from './doctor-mail-checks.ts';
 import { checkProvisioningPause } from './doctor-pause-check.ts';
+import { checkInvitationPolicy } from './doctor-policy-check.ts';
 
 export type { Line, Mark };
 
@@ -60,6 +62,7 @@ const CHECKS: Array<[name: string, check: Check]> = [
   ['certificate', checkCertificate],
   ['token', checkToken],
   ['permissions', checkPermissions],
+  ['invitation policy', checkInvitationPolicy],
   ['groups', checkGroups],
   ['redirect url', checkRedirectUrl],
   ['mail', checkMail],

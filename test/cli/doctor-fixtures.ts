@@ -53,3 +53,13 @@ export async function doctor(
 export function failures(output: string): string[] {
   return output.split('\n').filter((line) => line.startsWith('✗'));
 }
+
+/** The report's entries (a line with its `    → fix` lines, joined by \n) whose first line contains `about`. */
+export function entries(output: string, about: string): string[] {
+  const all: string[] = [];
+  for (const line of output.split('\n')) {
+    if (line.startsWith('    → ') && all.length > 0) all[all.length - 1] += `\n${line}`;
+    else all.push(line);
+  }
+  return all.filter((entry) => entry.split('\n')[0]!.includes(about));
+}

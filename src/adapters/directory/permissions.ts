@@ -38,3 +38,23 @@ export function requiredPermissions(input: { groups: boolean }): RequiredPermiss
 export function isGranted(permission: RequiredPermission, roles: readonly string[]): boolean {
   return [permission.name, ...permission.impliedBy].some((name) => roles.includes(name));
 }
+
+/**
+ * Optional: reading the tenant's invitation policy (authorizationpolicy-get.md) lets doctor
+ * tell whether app-only invitations are allowed before the first one is refused.
+ */
+export const READ_INVITATION_POLICY: RequiredPermission = {
+  name: 'Policy.Read.All',
+  usedFor: 'read who may invite guests (GET /policies/authorizationPolicy)',
+  impliedBy: ['Policy.ReadWrite.Authorization'],
+};
+
+/**
+ * Needed on top of GroupMember.ReadWrite.All to change the members of a role-assignable
+ * group (group-post-members.md); highly privileged: it can grant any Entra role.
+ */
+export const ROLE_ASSIGNABLE_MEMBERS: RequiredPermission = {
+  name: 'RoleManagement.ReadWrite.Directory',
+  usedFor: 'add guests to a role-assignable group (POST /groups/{id}/members/$ref)',
+  impliedBy: [],
+};
