@@ -6,11 +6,12 @@
 // written with the new redeem URL (and, in `guestlist` mode, the email job) in one
 // transaction; a job that finds as many answers as asks does nothing.
 import { DirectoryError } from '../domain/directory-error.ts';
+import { redemptionState } from '../domain/directory-match.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { displayName } from '../domain/person.ts';
 import type { AuditEntry } from '../ports.ts';
-import type { ChangeStatusDeps } from './change-status.ts';
+import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import type { ProvisionDeps } from './provision-guest.ts';
 
 export async function resendInvitation(
@@ -45,6 +46,18 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
   const asked = audit.filter((e) => e.action === 'resend_requested').length;
   const answered = audit.filter((e) => e.action === 'resend_invitation').length;
   if (answered >= asked) return;
+  // The resend re-invites by id with resetRedemption, which would make a guest who has
+  // redeemed meanwhile (before the redemption check noticed) redeem all over again.
+  const current = await deps.directory.getUser(request.directoryUserId).catch(() => null);
+  if (current && redemptionState(current) !== 'pending') {
+    await changeStatus(deps, {
+      request,
+      event: { type: 'activate' },
+      actor: 'worker',
+      note: 'Invitation redeemed before the resend: nothing resent.',
+    });
+    return;
+  }
   held?.throwIfAborted();
   const microsoft = deps.settings.invitationEmail === 'microsoft';
   let note = microsoft ? 'Invitation resent; Microsoft emails it.' : 'Invitation resent with a new redeem URL.';

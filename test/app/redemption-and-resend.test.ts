@@ -118,6 +118,17 @@ describe('resend invitation', () => {
     assert.equal(h.mail.length, 2);
   });
 
+  test('a guest who redeemed before the resend ran is activated, not reset to redeem again', async () => {
+    const id = await h.approved();
+    await h.drain();
+    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    h.directory.users.get((await h.db.store.getRequest(id))!.directoryUserId!)!.externalUserState = 'Accepted';
+    await h.drain();
+    assert.equal(await h.status(id), 'active');
+    assert.equal(h.directory.invites.length, 1, 'no resetRedemption POST for a redeemed guest');
+    assert.equal(h.mail.length, 1);
+  });
+
   test('only an invited request can be resent (409), and an unknown id is a 404', async () => {
     const id = await h.approved();
     await assert.rejects(resendInvitation(h.deps, { id, actor: 'token:admin' }), { code: 'not_invited' });
