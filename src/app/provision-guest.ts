@@ -296,7 +296,8 @@ async function markPosted(
   if (!ok) throw new InvalidTransitionError('unknown', 'invite'); // moved on meanwhile: stop
 }
 
-function inviteInput(
+/** The POST /invitations body for this request; Graph mails only when asked in `microsoft` mode. */
+export function inviteInput(
   deps: ProvisionDeps,
   request: AccessRequest,
   sendInvitationMessage: boolean,

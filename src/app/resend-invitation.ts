@@ -9,10 +9,9 @@ import { DirectoryError } from '../domain/directory-error.ts';
 import { redemptionState } from '../domain/directory-match.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
-import { displayName } from '../domain/person.ts';
 import type { AuditEntry } from '../ports.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
-import type { ProvisionDeps } from './provision-guest.ts';
+import { inviteInput, type ProvisionDeps } from './provision-guest.ts';
 
 export async function resendInvitation(
   deps: ChangeStatusDeps,
@@ -88,16 +87,8 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
     });
   }
   try {
-    const invitation = await deps.directory.invite({
-      email: request.email,
-      displayName: displayName(request),
-      redirectUrl: deps.settings.redirectUrl,
-      sendInvitationMessage: microsoft,
-      customMessage: microsoft ? deps.settings.customMessage : undefined,
-      messageLanguage: microsoft ? deps.settings.messageLanguage : undefined,
-      // By id: the request's guest, even when another user also holds the address.
-      userId: request.directoryUserId,
-    });
+    // By id: the request's guest, even when another user also holds the address.
+    const invitation = await deps.directory.invite(inviteInput(deps, request, true, request.directoryUserId));
     if (invitation.userId !== request.directoryUserId) {
       throw new DirectoryError({
         message: `Microsoft Graph's invitation for this address returned user ${invitation.userId}, not this request's guest ${request.directoryUserId}; the resend was not recorded.`,

@@ -5,13 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { createGraphDirectory } from '../../src/adapters/directory/index.ts';
 import { openDatabase } from '../../src/adapters/store/index.ts';
-import type { AccessRequest } from '../../src/domain/lifecycle.ts';
 import { createDirectoryPause } from '../../src/jobs/directory-pause.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
 import { ALL_ROLES, entraFor, startTenant } from '../adapters/directory/emulated-tenant.ts';
 import { fixedClock } from '../helpers/clock.ts';
-import { recordingLogger } from './fixtures.ts';
+import { fileApprovedRequest, recordingLogger } from './fixtures.ts';
 
 const MINUTE = 60_000;
 
@@ -53,33 +52,7 @@ test('revoked consent pauses provisioning; granting it resumes with a fresh toke
     }),
   });
   t.after(() => worker.stop());
-  const now = clock.now();
-  const request: AccessRequest = {
-    id: randomUUID(),
-    email: 'lee@fabrikam.com',
-    firstName: 'Lee',
-    lastName: 'Park',
-    status: 'approved',
-    directoryUserId: null,
-    redeemUrl: null,
-    reason: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await db.store.insertRequest(
-    request,
-    {
-      id: randomUUID(),
-      requestId: request.id,
-      actor: 'test',
-      action: 'approve',
-      fromStatus: null,
-      toStatus: 'approved',
-      reason: null,
-      at: now,
-    },
-    [{ kind: 'provision', requestId: request.id, runAt: now }],
-  );
+  const request = await fileApprovedRequest(db.store, clock.now(), { kind: 'provision' }, 'lee@fabrikam.com');
 
   await worker.runOnce();
   const paused = await db.store.getDirectoryPause();

@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
 import { openDatabase } from '../../src/adapters/store/index.ts';
 import { DirectoryError } from '../../src/domain/directory-error.ts';
-import type { AccessRequest } from '../../src/domain/lifecycle.ts';
 import { createDirectoryPause } from '../../src/jobs/directory-pause.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
 import type { Directory, JobKind, Logger } from '../../src/ports.ts';
 import { fakeDirectory } from '../fakes/directory.ts';
 import { fixedClock } from '../helpers/clock.ts';
+import { fileApprovedRequest } from './fixtures.ts';
 
 const MINUTE = 60_000;
 
@@ -97,26 +97,8 @@ async function setup(t: TestContext) {
   });
   t.after(() => worker.stop());
 
-  const approved = async (kind: JobKind = 'provision'): Promise<string> => {
-    const now = clock.now();
-    const request: AccessRequest = {
-      id: randomUUID(),
-      email: `${randomUUID().slice(0, 8)}@fabrikam.com`,
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      status: 'approved',
-      directoryUserId: null,
-      redeemUrl: null,
-      reason: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const audit = { id: randomUUID(), requestId: request.id, actor: 'test', action: 'approve', at: now };
-    await db.store.insertRequest(request, { ...audit, fromStatus: null, toStatus: 'approved', reason: null }, [
-      { kind, requestId: request.id, runAt: now },
-    ]);
-    return request.id;
-  };
+  const approved = async (kind: JobKind = 'provision'): Promise<string> =>
+    (await fileApprovedRequest(db.store, clock.now(), { kind }, `${randomUUID().slice(0, 8)}@fabrikam.com`)).id;
   const status = async (id: string) => (await db.store.getRequest(id))?.status;
   const warnings = (msg: RegExp) => logger.lines.filter((line) => line.level === 'warn' && msg.test(line.msg));
   const infos = (msg: RegExp) => logger.lines.filter((line) => line.level === 'info' && msg.test(line.msg));

@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import { openDatabase } from '../../src/adapters/store/index.ts';
 import type { AccessRequest } from '../../src/domain/lifecycle.ts';
 import { createWorker, type JobHandler, type WorkerOptions } from '../../src/jobs/worker.ts';
-import type { Job, JobKind, JobQueue, Logger } from '../../src/ports.ts';
+import type { Job, JobKind, JobQueue, Logger, Store } from '../../src/ports.ts';
 import { fixedClock } from '../helpers/clock.ts';
 
 /** What a scripted handler does on each run, in order; the last step repeats. */
@@ -130,39 +130,47 @@ export async function workerSetup(
     return other;
   };
   /** Files a request with one job due now (or at `runAt`); returns the job's request. */
-  const addJob = async (kind: JobKind = 'provision', runAt = clock.now()): Promise<AccessRequest> => {
-    const now = clock.now();
-    const request: AccessRequest = {
-      id: randomUUID(),
-      email: `${randomUUID().slice(0, 8)}@example.org`,
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      status: 'approved',
-      directoryUserId: null,
-      redeemUrl: null,
-      reason: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const audit = {
-      id: randomUUID(),
-      requestId: request.id,
-      actor: 'test',
-      action: 'approve',
-      fromStatus: null,
-      toStatus: request.status,
-      reason: null,
-      at: now,
-    };
-    await db.store.insertRequest(request, audit, [{ kind, requestId: request.id, runAt }]);
-    return request;
-  };
+  const addJob = (kind: JobKind = 'provision', runAt = clock.now()): Promise<AccessRequest> =>
+    fileApprovedRequest(db.store, clock.now(), { kind, runAt });
   const onlyJob = async () => {
     const jobs = await db.jobs.listJobs();
     if (jobs.length !== 1) throw new Error(`expected one job, found ${jobs.length}`);
     return jobs[0]!;
   };
   return { db, queue, clock, worker, anotherWorker, addJob, onlyJob };
+}
+
+/** Files an `approved` request (with its audit entry) and one job for it; returns the request. */
+export async function fileApprovedRequest(
+  store: Store,
+  now: Date,
+  job: { kind: JobKind; runAt?: Date },
+  email = `${randomUUID().slice(0, 8)}@example.org`,
+): Promise<AccessRequest> {
+  const request: AccessRequest = {
+    id: randomUUID(),
+    email,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    status: 'approved',
+    directoryUserId: null,
+    redeemUrl: null,
+    reason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const audit = {
+    id: randomUUID(),
+    requestId: request.id,
+    actor: 'test',
+    action: 'approve',
+    fromStatus: null,
+    toStatus: request.status,
+    reason: null,
+    at: now,
+  };
+  await store.insertRequest(request, audit, [{ kind: job.kind, requestId: request.id, runAt: job.runAt ?? now }]);
+  return request;
 }
 
 export function deferred<T = void>() {
