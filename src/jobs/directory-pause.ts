@@ -7,6 +7,7 @@
 //   - while paused, a job that needs the directory is not run: it is rescheduled without
 //     counting an attempt, so its request stays where it is and nothing is lost;
 //   - one such job per probe interval, across all processes, runs anyway as the probe;
+//     a kind that never calls the faulted operation (handlers' directoryOperations) runs on;
 //   - a success of the operation that met the fault (any directory call, for a refused
 //     token) ends the pause, logged once; the held jobs come back within two intervals.
 // Two hooks: watch() wraps the Directory (it sees every call, including those a handler
@@ -130,7 +131,14 @@ export function createDirectoryPause(o: DirectoryPauseOptions): DirectoryPauseGa
         ...handler,
         async run(job, held) {
           known = await store.getDirectoryPause();
-          if (known) {
+          // A job that cannot meet the faulted operation neither waits nor takes the probe
+          // (redemption checks would otherwise take every probe of an invite-only fault).
+          const unaffected =
+            known !== null &&
+            known.operation !== ANY_OPERATION &&
+            handler.directoryOperations !== undefined &&
+            !handler.directoryOperations.includes(known.operation);
+          if (known && !unaffected) {
             const now = clock.now();
             const probe = await store.takeDirectoryProbe(now, new Date(now.getTime() + probeEveryMs));
             if (!probe) return heldBack(known);

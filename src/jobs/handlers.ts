@@ -37,11 +37,13 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
   return holdWhilePaused(deps.directoryPause, {
     provision: {
       needsDirectory: true,
+      directoryOperations: ['findUsersByEmail', 'verifiedDomains', 'getUser', 'invite'],
       run: (job, held) => provisionGuest(provisionDeps, job.requestId, held),
       giveUp: failProvisioning,
     },
     grant_access: {
       needsDirectory: true,
+      directoryOperations: ['addToGroup'],
       run: (job, held) => grantAccess(provisionDeps, job.requestId, held),
       giveUp: failProvisioning,
     },
@@ -57,12 +59,14 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
     },
     resend_invitation: {
       needsDirectory: true,
+      directoryOperations: ['getUser', 'invite'],
       run: (job, held) => resendInvitationJob(provisionDeps, job.requestId, held),
       // The request stays invited with its earlier link; the history says the resend failed.
       giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The resent invitation', error }),
     },
     check_redemption: {
       needsDirectory: true,
+      directoryOperations: ['getUser'],
       run: async (job) => {
         const again = await checkRedemption(
           {

@@ -22,6 +22,12 @@ export interface JobHandler {
    */
   needsDirectory?: boolean;
   /**
+   * The Directory methods it may call. While a pause is tied to one operation (a Graph
+   * 403 on `invite`, say), a kind that never calls it runs on instead of waiting for a
+   * probe it could not answer. Unset: every operation.
+   */
+  directoryOperations?: readonly string[];
+  /**
    * Resolve to finish the job, or to `{ again }` to run it again then (a scheduled follow-up;
    * no attempt counted; `note`, if any, is kept as the job's last_error).
    * `held` is aborted when this run may no longer hold the job (another worker claimed it,

@@ -222,3 +222,30 @@ test('a fault the redemption check swallows still pauses, and the job kinds with
   assert.equal(tenant.calls, calls);
   assert.deepEqual(await db.jobs.listJobs(verification), [], 'not held: it needs no directory');
 });
+
+test('a pause tied to invitations does not hold redemption checks, nor let them take the probe', async (t) => {
+  const { db, clock, fake, worker, approved, status } = await setup(t);
+  const done = await approved();
+  while (await worker.runOnce()) {} // invited, with a redemption check in 5 minutes
+  assert.equal(await status(done), 'invited');
+  const denied = new DirectoryError({
+    message: 'Insufficient privileges to complete the operation.',
+    transient: false,
+    graphCode: 'Authorization_RequestDenied',
+    httpStatus: 403,
+    scope: 'tenant',
+    fix: 'Grant admin consent for User.Invite.All.',
+  });
+  fake.failNext('invite', denied, { times: 1000 });
+  const waiting = await approved();
+  await worker.runOnce();
+  assert.equal((await db.store.getDirectoryPause())?.operation, 'invite');
+
+  // The guest of the first request redeems; its check runs although provisioning is paused.
+  fake.users.get((await db.store.getRequest(done))!.directoryUserId!)!.externalUserState = 'Accepted';
+  clock.advance(6 * MINUTE);
+  while (await worker.runOnce()) {}
+  assert.equal(await status(done), 'active');
+  assert.ok(await db.store.getDirectoryPause(), 'still paused: invitations are still refused');
+  assert.equal(await status(waiting), 'provisioning');
+});
