@@ -2,7 +2,7 @@
 // pending_approval. Opening it again later is not an error; the answer says where the
 // request stands.
 import { AppError, InvalidTransitionError } from '../domain/errors.ts';
-import type { AccessRequest } from '../domain/lifecycle.ts';
+import { type AccessRequest, isOpen } from '../domain/lifecycle.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import { hashToken } from './secret-tokens.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
@@ -70,16 +70,8 @@ async function confirm(
 }
 
 function standing(request: AccessRequest): VerifyOutcome {
-  switch (request.status) {
-    case 'withdrawn':
-    case 'rejected':
-    case 'expired':
-    case 'revoked':
-    case 'failed':
-      return 'closed';
-    case 'pending_verification':
-      return 'verified'; // not reached: confirm() moves it
-    default:
-      return 'under_way';
-  }
+  if (request.status === 'pending_verification') return 'verified'; // not reached: confirm() moves it
+  // The same meaning of "open" as the duplicate check above (domain/lifecycle.ts): a failed
+  // request is under way (an admin retries it), so its link must not say "ask again".
+  return isOpen(request.status) ? 'under_way' : 'closed';
 }

@@ -23,6 +23,15 @@ export type Status = (typeof STATUSES)[number];
 /** States from which nothing moves on by itself; a new request may be filed. */
 export const FINAL_STATUSES: readonly Status[] = ['rejected', 'expired', 'revoked', 'withdrawn'];
 
+/**
+ * Open: still the address's request, so another one for the address is a duplicate. The
+ * one meaning everywhere (the store's open-request query, verification, submission).
+ * `failed` is open: an admin can retry it, and the organization has been told.
+ */
+export function isOpen(status: Status): boolean {
+  return !FINAL_STATUSES.includes(status);
+}
+
 export interface AccessRequest {
   id: string;
   email: string;

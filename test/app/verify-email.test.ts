@@ -144,6 +144,30 @@ describe('email verification', () => {
     assert.equal((await verifyEmail(deps(), { token: tokenIn(sent[0]) })).outcome, 'closed');
   });
 
+  test('a failed request is still open: its link says it is under way, and a new request for the address is the duplicate', async () => {
+    const { changeStatus } = await import('../../src/app/change-status.ts');
+    const request = await anonymous('failed@fabrikam.com');
+    await sendVerification(deps(), request.id);
+    const verified = await verifyEmail(deps(), { token: tokenIn(sent[0]) });
+    let current = verified.request;
+    for (const event of [
+      { type: 'approve' },
+      { type: 'start_provisioning' },
+      { type: 'fail', reason: 'Graph said no' },
+    ] as const) {
+      current = await changeStatus(deps(), { request: current, event, actor: 'test' });
+    }
+    assert.equal(current.status, 'failed');
+    // The old link: not "closed, ask again" (the organization has been told; an admin retries).
+    assert.equal((await verifyEmail(deps(), { token: tokenIn(sent[0]) })).outcome, 'under_way');
+    // Asking again anyway: the new request gives way to the failed one, and says so.
+    const again = await anonymous('failed@fabrikam.com');
+    await sendVerification(deps(), again.id);
+    const second = await verifyEmail(deps(), { token: tokenIn(sent[1]) });
+    assert.equal(second.outcome, 'duplicate');
+    assert.equal((await db.store.getRequest(request.id))?.status, 'failed');
+  });
+
   test('the stored token is a hash: the database never holds the link', async () => {
     const request = await anonymous();
     await sendVerification(deps(), request.id);
