@@ -14,6 +14,7 @@ import {
   readUrl,
   urlHost,
 } from './config-values.ts';
+import { WORKER_DEFAULTS } from './jobs/worker.ts';
 
 export type GraphCredential =
   | { kind: 'secret'; secret: string }
@@ -85,7 +86,10 @@ export class ConfigError extends Error {
 // 15 s lease. In `microsoft` mode the retry of a lost mailing POST is timed from the POST's
 // recorded start (app/provision-guest.ts), not from the lease; the 45 s floor is kept there
 // as a margin, since a mistake in that mode is a second email.
-const LEASE_SECONDS = { guestlist: { min: 15, default: 15 }, microsoft: { min: 45, default: 60 } } as const;
+const LEASE_SECONDS = {
+  guestlist: { min: 15, default: 15 },
+  microsoft: { min: 45, default: WORKER_DEFAULTS.leaseMs / 1000 },
+} as const;
 /** What a real deployment cannot do without, and why (the sandbox has stand-ins). */
 const REQUIRED_WITH_ENTRA: Record<string, string> = {
   GUESTLIST_APP_URL: 'it is where a guest lands after redeeming the invitation.',
@@ -206,8 +210,22 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
       fail,
     ),
     worker: {
-      concurrency: readInteger(read('GUESTLIST_WORKER_CONCURRENCY'), 'GUESTLIST_WORKER_CONCURRENCY', 8, 1, 256, fail),
-      maxAttempts: readInteger(read('GUESTLIST_JOB_MAX_ATTEMPTS'), 'GUESTLIST_JOB_MAX_ATTEMPTS', 10, 1, 1000, fail),
+      concurrency: readInteger(
+        read('GUESTLIST_WORKER_CONCURRENCY'),
+        'GUESTLIST_WORKER_CONCURRENCY',
+        WORKER_DEFAULTS.concurrency,
+        1,
+        256,
+        fail,
+      ),
+      maxAttempts: readInteger(
+        read('GUESTLIST_JOB_MAX_ATTEMPTS'),
+        'GUESTLIST_JOB_MAX_ATTEMPTS',
+        WORKER_DEFAULTS.maxAttempts,
+        1,
+        1000,
+        fail,
+      ),
       leaseMs:
         readInteger(
           read('GUESTLIST_JOB_LEASE_SECONDS'),

@@ -65,6 +65,12 @@ export interface Worker {
   runOnce(): Promise<boolean>;
 }
 
+/**
+ * The defaults, here and in configuration (config.ts reads them for GUESTLIST_WORKER_*):
+ * one source. The lease default of configuration depends on the invitation mode.
+ */
+export const WORKER_DEFAULTS = { concurrency: 8, maxAttempts: 10, leaseMs: 60_000 } as const;
+
 /** Sleep at least this long when a job is due but could not be claimed (no busy loop). */
 const MIN_SLEEP_MS = 10;
 
@@ -85,10 +91,10 @@ interface Lease {
 }
 
 export function createWorker(o: WorkerOptions): Worker {
-  const leaseMs = o.leaseMs ?? 60_000;
+  const leaseMs = o.leaseMs ?? WORKER_DEFAULTS.leaseMs;
   const renewEveryMs = Math.max(1, Math.floor(leaseMs / 3));
-  const concurrency = o.concurrency ?? 4;
-  const maxAttempts = o.maxAttempts ?? 8;
+  const concurrency = o.concurrency ?? WORKER_DEFAULTS.concurrency;
+  const maxAttempts = o.maxAttempts ?? WORKER_DEFAULTS.maxAttempts;
   const idlePollMs = o.idlePollMs ?? 5000;
   const graceMs = o.graceMs ?? 10_000;
   const policy = {
