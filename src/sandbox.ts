@@ -2,12 +2,13 @@
 // in-process and talks to it through the very same Graph adapter and SDKs, so a
 // newcomer sees the whole flow with nothing configured (ARCHITECTURE.md, "Directory").
 import path from 'node:path';
+import { allPermissionNames } from './adapters/directory/permissions.ts';
 import type { EntraConfig } from './config.ts';
 import { type Emulator, startEmulator } from './emulator/index.ts';
 import type { SandboxHooks } from './http/routes/sandbox.ts';
 
 /** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
-export const SANDBOX_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'Organization.Read.All'];
+export const SANDBOX_ROLES = allPermissionNames();
 
 /**
  * The app group when GUESTLIST_GROUP_IDS is unset. Fixed, so that after a restart the

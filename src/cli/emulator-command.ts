@@ -11,9 +11,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { allPermissionNames } from '../adapters/directory/permissions.ts';
 import { type EmulatorOptions, startEmulator } from '../emulator/index.ts';
 
-export const EMULATOR_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'User.ReadWrite.All'];
+/** The app it prints the settings of holds every permission Guestlist can use. */
+export const EMULATOR_ROLES = allPermissionNames();
 
 const USAGE = `Usage: guestlist emulator [--port N] [--host H] [--data-dir DIR] [--tenant GUID]
                          [--throttle LIMIT/SECONDS | --no-throttle] [--fault-rate 0..1]`;

@@ -58,3 +58,22 @@ export const ROLE_ASSIGNABLE_MEMBERS: RequiredPermission = {
   usedFor: 'add guests to a role-assignable group (POST /groups/{id}/members/$ref)',
   impliedBy: [],
 };
+
+/**
+ * Optional: the tenant's verified domains (organization-get.md) let provisioning refuse an
+ * address of the tenant's own domains before inviting it, and find guests by #EXT# UPN.
+ */
+export const READ_VERIFIED_DOMAINS: RequiredPermission = {
+  name: 'Organization.Read.All',
+  usedFor: "read the tenant's verified domains (GET /organization)",
+  impliedBy: ['Directory.Read.All', 'Organization.ReadWrite.All', 'Directory.ReadWrite.All'],
+};
+
+/**
+ * Every application permission Guestlist can use: what the sandbox and `guestlist
+ * emulator` grant their app, and what the README lists (required first, then optional).
+ * Role-assignable groups' extra permission is left out on purpose: it is highly privileged.
+ */
+export function allPermissionNames(): string[] {
+  return [...requiredPermissions({ groups: true }), READ_VERIFIED_DOMAINS, READ_INVITATION_POLICY].map((p) => p.name);
+}
