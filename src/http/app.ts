@@ -6,6 +6,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
+import { API_PREFIX } from './api-prefix.ts';
 import { answerClientError, sendError } from './problems.ts';
 import { accessRequestRoutes } from './routes/access-requests.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -98,8 +99,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   await app.register(pageRoutes, { sandbox });
   await app.register(verifyRoutes, { store: deps.store, clock: deps.clock, ids: deps.ids, sandbox });
-  await app.register(accessRequestRoutes, { prefix: '/api/v1', ...deps });
+  await app.register(accessRequestRoutes, { prefix: API_PREFIX, ...deps });
   if (deps.sandbox) await app.register(sandboxRoutes, { store: deps.store, sandbox: deps.sandbox });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

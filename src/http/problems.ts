@@ -1,10 +1,12 @@
 // The one place errors become HTTP responses (ARCHITECTURE.md, "Errors"):
 // application/problem+json (RFC 9457) for the API, a plain page for browsers.
 // The message of a 5xx is never shown; the error is logged instead.
+
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../domain/errors.ts';
+import { API_PREFIX } from './api-prefix.ts';
 import { bearerChallenge } from './auth.ts';
 import { errorPage } from './pages/layout.ts';
 import type { Problem } from './schemas.ts';
@@ -71,7 +73,7 @@ export function sendError(
   const body = toProblem(error);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   if (body.status === 401) reply.header('www-authenticate', bearerChallenge(request));
-  if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
+  if (!request.url.startsWith(`${API_PREFIX}/`) && request.headers.accept?.includes('text/html')) {
     return reply
       .status(body.status)
       .type('text/html; charset=utf-8')

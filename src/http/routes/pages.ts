@@ -1,6 +1,8 @@
 // The few pages this release serves: a home page pointing at the API, and the page a
 // redeemed sandbox invitation lands on (GUESTLIST_APP_URL's stand-in).
+
 import type { FastifyPluginAsync } from 'fastify';
+import { API_PREFIX } from '../api-prefix.ts';
 import { html, page } from '../pages/layout.ts';
 
 export const pageRoutes: FastifyPluginAsync<{ sandbox: boolean }> = async (app, { sandbox }) => {
@@ -12,7 +14,7 @@ export const pageRoutes: FastifyPluginAsync<{ sandbox: boolean }> = async (app, 
         body: html`<h1>Guestlist</h1>
           <p>People outside your organization ask for access to an app here; approved requests become
           Microsoft Entra B2B guests.</p>
-          <p>The JSON API is described at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>`,
+          <p>The JSON API is described at <a href="${API_PREFIX}/openapi.json">${API_PREFIX}/openapi.json</a>.</p>`,
       }),
     ),
   );

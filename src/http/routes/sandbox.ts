@@ -1,9 +1,11 @@
 // Sandbox mode only: the mail the sandbox "sent" (Guestlist's outbox and the emulator's
 // invitation emails), and the redeem link that stands in for Microsoft's.
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { SandboxMessage, Store } from '../../ports.ts';
+import { API_PREFIX } from '../api-prefix.ts';
 import { requireRole } from '../auth.ts';
 import { problemResponses, SandboxMessages } from '../schemas.ts';
 import { messageView } from '../views.ts';
@@ -17,7 +19,7 @@ export interface SandboxHooks {
 
 export const sandboxRoutes: FastifyPluginAsyncTypebox<{ store: Store; sandbox: SandboxHooks }> = async (app, deps) => {
   app.get(
-    '/api/v1/sandbox/messages',
+    `${API_PREFIX}/sandbox/messages`,
     {
       preHandler: requireRole(deps.store, 'admin'),
       schema: {
