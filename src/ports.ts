@@ -66,6 +66,8 @@ export interface ProvisioningProgress {
   invitationPostedAt: Date | null;
   /** `microsoft` mode: the same, for the last POST that asked Graph to send the email. */
   mailingInvitationPostedAt: Date | null;
+  /** The existing user that POST re-invited; null when the lookup had found nobody. */
+  mailingInvitationUserId: string | null;
   /** Guestlist's invitation emails sent; each `invite` / `resend_invitation` audit entry wants one. */
   invitationEmailsSent: number;
   /** An admin's answer to an uncertain directory match: a user id, or INVITE_AS_NEW_GUEST. */
@@ -169,6 +171,8 @@ export interface Store {
   recordProgress(input: {
     requestId: string;
     expectedStatus: readonly Status[];
+    /** Also only while no directory user is recorded (a step that runs before one is). */
+    noDirectoryUserYet?: boolean;
     at: Date;
     directoryUser?: { id: string; redeemUrl: string | null };
     progress?: Partial<ProvisioningProgress>;

@@ -38,12 +38,13 @@ export interface ProvisionDeps extends ChangeStatusDeps {
 
 /**
  * `microsoft` mode: after a mailing POST /invitations whose outcome is unknown, look the
- * person up this long before posting again. Longer than Graph's 30 s call timeout, so a
- * slow call that created the guest at its very end is well apart from our next POST.
+ * person up this long before posting again: most guests replicate within it (no clocks
+ * compared then), and it keeps a slow call that created the guest at the end of Graph's
+ * 30 s timeout well apart from our next POST.
  */
-export const UNKNOWN_OUTCOME_GRACE_MS = 120_000;
-/** Clock skew allowed between this server and Entra when comparing createdDateTime. */
-const CREATED_SKEW_MS = 120_000;
+export const UNKNOWN_OUTCOME_GRACE_MS = 300_000;
+/** Clock skew tolerated between this server and Entra when comparing createdDateTime. */
+const CREATED_MARGIN_MS = 150_000;
 
 /**
  * @param held aborted by the job runner when this run may no longer hold its job (its
@@ -70,14 +71,21 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
   }
   // Anything else means the job is stale (revoked meanwhile, or an earlier run finished).
   if (request?.status !== 'provisioning') return;
+  // The progress first, then the request again: a concurrent run of this job records the
+  // user and clears the POST marks in one transaction, so marks read as cleared come with
+  // the recorded user, never with a request read before it (which would post again).
   const progress = await deps.store.getProgress(request.id);
+  request = await deps.store.getRequest(requestId);
+  if (request?.status !== 'provisioning') return;
   if (request.directoryUserId) {
     // Found or invited by an earlier run: never invite again, go (back) to the grants. This
     // is an admin's retry after a later step failed, or this job run twice; a second grant
     // job is harmless (grants are recorded, and the next transition happens once). A row
-    // from before provisioning was split into steps has no state: it was invited.
+    // from before provisioning was split into steps has no progress: it was invited, and
+    // Microsoft mailed it (the old default), so Guestlist does not mail it again.
+    const legacy = progress.directoryUserState === null;
     const state = progress.directoryUserState ?? 'pending';
-    await recordUser(deps, request, request.directoryUserId, request.redeemUrl, state);
+    await recordUser(deps, request, request.directoryUserId, request.redeemUrl, state, legacy ? 1 : undefined);
     return;
   }
 
@@ -102,12 +110,14 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
     }
   }
   held?.throwIfAborted();
-  // A match an admin confirmed is re-invited by its id: the address may lead Graph elsewhere.
-  const confirmed = found && progress.confirmedMatch === found.id ? found.id : undefined;
+  // A user who does not hold the address as `mail` (found by proxyAddresses or UPN, or
+  // confirmed by an admin) is re-invited by id: the address may lead the invitation service
+  // elsewhere. By id means resetRedemption, safe here: we only re-invite pending users.
+  const confirmed = found && !holdsAsMail(found, request.email) ? found.id : undefined;
   const invitation =
     deps.settings.invitationEmail === 'guestlist'
       ? await post(deps, request, false, confirmed)
-      : await inviteAskingMicrosoft(deps, request, progress, found, confirmed);
+      : await inviteAskingMicrosoft(deps, request, progress, found, confirmed, held);
   checkInvitedUser(invitation.userId, found, progress);
   await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending');
 }
@@ -140,8 +150,15 @@ async function findPerson(
   if (progress.confirmedMatch) {
     const user = await deps.directory.getUser(progress.confirmedMatch);
     if (user) return user;
+    // Forget the choice, so that an admin's retry looks the person up (and asks) again.
+    await deps.store.recordProgress({
+      requestId: request.id,
+      expectedStatus: ['provisioning'],
+      at: deps.clock.now(),
+      progress: { confirmedMatch: null, matchCandidates: null },
+    });
     throw new DirectoryError({
-      message: `The directory user an admin confirmed (${progress.confirmedMatch}) no longer exists.`,
+      message: `The directory user an admin confirmed (${progress.confirmedMatch}) no longer exists; retry to look the person up again.`,
       transient: false,
       graphCode: 'Request_ResourceNotFound',
       httpStatus: 404,
@@ -180,16 +197,18 @@ async function findPerson(
 }
 
 /**
- * `microsoft` mode. The first POST asks Graph for the email. A later run gets here only
- * when that POST's outcome is unknown (a success would have recorded the user), and after
- * UNKNOWN_OUTCOME_GRACE_MS of lookups. It reads the guest's createdDateTime (Entra's
- * clock) and decides whether the lost call created — and so mailed — them:
- *   - not before the lost call started, less CREATED_SKEW_MS (clock skew, generous), and
- *   - before Guestlist's own silent POST, if one was needed to learn the user's id, less
- *     half the time between the two (at least a minute, given the grace): a guest created
- *     by that silent POST is not the lost call's.
- * Only when neither holds is Graph asked to mail again. Residual: a guest who existed
- * before the lost call cannot tell us whether that call mailed them (README).
+ * `microsoft` mode. The first POST asks Graph for the email, recording when it went and
+ * whether the lookup had found the person then. A later run gets here only when that
+ * POST's outcome is unknown (a success would have recorded the user), after
+ * UNKNOWN_OUTCOME_GRACE_MS of lookups:
+ *   - the lookup now finds a guest it did not find before the lost call: that call created
+ *     — and so mailed — them. No clocks compared.
+ *   - still nobody: a silent POST returns the user's id, and their createdDateTime (Entra's
+ *     clock) decides: created well before that silent POST (by more than CREATED_MARGIN_MS,
+ *     or half the time since the lost call) means the lost call created them. This
+ *     tolerates clock skew up to that margin.
+ *   - the person existed before the lost call: nothing says whether it mailed them; Graph is
+ *     asked again (README: the residual of this mode).
  */
 async function inviteAskingMicrosoft(
   deps: ProvisionDeps,
@@ -197,48 +216,55 @@ async function inviteAskingMicrosoft(
   progress: ProvisioningProgress,
   found: DirectoryUser | null,
   userId: string | undefined,
+  held: AbortSignal | undefined,
 ): Promise<{ userId: string; redeemUrl: string | null }> {
   const lostAt = progress.mailingInvitationPostedAt;
   if (!lostAt) return post(deps, request, true, userId);
+  if (found) {
+    const existedBefore = progress.mailingInvitationUserId === found.id;
+    if (!existedBefore) return createdByLostCall(deps, request, found.id, null);
+    held?.throwIfAborted();
+    return post(deps, request, true, userId);
+  }
   // A silent POST made after the lost one (by this run or an earlier one) created the
   // guest if the lost call did not; its time separates the two.
   let silentAt =
     progress.invitationPostedAt && progress.invitationPostedAt > lostAt ? progress.invitationPostedAt : null;
-  let user = found;
-  let silent: Invitation | null = null;
-  if (!user) {
-    // Not visible to the lookup yet: a silent POST returns the user's id without mailing.
-    const before = deps.clock.now();
-    silent = silentAt
-      ? await deps.directory.invite(inviteInput(deps, request, false, userId))
-      : await post(deps, request, false, userId);
-    silentAt ??= before;
-    const knownSince = silentAt;
-    const lag = (error: unknown) =>
-      notFoundAsLag(error, {
-        since: knownSince,
-        now: deps.clock.now(),
-        windowMs: deps.settings.notFoundWindowMs,
-        what: "Reading the guest's createdDateTime to tell whether Microsoft mailed them",
-      });
-    try {
-      user = await deps.directory.getUser(silent.userId);
-    } catch (error) {
-      throw lag(error);
-    }
-    if (!user) throw lag(notFound(silent.userId));
+  const before = deps.clock.now();
+  const silent = silentAt
+    ? await deps.directory.invite(inviteInput(deps, request, false, undefined))
+    : await post(deps, request, false, undefined);
+  silentAt ??= before;
+  const lag = (error: unknown) =>
+    notFoundAsLag(error, {
+      since: silentAt,
+      now: deps.clock.now(),
+      windowMs: deps.settings.notFoundWindowMs,
+      what: "Reading the guest's createdDateTime to tell whether Microsoft mailed them",
+    });
+  let user: DirectoryUser | null;
+  try {
+    user = await deps.directory.getUser(silent.userId);
+  } catch (error) {
+    throw lag(error);
   }
+  if (!user) throw lag(notFound(silent.userId));
   const created = user.createdAt?.getTime() ?? null;
-  const before =
-    silentAt === null
-      ? Number.POSITIVE_INFINITY
-      : silentAt.getTime() - Math.max(0, Math.min(60_000, (silentAt.getTime() - lostAt.getTime()) / 2));
-  const byLostCall = created !== null && created >= lostAt.getTime() - CREATED_SKEW_MS && created < before;
-  if (byLostCall) {
-    deps.logger.info({ requestId: request.id }, 'the lost invitation created the guest, so Microsoft mailed them');
-    return silent ?? { userId: user.id, redeemUrl: null }; // Microsoft mailed the link: no URL needed
+  const margin = Math.min(CREATED_MARGIN_MS, (silentAt.getTime() - lostAt.getTime()) / 2);
+  if (created !== null && created < silentAt.getTime() - margin) {
+    return createdByLostCall(deps, request, silent.userId, silent.redeemUrl);
   }
-  return post(deps, request, true, userId);
+  held?.throwIfAborted(); // the silent POST and the read may have taken a while
+  return post(deps, request, true, undefined);
+}
+
+function createdByLostCall(deps: ProvisionDeps, request: AccessRequest, userId: string, redeemUrl: string | null) {
+  deps.logger.info({ requestId: request.id }, 'the lost invitation created the guest, so Microsoft mailed them');
+  return { userId, redeemUrl }; // Microsoft mailed the link: no URL needed
+}
+
+function holdsAsMail(user: DirectoryUser, email: string): boolean {
+  return user.mail?.toLowerCase() === email.toLowerCase();
 }
 
 function notFound(userId: string): DirectoryError {
@@ -265,7 +291,9 @@ async function post(
   await markPosted(
     deps,
     request,
-    mailing ? { invitationPostedAt: at, mailingInvitationPostedAt: at } : { invitationPostedAt: at },
+    mailing
+      ? { invitationPostedAt: at, mailingInvitationPostedAt: at, mailingInvitationUserId: userId ?? null }
+      : { invitationPostedAt: at },
   );
   try {
     return await deps.directory.invite(inviteInput(deps, request, mailing, userId));
@@ -290,6 +318,9 @@ async function markPosted(
   const ok = await deps.store.recordProgress({
     requestId: request.id,
     expectedStatus: ['provisioning'],
+    // A concurrent run of this job that has recorded the guest (and cleared the marks)
+    // wins: this one must not mark, nor post after it.
+    noDirectoryUserYet: true,
     at: deps.clock.now(),
     progress,
   });
@@ -322,6 +353,8 @@ async function recordUser(
   userId: string,
   redeemUrl: string | null,
   state: ProvisioningProgress['directoryUserState'],
+  /** For a row from before the steps: the emails already sent for it. */
+  emailsSent?: number,
 ): Promise<void> {
   const now = deps.clock.now();
   const recorded = await deps.store.recordProgress({
@@ -335,6 +368,7 @@ async function recordUser(
       directoryUserAt: now,
       invitationPostedAt: null,
       mailingInvitationPostedAt: null,
+      ...(emailsSent === undefined ? {} : { invitationEmailsSent: emailsSent }),
     },
     jobs: [{ kind: 'grant_access', requestId: request.id, runAt: now }],
   });

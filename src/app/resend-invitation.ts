@@ -87,8 +87,11 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
     });
   }
   try {
-    // By id: the request's guest, even when another user also holds the address.
-    const invitation = await deps.directory.invite(inviteInput(deps, request, true, request.directoryUserId));
+    // By address when the guest holds it as `mail` (no resetRedemption, which would undo a
+    // redemption we have not seen yet); by id only when the address leads elsewhere (a
+    // guest an admin confirmed, found by proxyAddresses or UPN), and they are pending.
+    const byId = current && current.mail?.toLowerCase() !== request.email.toLowerCase() ? current.id : undefined;
+    const invitation = await deps.directory.invite(inviteInput(deps, request, true, byId));
     if (invitation.userId !== request.directoryUserId) {
       throw new DirectoryError({
         message: `Microsoft Graph's invitation for this address returned user ${invitation.userId}, not this request's guest ${request.directoryUserId}; the resend was not recorded.`,
@@ -99,8 +102,18 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
     redeemUrl = invitation.redeemUrl;
   } catch (error) {
     // `microsoft` mode: repeating a call whose outcome is unknown could mail twice, so a
-    // resend is tried once (a 429 took no effect and is retried); the admin can resend again.
-    const unknownOutcome = error instanceof DirectoryError && error.transient && error.httpStatus !== 429;
+    // resend is tried once; the admin can resend again. A 429 or a refusal (a tenant-wide
+    // fault that pauses provisioning, say) took no effect: the mark goes, and it is retried.
+    const noEffect = error instanceof DirectoryError && (error.httpStatus === 429 || !error.transient);
+    if (microsoft && noEffect) {
+      await deps.store.recordProgress({
+        requestId,
+        expectedStatus: ['invited'],
+        at: deps.clock.now(),
+        progress: { mailingInvitationPostedAt: null },
+      });
+    }
+    const unknownOutcome = error instanceof DirectoryError && !noEffect;
     if (!microsoft || !unknownOutcome) throw error;
     note = unknown(`Microsoft Graph did not answer (${error.describe()})`);
   }

@@ -280,7 +280,7 @@ describe('provisioning (guestlist mode)', () => {
       /disabled/,
     ],
   ] as const) {
-    test(`a match ${name} waits for an admin, who confirms it or invites anew`, async () => {
+    test(`a match ${name} waits for an admin, who confirms it`, async () => {
       setup(h);
       const id = await h.approved('pat@fabrikam.com');
       await h.drain();

@@ -12,6 +12,7 @@ export const NO_PROGRESS: Readonly<ProvisioningProgress> = Object.freeze({
   grantedGroupIds: [],
   invitationPostedAt: null,
   mailingInvitationPostedAt: null,
+  mailingInvitationUserId: null,
   invitationEmailsSent: 0,
   confirmedMatch: null,
   matchCandidates: null,
@@ -45,6 +46,7 @@ export function progressStore(ctx: StoreContext): Pick<Store, 'getProgress' | 'r
           })
           .where('id', '=', input.requestId)
           .where('status', 'in', [...input.expectedStatus])
+          .$if(input.noDirectoryUserYet === true, (q) => q.where('directory_user_id', 'is', null))
           .executeTakeFirst();
         if (result.numUpdatedRows === 0n) return false;
         if (input.progress) await writeProgress(trx, codec, input.requestId, input.progress);
@@ -83,6 +85,7 @@ function progressFromRow(row: Selectable<ProvisioningProgressTable>): Provisioni
     grantedGroupIds: JSON.parse(row.granted_group_ids) as string[],
     invitationPostedAt: toDateOrNull(row.invitation_posted_at),
     mailingInvitationPostedAt: toDateOrNull(row.mailing_invitation_posted_at),
+    mailingInvitationUserId: row.mailing_invitation_user_id,
     invitationEmailsSent: Number(row.invitation_emails_sent),
     confirmedMatch: row.confirmed_match,
     matchCandidates:
@@ -99,6 +102,7 @@ function progressToRow(progress: Partial<ProvisioningProgress>, codec: Codec): P
   if (progress.directoryUserAt !== undefined) row.directory_user_at = time(progress.directoryUserAt);
   if (progress.grantedGroupIds !== undefined) row.granted_group_ids = JSON.stringify(progress.grantedGroupIds);
   if (progress.invitationPostedAt !== undefined) row.invitation_posted_at = time(progress.invitationPostedAt);
+  if (progress.mailingInvitationUserId !== undefined) row.mailing_invitation_user_id = progress.mailingInvitationUserId;
   if (progress.mailingInvitationPostedAt !== undefined) {
     row.mailing_invitation_posted_at = time(progress.mailingInvitationPostedAt);
   }

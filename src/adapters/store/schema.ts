@@ -80,6 +80,7 @@ export interface ProvisioningProgressTable {
   granted_group_ids: string;
   invitation_posted_at: Timestamp | null;
   mailing_invitation_posted_at: Timestamp | null;
+  mailing_invitation_user_id: string | null;
   invitation_emails_sent: number;
   confirmed_match: string | null;
   /** JSON array of DirectoryMatch. */

@@ -15,6 +15,7 @@ export async function up(db: Kysely<unknown>, kind: DialectKind): Promise<void> 
     .addColumn('granted_group_ids', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('invitation_posted_at', time)
     .addColumn('mailing_invitation_posted_at', time)
+    .addColumn('mailing_invitation_user_id', 'text')
     .addColumn('invitation_emails_sent', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('confirmed_match', 'text')
     .addColumn('match_candidates', 'text')
