@@ -304,6 +304,25 @@ describe('provisioning (guestlist mode)', () => {
     });
   }
 
+  test('a confirmed user deleted before provisioning: failed, saying so, and a retry looks the person up again', async () => {
+    h.directory.addUser({ id: 'u1', mail: 'pat@fabrikam.com' });
+    h.directory.addUser({ id: 'u2', mail: 'y@other.com', otherMails: ['pat@fabrikam.com'] });
+    const id = await h.approved('pat@fabrikam.com');
+    await h.drain();
+    const { confirmMatch } = await import('../../src/app/confirm-match.ts');
+    await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { userId: 'u2' } });
+    h.directory.users.delete('u2');
+    await h.drain();
+    const failed = await h.db.store.getRequest(id);
+    assert.equal(failed?.status, 'failed');
+    assert.match(failed?.reason ?? '', /confirmed \(u2\) no longer exists; retry to look the person up again/);
+    const { retryRequest } = await import('../../src/app/retry-request.ts');
+    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await h.drain();
+    assert.equal((await h.db.store.getRequest(id))?.directoryUserId, 'u1', 'the one holder left, found by mail');
+    assert.equal(await h.status(id), 'invited');
+  });
+
   test('an admin may instead invite the address as a new guest', async () => {
     // A disabled account holds the address as a proxy address (the invitation service does not
     // match it there, so a new guest is created).
