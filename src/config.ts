@@ -91,10 +91,10 @@ const LEASE_SECONDS = {
   microsoft: { min: 45, default: WORKER_DEFAULTS.leaseMs / 1000 },
 } as const;
 /** What a real deployment cannot do without, and why (the sandbox has stand-ins). */
-const REQUIRED_WITH_ENTRA: Record<string, string> = {
+export const REQUIRED_WITH_ENTRA: Readonly<Record<string, string>> = {
   GUESTLIST_APP_URL: 'it is where a guest lands after redeeming the invitation.',
   GUESTLIST_PUBLIC_URL: 'the https address people use to reach Guestlist (links in emails point there).',
-  SMTP_URL: 'Guestlist emails requesters a link to confirm their address (smtps://user:password@host).',
+  SMTP_URL: 'Guestlist emails requesters their confirmation link and invitation (smtps://user:password@host).',
   GUESTLIST_MAIL_FROM: "the sender of Guestlist's emails, an address your mail server may send as.",
 };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

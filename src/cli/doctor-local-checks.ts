@@ -1,5 +1,6 @@
 // The doctor's checks that need no Microsoft Entra: what configuration was understood,
 // whether the database answers, and where redeemed invitations land. (Mail: doctor-mail-checks.ts.)
+import { REQUIRED_WITH_ENTRA } from '../config.ts';
 import type { Context, Line, OpenDatabase } from './doctor.ts';
 
 export async function checkConfiguration({ deps, entra }: Context): Promise<Line[]> {
@@ -9,7 +10,7 @@ export async function checkConfiguration({ deps, entra }: Context): Promise<Line
       {
         mark: '!',
         text: 'Sandbox mode: no AZURE_* settings, so the bundled emulator plays Microsoft Entra ID; the Entra checks are listed as skipped.',
-        fix: 'To use your tenant, set AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) and GUESTLIST_APP_URL.',
+        fix: `To use your tenant, set AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), ${Object.keys(REQUIRED_WITH_ENTRA).join(', ')}.`,
       },
     ];
   }

@@ -136,6 +136,10 @@ test('sandbox mode says so and lists each Entra check as skipped, with why: exit
   const { code, output } = await doctor(configFor(null));
   assert.equal(code, 0, output);
   assert.match(output, /^! Sandbox mode/m);
+  // The way out of the sandbox names every setting configuration requires with Entra.
+  for (const setting of ['GUESTLIST_APP_URL', 'GUESTLIST_PUBLIC_URL', 'SMTP_URL', 'GUESTLIST_MAIL_FROM']) {
+    assert.ok(output.includes(setting), `the sandbox fix names ${setting}`);
+  }
   assert.match(output, /^- skipped: Entra token — sandbox mode: the bundled emulator plays Microsoft Entra ID\.$/m);
   assert.match(output, /^- skipped: Permissions — sandbox mode/m);
   assert.match(output, /^- skipped: Groups — GUESTLIST_GROUP_IDS is not set: no group to check\.$/m);
