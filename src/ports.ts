@@ -1,6 +1,7 @@
 // The interfaces the use cases need. Each is small; each has an in-memory or fake
 // implementation for tests beside the real ones in adapters/ (see test/fakes/).
 import type { AccessRequest, EventType, Status } from './domain/lifecycle.ts';
+import type { Role } from './domain/roles.ts';
 
 // ---------------------------------------------------------------- store
 
@@ -88,7 +89,7 @@ export interface ListRequestsQuery {
 export interface ApiToken {
   id: string;
   name: string;
-  role: 'admin' | 'approver';
+  role: Role;
   createdAt: Date;
 }
 

@@ -1,9 +1,8 @@
 // API bearer tokens: shown once, stored only as a hash (secret-tokens.ts).
 import { ConflictError, ValidationError } from '../domain/errors.ts';
+import { isRole, ROLES } from '../domain/roles.ts';
 import type { ApiToken, Clock, Ids, Store } from '../ports.ts';
 import { hashToken, newSecretToken } from './secret-tokens.ts';
-
-export const TOKEN_ROLES = ['admin', 'approver'] as const;
 
 export async function createApiToken(
   deps: { store: Store; clock: Clock; ids: Ids },
@@ -15,14 +14,14 @@ export async function createApiToken(
       { field: 'name', message: 'Use 1–64 letters, digits, . _ - or @.' },
     ]);
   }
-  if (!(TOKEN_ROLES as readonly string[]).includes(input.role)) {
-    throw new ValidationError('Invalid role.', [{ field: 'role', message: 'The role is admin or approver.' }]);
+  if (!isRole(input.role)) {
+    throw new ValidationError('Invalid role.', [{ field: 'role', message: `The role is ${ROLES.join(' or ')}.` }]);
   }
   const token = newSecretToken('gl');
   const record: ApiToken = {
     id: deps.ids.next(),
     name,
-    role: input.role as ApiToken['role'],
+    role: input.role,
     createdAt: deps.clock.now(),
   };
   try {

@@ -3,9 +3,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken } from '../app/secret-tokens.ts';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
-import type { ApiToken, Store } from '../ports.ts';
+import type { Role } from '../domain/roles.ts';
+import type { Store } from '../ports.ts';
 
-export type Role = ApiToken['role'];
+export type { Role };
 export interface Principal {
   name: string;
   role: Role;
