@@ -1,4 +1,4 @@
-// Review 2: two admins confirming a match at once, each through its own app instance
+// Two admins confirming a match at once, each through its own app instance
 // (its own connection pool), on every database that can be opened twice — PostgreSQL
 // when TEST_DATABASE_URL is set. The fix writes the choice inside saveTransition; this
 // checks it on a real second connection, not two calls sharing one SQLite handle.
@@ -23,17 +23,13 @@ const user = (id: string, mail: string) => ({
   createdAt: null,
 });
 
-for (const factory of databaseFactories) {
-  describe(`review 2: concurrent confirm-match (${factory.name})`, () => {
-    test("both admins read needs_confirmation before either writes: one 409, and the choice recorded is the winner's", async (t) => {
+// In-memory SQLite cannot be opened twice: the race is defined only where it can happen.
+for (const factory of databaseFactories.filter((f) => !f.name.includes('memory'))) {
+  describe(`concurrent confirm-match (${factory.name})`, () => {
+    test("both admins read needs_confirmation before either writes: one 409, and the choice recorded is the winner's", async () => {
       const opened = await factory.open();
-      if (!opened.openAnother) {
-        t.skip('this database cannot be opened twice');
-        await opened.close();
-        return;
-      }
       try {
-        const other = await opened.openAnother();
+        const other = await opened.openAnother!();
         const clock = fixedClock();
         const deps = { store: opened.db.store, clock, ids: { next: randomUUID } };
         const request = await submitRequest(deps, {
