@@ -2,6 +2,7 @@
 // hash is stored; the token itself is never logged (pino redacts the header).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken } from '../app/secret-tokens.ts';
+import type { Actor } from '../domain/actor.ts';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Store } from '../ports.ts';
@@ -10,8 +11,8 @@ export type { Role };
 export interface Principal {
   name: string;
   role: Role;
-  /** How the audit trail names this caller. */
-  actor: string;
+  /** Who this caller is to the use cases (and so to the audit trail). */
+  actor: Actor;
 }
 
 const cache = new WeakMap<FastifyRequest, Principal | null>();
@@ -29,7 +30,7 @@ export async function principalOf(store: Store, request: FastifyRequest): Promis
     const match = BEARER.exec(header);
     const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
     if (!token) throw new UnauthorizedError('The bearer token is not valid.');
-    principal = { name: token.name, role: token.role, actor: `token:${token.name}` };
+    principal = { name: token.name, role: token.role, actor: { kind: 'token', name: token.name } };
   }
   cache.set(request, principal);
   return principal;

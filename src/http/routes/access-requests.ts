@@ -5,6 +5,7 @@ import { decideRequest } from '../../app/decide-request.ts';
 import { resendInvitation } from '../../app/resend-invitation.ts';
 import { retryRequest } from '../../app/retry-request.ts';
 import { submitRequest } from '../../app/submit-request.ts';
+import { REQUESTER } from '../../domain/actor.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import type { Clock, Ids, Store } from '../../ports.ts';
 import { principalOf, requireRole } from '../auth.ts';
@@ -61,7 +62,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         throw new ForbiddenError('Only an admin token may submit a verified request.');
       const created = await submitRequest(deps, {
         ...request.body,
-        actor: principal?.actor ?? 'requester',
+        actor: principal?.actor ?? REQUESTER,
         verified: principal !== null,
       });
       return reply.status(202).send({ id: created.id, status: created.status });
