@@ -104,7 +104,9 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     },
   );
 
-  const decisionSchema = (summary: string, body: typeof ApproveBody | typeof RejectBody) => ({
+  // Generic in its body, so each route's handler sees its own body's type (a union here
+  // would leave both handlers with the union, and a cast).
+  const decisionSchema = <Body extends typeof ApproveBody | typeof RejectBody>(summary: string, body: Body) => ({
     summary,
     params: IdParams,
     body,
@@ -119,12 +121,11 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     },
     async (request) => {
       const principal = (await principalOf(store, request))!;
-      const body = (request.body ?? {}) as { comment?: string };
       const next = await decideRequest(deps, {
         id: request.params.id,
         actor: principal.actor,
         decision: 'approve',
-        comment: body.comment,
+        comment: request.body.comment,
       });
       return requestView(next);
     },
@@ -135,7 +136,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     { preHandler: approvers, schema: decisionSchema('Reject a pending request', RejectBody) },
     async (request) => {
       const principal = (await principalOf(store, request))!;
-      const { reason } = request.body as { reason: string };
+      const { reason } = request.body;
       const next = await decideRequest(deps, {
         id: request.params.id,
         actor: principal.actor,
