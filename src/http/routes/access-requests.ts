@@ -48,7 +48,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
       config: {
         rateLimit: {
-          // Admin tools importing requests are not throttled; the public is.
+          // Admin tools importing requests are not throttled; the public is. The principal is
+          // already known: the app's onRequest hook (http/access.ts) runs before this route's.
           max: async (request) => (request.principal ? 1_000_000 : deps.submissionsPerMinute),
           timeWindow: 60_000,
         },
