@@ -25,10 +25,10 @@ export async function seedApproved(db: Database, count: number, prefix: string):
       email: `${local}@fabrikam.test`,
       firstName: 'Bench',
       lastName: `Guest ${i}`,
-      actor: 'token:bench',
+      actor: { kind: 'token', name: 'bench' },
       verified: true,
     });
-    await decideRequest(deps, { id: request.id, actor: 'token:bench', decision: 'approve' });
+    await decideRequest(deps, { id: request.id, actor: { kind: 'token', name: 'bench' }, decision: 'approve' });
     ids.push(request.id);
   }
   return ids;

@@ -9,7 +9,7 @@ import type { Role } from './domain/roles.ts';
 export interface AuditEntry {
   id: string;
   requestId: string;
-  /** Who acted: `token:<name>`, `requester`, `system`, `worker`. Never a secret. */
+  /** Who acted, as domain/actor.ts's auditActor() renders it: `token:<name>`, `requester`, `worker`, `system`, `cli:<user>`. Never a secret. */
   actor: string;
   /** The lifecycle event (or another action such as `reinvite`). */
   action: EventType | string;

@@ -1,6 +1,7 @@
 // The one way a use case moves a request: the pure `transition()`, then a conditional
 // write on the status it read, with the audit entry and the implied jobs in the same
 // transaction (ARCHITECTURE.md invariants 2 and 4).
+import { type Actor, auditActor } from '../domain/actor.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, type LifecycleEvent, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, NewJob, ProvisioningProgress, Store } from '../ports.ts';
@@ -16,7 +17,7 @@ export async function changeStatus(
   input: {
     request: AccessRequest;
     event: LifecycleEvent;
-    actor: string;
+    actor: Actor;
     /** Shown in the audit trail; defaults to the request's new reason. */
     note?: string | undefined;
     jobs?: (next: AccessRequest, now: Date) => NewJob[];
@@ -32,7 +33,7 @@ export async function changeStatus(
     audit: {
       id: deps.ids.next(),
       requestId: next.id,
-      actor: input.actor,
+      actor: auditActor(input.actor),
       action: input.event.type,
       fromStatus: input.request.status,
       toStatus: next.status,

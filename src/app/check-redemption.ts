@@ -4,6 +4,7 @@
 // whatever userType says; null on a guest counts as redeemed). Directory errors only mean
 // "look again later": the check never fails a request. A 404 for the guest within the
 // not-found window is replication lag, not a deleted user.
+import { SYSTEM } from '../domain/actor.ts';
 import { redemptionState } from '../domain/directory-match.ts';
 import { nextRedemptionCheckDelay } from '../domain/redemption.ts';
 import type { Directory, Logger } from '../ports.ts';
@@ -48,12 +49,12 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
     await changeStatus(deps, {
       request,
       event: { type: 'revoke', reason: 'The guest user no longer exists in the directory.' },
-      actor: 'system',
+      actor: SYSTEM,
     });
     return null;
   }
   if (redemptionState(user) !== 'pending') {
-    await changeStatus(deps, { request, event: { type: 'activate' }, actor: 'system', note: 'Invitation redeemed.' });
+    await changeStatus(deps, { request, event: { type: 'activate' }, actor: SYSTEM, note: 'Invitation redeemed.' });
     return null;
   }
   if (now.getTime() - invitedAt.getTime() >= deps.expiryMs) {
@@ -64,7 +65,7 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
         type: 'expire',
         reason: `The invitation was not redeemed within ${days} days. The person can ask for access again.`,
       },
-      actor: 'system',
+      actor: SYSTEM,
     });
     return null;
   }

@@ -1,6 +1,7 @@
 // An admin answers an uncertain directory match (domain/directory-match.ts): either "it
 // is this user" (one of the candidates the lookup found) or "invite the address as a new
 // guest". Provisioning then runs again with that answer.
+import type { Actor } from '../domain/actor.ts';
 import { INVITE_AS_NEW_GUEST } from '../domain/directory-match.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
@@ -8,7 +9,7 @@ import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 
 export async function confirmMatch(
   deps: ChangeStatusDeps,
-  input: { id: string; actor: string; choice: { userId: string } | { inviteAsNewGuest: true } },
+  input: { id: string; actor: Actor; choice: { userId: string } | { inviteAsNewGuest: true } },
 ): Promise<AccessRequest> {
   const request = await deps.store.getRequest(input.id);
   if (!request) throw new NotFoundError('The access request');

@@ -1,5 +1,6 @@
 // An approver approves or rejects a pending request. Approval writes the provisioning
 // job in the same transaction as the new status; the directory is called after commit.
+import type { Actor } from '../domain/actor.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
@@ -8,7 +9,7 @@ export type Decision = { decision: 'approve'; comment?: string | undefined } | {
 
 export async function decideRequest(
   deps: ChangeStatusDeps,
-  input: { id: string; actor: string } & Decision,
+  input: { id: string; actor: Actor } & Decision,
 ): Promise<AccessRequest> {
   const request = await deps.store.getRequest(input.id);
   if (!request) throw new NotFoundError('The access request');

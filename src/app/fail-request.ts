@@ -1,5 +1,6 @@
 // The job runner gave up on provisioning (a permanent directory error, or the last
 // retry failed): the request becomes `failed`, keeping Graph's code and request-id.
+import { WORKER } from '../domain/actor.ts';
 import { DirectoryError } from '../domain/directory-error.ts';
 import { canTransition } from '../domain/lifecycle.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
@@ -7,7 +8,7 @@ import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 export async function failRequest(deps: ChangeStatusDeps, input: { id: string; error: unknown }): Promise<void> {
   const request = await deps.store.getRequest(input.id);
   if (!request || !canTransition(request.status, 'fail')) return;
-  await changeStatus(deps, { request, event: { type: 'fail', reason: describeFailure(input.error) }, actor: 'worker' });
+  await changeStatus(deps, { request, event: { type: 'fail', reason: describeFailure(input.error) }, actor: WORKER });
 }
 
 /** An admin-facing reason. Graph messages hold no secrets; other errors stay generic. */

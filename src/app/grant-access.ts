@@ -5,6 +5,7 @@
 // invites again. A 404 on members/$ref for the user this request recorded is replication
 // lag for a bounded window (domain/replication-lag.ts).
 
+import { WORKER } from '../domain/actor.ts';
 import { DirectoryError } from '../domain/directory-error.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
@@ -67,7 +68,7 @@ async function grant(deps: ProvisionDeps, requestId: string, held: AbortSignal |
     await changeStatus(deps, {
       request,
       event: { type: 'invite', directoryUserId: userId, redeemUrl: request.redeemUrl },
-      actor: 'worker',
+      actor: WORKER,
       note:
         deps.settings.invitationEmail === 'guestlist'
           ? 'Invited; Guestlist emails the invitation.'
@@ -79,7 +80,7 @@ async function grant(deps: ProvisionDeps, requestId: string, held: AbortSignal |
   await changeStatus(deps, {
     request,
     event: { type: 'activate', directoryUserId: userId },
-    actor: 'worker',
+    actor: WORKER,
     note:
       progress.directoryUserState === 'member'
         ? 'Already a member of the directory.'

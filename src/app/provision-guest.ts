@@ -18,6 +18,7 @@
 // for UNKNOWN_OUTCOME_GRACE_MS first, since Entra may not show a guest created seconds
 // ago. In `guestlist` mode it posts again at once: the redeem URL is only in POST's
 // answer, so a lost answer costs one silent POST whatever the lookup shows.
+import { WORKER } from '../domain/actor.ts';
 import { DirectoryError } from '../domain/directory-error.ts';
 import { emailDomain, INVITE_AS_NEW_GUEST, judgeMatches, redemptionState } from '../domain/directory-match.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
@@ -67,7 +68,7 @@ export async function provisionGuest(deps: ProvisionDeps, requestId: string, hel
 async function provision(deps: ProvisionDeps, requestId: string, held: AbortSignal | undefined): Promise<void> {
   let request = await deps.store.getRequest(requestId);
   if (request?.status === 'approved') {
-    request = await changeStatus(deps, { request, event: { type: 'start_provisioning' }, actor: 'worker' });
+    request = await changeStatus(deps, { request, event: { type: 'start_provisioning' }, actor: WORKER });
   }
   // Anything else means the job is stale (revoked meanwhile, or an earlier run finished).
   if (request?.status !== 'provisioning') return;
@@ -178,7 +179,7 @@ async function findPerson(
       await changeStatus(deps, {
         request,
         event: { type: 'ask_confirmation', reason: verdict.reason },
-        actor: 'worker',
+        actor: WORKER,
       });
     }
     return 'asked';

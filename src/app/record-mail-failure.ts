@@ -1,6 +1,7 @@
 // A job gave up mailing the requester: say so where admins look (the request's history
 // and its `mailError`), not only in the log. The status does not change: the request is
 // still what it was, and the mail can be sent again (a resend, or the requester asking again).
+import { auditActor, WORKER } from '../domain/actor.ts';
 import type { ChangeStatusDeps } from './change-status.ts';
 
 export async function recordMailFailure(
@@ -19,7 +20,7 @@ export async function recordMailFailure(
     audit: {
       id: deps.ids.next(),
       requestId: request.id,
-      actor: 'worker',
+      actor: auditActor(WORKER),
       action: 'mail_failed',
       fromStatus: request.status,
       toStatus: request.status,

@@ -5,6 +5,7 @@
 // Idempotence: each `resend_requested` entry is answered by one `resend_invitation` entry,
 // written with the new redeem URL (and, in `guestlist` mode, the email job) in one
 // transaction; a job that finds as many answers as asks does nothing.
+import { type Actor, auditActor, WORKER } from '../domain/actor.ts';
 import { DirectoryError } from '../domain/directory-error.ts';
 import { redemptionState } from '../domain/directory-match.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
@@ -15,7 +16,7 @@ import { inviteInput, type ProvisionDeps } from './provision-guest.ts';
 
 export async function resendInvitation(
   deps: ChangeStatusDeps,
-  input: { id: string; actor: string },
+  input: { id: string; actor: Actor },
 ): Promise<AccessRequest> {
   const request = await deps.store.getRequest(input.id);
   if (!request) throw new NotFoundError('The access request');
@@ -52,7 +53,7 @@ export async function resendInvitationJob(deps: ProvisionDeps, requestId: string
     await changeStatus(deps, {
       request,
       event: { type: 'activate' },
-      actor: 'worker',
+      actor: WORKER,
       note: 'Invitation redeemed before the resend: nothing resent.',
     });
     return;
@@ -135,7 +136,7 @@ async function answer(
     at: now,
     directoryUser: { id: request.directoryUserId!, redeemUrl },
     progress: { mailingInvitationPostedAt: null },
-    audit: entry(deps, request, 'worker', 'resend_invitation', now, note),
+    audit: entry(deps, request, WORKER, 'resend_invitation', now, note),
     jobs: mail ? [{ kind: 'send_invitation', requestId: request.id, runAt: now }] : [],
   });
 }
@@ -143,7 +144,7 @@ async function answer(
 function entry(
   deps: ChangeStatusDeps,
   request: AccessRequest,
-  actor: string,
+  actor: Actor,
   action: string,
   at: Date,
   reason: string,
@@ -151,7 +152,7 @@ function entry(
   return {
     id: deps.ids.next(),
     requestId: request.id,
-    actor,
+    actor: auditActor(actor),
     action,
     fromStatus: request.status,
     toStatus: request.status,

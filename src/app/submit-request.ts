@@ -1,4 +1,5 @@
 // A person (or an admin on their behalf) asks for access.
+import { type Actor, auditActor } from '../domain/actor.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import { parsePerson } from '../domain/person.ts';
@@ -12,8 +13,8 @@ export interface SubmitRequestInput {
   email: string;
   firstName: string;
   lastName: string;
-  /** Who submits: `requester` (the public form/API) or `token:<name>`. */
-  actor: string;
+  /** Who submits: the requester (the public form/API) or an admin's token. */
+  actor: Actor;
   /** True when an admin vouches for the address, so no email verification is needed. */
   verified: boolean;
 }
@@ -58,7 +59,7 @@ export async function submitRequest(
     {
       id: deps.ids.next(),
       requestId: request.id,
-      actor: input.actor,
+      actor: auditActor(input.actor),
       action: 'submit',
       fromStatus: null,
       toStatus: request.status,

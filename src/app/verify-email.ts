@@ -1,6 +1,7 @@
 // The requester opened the emailed link and confirmed: pending_verification →
 // pending_approval. Opening it again later is not an error; the answer says where the
 // request stands.
+import { REQUESTER } from '../domain/actor.ts';
 import { AppError, InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, isOpen } from '../domain/lifecycle.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
@@ -54,7 +55,7 @@ async function confirm(
     const withdrawn = await changeStatus(deps, {
       request,
       event: { type: 'withdraw' },
-      actor: 'requester',
+      actor: REQUESTER,
       note: `Duplicate of request ${other.id}, which is ${other.status}.`,
     });
     return { outcome: 'duplicate', request: withdrawn };
@@ -62,10 +63,10 @@ async function confirm(
   const next = await changeStatus(deps, {
     request,
     event: { type: 'verify' },
-    actor: 'requester',
+    actor: REQUESTER,
     note: 'Address confirmed from the emailed link.',
   });
-  await withdrawUnverified(deps, { email: next.email, keep: next.id, actor: 'requester' });
+  await withdrawUnverified(deps, { email: next.email, keep: next.id, actor: REQUESTER });
   return { outcome: 'verified', request: next };
 }
 

@@ -7,6 +7,7 @@ import { openDatabase } from '../adapters/store/index.ts';
 import { confirmMatch } from '../app/confirm-match.ts';
 import { resendInvitation } from '../app/resend-invitation.ts';
 import type { Config } from '../config.ts';
+import type { Actor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import { systemClock, uuidIds } from '../main.ts';
 
@@ -27,7 +28,7 @@ export async function runRequest(args: string[], config: Readonly<Config>): Prom
   }
   const db = await openDatabase(config.databaseUrl);
   const deps = { store: db.store, clock: systemClock, ids: uuidIds };
-  const actor = `cli:${userInfo().username}`;
+  const actor: Actor = { kind: 'cli', user: userInfo().username };
   try {
     await db.migrate();
     const request =

@@ -6,6 +6,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
+import { ACCESS, type Access, enforceAccess } from './access.ts';
 import { API_PREFIX } from './api-prefix.ts';
 import { answerClientError, sendError } from './problems.ts';
 import { accessRequestRoutes } from './routes/access-requests.ts';
@@ -25,6 +26,8 @@ export interface HttpDeps {
   logger?: FastifyServerOptions['loggerInstance'];
   /** Fastify's trustProxy (GUESTLIST_TRUST_PROXY). */
   trustProxy?: boolean | string;
+  /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
+  access?: Readonly<Record<string, Access>>;
 }
 
 /** Well above any honest form post, far below what could hurt. */
@@ -92,6 +95,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(rateLimit, { global: false });
+  // Before any route: its onRoute hook refuses a route without a row in the access table.
+  enforceAccess(app, deps.store, deps.access ?? ACCESS);
 
   await app.register(healthRoutes, {
     isReady: deps.isReady,

@@ -1,8 +1,11 @@
-// Bearer tokens for the API (created by `guestlist token create`). Only the SHA-256
-// hash is stored; the token itself is never logged (pino redacts the header).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// Who is calling: a bearer token for the API (created by `guestlist token create`) becomes
+// a Principal. Only the token's SHA-256 hash is stored; the token itself is never logged
+// (pino redacts the header). access.ts's hook puts the result on `request.principal`;
+// routes read it there and never look at the header themselves.
+import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../app/secret-tokens.ts';
-import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import type { Actor } from '../domain/actor.ts';
+import { UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Store } from '../ports.ts';
 
@@ -10,38 +13,41 @@ export type { Role };
 export interface Principal {
   name: string;
   role: Role;
-  /** How the audit trail names this caller. */
-  actor: string;
+  /** Who this caller is to the use cases (and so to the audit trail). */
+  actor: Actor;
 }
 
-const cache = new WeakMap<FastifyRequest, Principal | null>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller, or null when anonymous; set by access.ts's onRequest hook before anything else reads it. */
+    principal: Principal | null;
+  }
+}
+
+/**
+ * The actor of a route whose row in access.ts admits no anonymous caller: the hooks have
+ * made sure there is a principal (the 401 is a guard, should a row and a route disagree).
+ */
+export function callerActor(request: FastifyRequest): Actor {
+  if (!request.principal) throw new UnauthorizedError();
+  return request.principal.actor;
+}
+
 /** RFC 7235 §2.1: the scheme is case-insensitive, and one or more spaces follow it. */
 const BEARER = /^Bearer +([A-Za-z0-9_-]{10,200})$/i;
 /** Whether the caller offered a bearer token at all, well-formed or not. */
 const OFFERS_BEARER = /^Bearer +\S/i;
 
-/** The caller, or null when anonymous. A malformed or unknown token is a 401, not anonymity. */
-export async function principalOf(store: Store, request: FastifyRequest): Promise<Principal | null> {
-  if (cache.has(request)) return cache.get(request) ?? null;
-  const header = request.headers.authorization;
-  let principal: Principal | null = null;
-  if (header !== undefined) {
-    const match = BEARER.exec(header);
-    const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
-    if (!token) throw new UnauthorizedError('The bearer token is not valid.');
-    principal = { name: token.name, role: token.role, actor: `token:${token.name}` };
-  }
-  cache.set(request, principal);
-  return principal;
-}
-
-/** A preHandler that admits callers holding one of `roles`. */
-export function requireRole(store: Store, ...roles: Role[]) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = await principalOf(store, request);
-    if (!principal) throw new UnauthorizedError();
-    if (!roles.includes(principal.role)) throw new ForbiddenError(`This action needs the ${roles.join(' or ')} role.`);
-  };
+/**
+ * The caller an Authorization header names: null when there is none (anonymous),
+ * 'invalid' when it is malformed, another scheme or an unknown token.
+ */
+export async function authenticate(store: Store, header: string | undefined): Promise<Principal | null | 'invalid'> {
+  if (header === undefined) return null;
+  const match = BEARER.exec(header);
+  const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
+  if (!token) return 'invalid';
+  return { name: token.name, role: token.role, actor: { kind: 'token', name: token.name } };
 }
 
 /**

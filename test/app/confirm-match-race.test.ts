@@ -36,14 +36,18 @@ for (const factory of databaseFactories.filter((f) => !f.name.includes('memory')
           email: 'pat@fabrikam.com',
           firstName: 'Pat',
           lastName: 'Lee',
-          actor: 'token:t',
+          actor: { kind: 'token', name: 't' },
           verified: true,
         });
-        let current = await decideRequest(deps, { id: request.id, actor: 'token:t', decision: 'approve' });
+        let current = await decideRequest(deps, {
+          id: request.id,
+          actor: { kind: 'token', name: 't' },
+          decision: 'approve',
+        });
         current = await changeStatus(deps, {
           request: current,
           event: { type: 'start_provisioning' },
-          actor: 'worker',
+          actor: { kind: 'worker' },
         });
         await opened.db.store.recordProgress({
           requestId: request.id,
@@ -59,7 +63,7 @@ for (const factory of databaseFactories.filter((f) => !f.name.includes('memory')
         await changeStatus(deps, {
           request: current,
           event: { type: 'ask_confirmation', reason: '2 directory users hold this address' },
-          actor: 'worker',
+          actor: { kind: 'worker' },
         });
         // A barrier: each admin's getProgress waits until both have read.
         let arrived = 0;
@@ -80,11 +84,11 @@ for (const factory of databaseFactories.filter((f) => !f.name.includes('memory')
         const results = await Promise.allSettled([
           confirmMatch(
             { ...deps, store: held(opened.db.store) },
-            { id: request.id, actor: 'token:alice', choice: { userId: 'x' } },
+            { id: request.id, actor: { kind: 'token', name: 'alice' }, choice: { userId: 'x' } },
           ),
           confirmMatch(
             { ...deps, store: held(other.store) },
-            { id: request.id, actor: 'token:bob', choice: { userId: 'y' } },
+            { id: request.id, actor: { kind: 'token', name: 'bob' }, choice: { userId: 'y' } },
           ),
         ]);
         assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);

@@ -98,10 +98,10 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
         email,
         firstName: 'Pat',
         lastName: "O'Brien",
-        actor: 'token:t',
+        actor: { kind: 'token', name: 't' },
         verified: true,
       });
-      await decideRequest(deps, { id: request.id, actor: 'token:t', decision: 'approve' });
+      await decideRequest(deps, { id: request.id, actor: { kind: 'token', name: 't' }, decision: 'approve' });
       return request.id;
     },
     async drain(options = {}) {

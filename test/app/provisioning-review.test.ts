@@ -30,7 +30,7 @@ describe('review: admin retry after a failed grant', () => {
     assert.equal(await h.status(id), 'failed');
     assert.equal(h.directory.invites.length, 1);
     const { retryRequest } = await import('../../src/app/retry-request.ts');
-    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await retryRequest(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain();
     const jobs = (await h.db.jobs.listJobs(id)).map((j) => j.kind);
     assert.equal(await h.status(id), 'invited', `stuck; jobs left: ${JSON.stringify(jobs)}`);
@@ -52,7 +52,7 @@ describe('review: a request from before the change (provisioning, directoryUserI
     await changeStatus(h.deps, {
       request: (await h.db.store.getRequest(id))!,
       event: { type: 'start_provisioning' },
-      actor: 'worker',
+      actor: { kind: 'worker' },
     });
     // What the old provision-guest.ts left behind: recordDirectoryUser(id, {directoryUserId, redeemUrl}).
     h.directory.addUser({ id: 'legacy-user', mail: "o'brien@fabrikam.com", createdAt: null });
@@ -139,7 +139,7 @@ describe('review: the admin-confirmed match is the user provisioned', () => {
     await h.drain();
     assert.equal(await h.status(id), 'needs_confirmation');
     const { confirmMatch } = await import('../../src/app/confirm-match.ts');
-    await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { userId: 'chosen' } });
+    await confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'admin' }, choice: { userId: 'chosen' } });
     await h.drain();
     const done = await h.db.store.getRequest(id);
     assert.equal(done?.status, 'invited');
@@ -152,7 +152,7 @@ describe('review: the admin-confirmed match is the user provisioned', () => {
     const id = await h.approved('pat@fabrikam.com');
     await h.drain();
     const { confirmMatch } = await import('../../src/app/confirm-match.ts');
-    await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { inviteAsNewGuest: true } });
+    await confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'admin' }, choice: { inviteAsNewGuest: true } });
     await h.drain();
     const done = await h.db.store.getRequest(id);
     // Graph (here, the fake) answers the invitation with the declined user: the request stops.
@@ -182,8 +182,8 @@ describe('review: two admins confirming a match at once', () => {
     assert.equal(await h.status(id), 'needs_confirmation');
     const { confirmMatch } = await import('../../src/app/confirm-match.ts');
     const results = await Promise.allSettled([
-      confirmMatch(h.deps, { id, actor: 'token:alice', choice: { userId: 'x' } }),
-      confirmMatch(h.deps, { id, actor: 'token:bob', choice: { userId: 'y' } }),
+      confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'alice' }, choice: { userId: 'x' } }),
+      confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'bob' }, choice: { userId: 'y' } }),
     ]);
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'], 'one decision, one 409');
     const decision = (await h.db.store.listAudit(id)).find((e) => e.action === 'confirm_match');
@@ -210,7 +210,7 @@ describe('review: resend in microsoft mode under at-least-once delivery', () => 
     await h.drain();
     assert.equal(h.directory.emails.length, 1);
     const { resendInvitation } = await import('../../src/app/resend-invitation.ts');
-    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     const store = h.db.store as { recordProgress: typeof h.db.store.recordProgress };
     const original = store.recordProgress.bind(store);
     let failOnce = true;
@@ -252,7 +252,7 @@ describe('review: a resend racing the original invitation email (guestlist mode)
     racing.listAudit = async (requestId) => {
       if (once) {
         once = false;
-        await resendInvitation(h.deps, { id, actor: 'token:admin' });
+        await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
         await resendInvitationJob(
           {
             ...h.deps,

@@ -43,7 +43,7 @@ describe('review 2: a resend resets the redemption of a guest who has already re
     guest.externalUserState = 'Accepted';
     // The admin, not yet seeing it, resends (the request is still `invited`).
     const { resendInvitation } = await import('../../src/app/resend-invitation.ts');
-    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain({ includeRedemption: true, horizonMs: 3_600_000 });
     const posted = h.directory.invites.at(-1);
     assert.equal(
@@ -67,7 +67,7 @@ describe('review 2: microsoft-mode resend throttled (429)', () => {
     await h.drain();
     assert.equal(h.directory.emails.length, 1);
     const { resendInvitation } = await import('../../src/app/resend-invitation.ts');
-    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     h.directory.failNext(
       'invite',
       new DirectoryError({
@@ -95,7 +95,7 @@ describe('review 2: microsoft-mode resend that meets a tenant-wide fault (provis
       const id = await h.approved();
       await h.drain();
       const { resendInvitation } = await import('../../src/app/resend-invitation.ts');
-      await resendInvitation(h.deps, { id, actor: 'token:admin' });
+      await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
       // Admin consent revoked: Graph refuses before doing anything (403, scope tenant).
       h.directory.failNext(
         'invite',
@@ -222,7 +222,7 @@ describe('review 2: a row from before the steps, on a deployment that kept the o
     const provisioning = await changeStatus(h.deps, {
       request: (await h.db.store.getRequest(id))!,
       event: { type: 'start_provisioning' },
-      actor: 'worker',
+      actor: { kind: 'worker' },
     });
     // The old provision-guest.ts: POST /invitations with sendInvitationMessage true (Microsoft
     // mails the person), recordDirectoryUser, then grantGroups threw for good → failed.
@@ -237,11 +237,11 @@ describe('review 2: a row from before the steps, on a deployment that kept the o
     await changeStatus(h.deps, {
       request: { ...provisioning, directoryUserId: 'legacy-user', redeemUrl: 'https://redeem.test/legacy-user/old' },
       event: { type: 'fail', reason: 'Insufficient privileges to complete the operation.' },
-      actor: 'worker',
+      actor: { kind: 'worker' },
     });
     // Upgraded; the admin fixes the permission and retries.
     const { retryRequest } = await import('../../src/app/retry-request.ts');
-    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await retryRequest(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain();
     assert.equal(await h.status(id), 'invited');
     assert.equal(
@@ -286,7 +286,7 @@ describe('review 2: the marks recordUser clears, against a second run of the sam
       await changeStatus(h.deps, {
         request: (await h.db.store.getRequest(id))!,
         event: { type: 'start_provisioning' },
-        actor: 'worker',
+        actor: { kind: 'worker' },
       });
       await provisionGuest({ ...deps, store: interleaved }, id); // run B
       assert.equal(

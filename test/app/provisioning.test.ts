@@ -78,7 +78,7 @@ describe('provisioning (guestlist mode)', () => {
     assert.equal(await h.status(id), 'failed');
     h.directory.lagMs = 0; // replicated at last
     const { retryRequest } = await import('../../src/app/retry-request.ts');
-    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await retryRequest(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain();
     assert.equal(await h.status(id), 'invited');
     assert.equal(h.directory.invites.length, 1, 'the recorded guest is not invited again');
@@ -293,10 +293,14 @@ describe('provisioning (guestlist mode)', () => {
       assert.ok(candidates.length >= 1);
       const { confirmMatch } = await import('../../src/app/confirm-match.ts');
       await assert.rejects(
-        confirmMatch(h.deps, { id, actor: 'token:admin', choice: { userId: 'not-a-candidate' } }),
+        confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'admin' }, choice: { userId: 'not-a-candidate' } }),
         /not one of the users/,
       );
-      await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { userId: candidates[0]!.user.id } });
+      await confirmMatch(h.deps, {
+        id,
+        actor: { kind: 'token', name: 'admin' },
+        choice: { userId: candidates[0]!.user.id },
+      });
       await h.drain();
       const done = await h.db.store.getRequest(id);
       assert.equal(done?.directoryUserId, candidates[0]!.user.id);
@@ -310,14 +314,14 @@ describe('provisioning (guestlist mode)', () => {
     const id = await h.approved('pat@fabrikam.com');
     await h.drain();
     const { confirmMatch } = await import('../../src/app/confirm-match.ts');
-    await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { userId: 'u2' } });
+    await confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'admin' }, choice: { userId: 'u2' } });
     h.directory.users.delete('u2');
     await h.drain();
     const failed = await h.db.store.getRequest(id);
     assert.equal(failed?.status, 'failed');
     assert.match(failed?.reason ?? '', /confirmed \(u2\) no longer exists; retry to look the person up again/);
     const { retryRequest } = await import('../../src/app/retry-request.ts');
-    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await retryRequest(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain();
     assert.equal((await h.db.store.getRequest(id))?.directoryUserId, 'u1', 'the one holder left, found by mail');
     assert.equal(await h.status(id), 'invited');
@@ -336,7 +340,7 @@ describe('provisioning (guestlist mode)', () => {
     await h.drain();
     assert.equal(await h.status(id), 'needs_confirmation');
     const { confirmMatch } = await import('../../src/app/confirm-match.ts');
-    await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { inviteAsNewGuest: true } });
+    await confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'admin' }, choice: { inviteAsNewGuest: true } });
     await h.drain();
     const request = await h.db.store.getRequest(id);
     assert.equal(request?.status, 'invited');
@@ -349,7 +353,7 @@ describe('provisioning (guestlist mode)', () => {
     const id = await h.approved('pat@fabrikam.com');
     await h.drain();
     const { confirmMatch } = await import('../../src/app/confirm-match.ts');
-    await confirmMatch(h.deps, { id, actor: 'token:admin', choice: { inviteAsNewGuest: true } });
+    await confirmMatch(h.deps, { id, actor: { kind: 'token', name: 'admin' }, choice: { inviteAsNewGuest: true } });
     await h.drain();
     const request = await h.db.store.getRequest(id);
     assert.equal(request?.status, 'failed');
@@ -409,7 +413,7 @@ describe('provisioning (guestlist mode)', () => {
     assert.equal(failed?.status, 'failed');
     assert.match(failed?.reason ?? '', /Request_BadRequest.*HTTP 400.*request-id req-123/);
     const { retryRequest } = await import('../../src/app/retry-request.ts');
-    await retryRequest(h.deps, { id, actor: 'token:admin' });
+    await retryRequest(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain();
     assert.equal(await h.status(id), 'invited');
     assert.equal(h.directory.invites.length, 1, 'the refused POST did nothing; one POST after the retry');
@@ -424,11 +428,15 @@ describe('provisioning (guestlist mode)', () => {
     const request = (await h.db.store.getRequest(id))!;
     // provisioning → (no revoke from provisioning) so fail it as an admin would see it
     assert.equal(request.status, 'provisioning');
-    await changeStatus(h.deps, { request, event: { type: 'fail', reason: 'stopped by test' }, actor: 'token:admin' });
+    await changeStatus(h.deps, {
+      request,
+      event: { type: 'fail', reason: 'stopped by test' },
+      actor: { kind: 'token', name: 'admin' },
+    });
     await changeStatus(h.deps, {
       request: (await h.db.store.getRequest(id))!,
       event: { type: 'revoke' },
-      actor: 'token:admin',
+      actor: { kind: 'token', name: 'admin' },
     });
     await h.drain();
     assert.equal(await h.status(id), 'revoked');
@@ -482,7 +490,7 @@ describe('provisioning (guestlist mode)', () => {
       email: 'visitor@tailspin.test',
       firstName: 'Vi',
       lastName: 'Sitor',
-      actor: 'requester',
+      actor: { kind: 'requester' },
       verified: false,
     });
     h.failMail(100);

@@ -94,7 +94,7 @@ describe('resend invitation', () => {
     const id = await h.approved();
     await h.drain();
     const first = (await h.db.store.getRequest(id))!.redeemUrl;
-    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     await h.drain();
     await h.drain();
     const request = (await h.db.store.getRequest(id))!;
@@ -121,7 +121,7 @@ describe('resend invitation', () => {
   test('a guest who redeemed before the resend ran is activated, not reset to redeem again', async () => {
     const id = await h.approved();
     await h.drain();
-    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     h.directory.users.get((await h.db.store.getRequest(id))!.directoryUserId!)!.externalUserState = 'Accepted';
     await h.drain();
     assert.equal(await h.status(id), 'active');
@@ -131,10 +131,15 @@ describe('resend invitation', () => {
 
   test('only an invited request can be resent (409), and an unknown id is a 404', async () => {
     const id = await h.approved();
-    await assert.rejects(resendInvitation(h.deps, { id, actor: 'token:admin' }), { code: 'not_invited' });
-    await assert.rejects(resendInvitation(h.deps, { id: crypto.randomUUID(), actor: 'token:admin' }), {
-      code: 'not_found',
+    await assert.rejects(resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } }), {
+      code: 'not_invited',
     });
+    await assert.rejects(
+      resendInvitation(h.deps, { id: crypto.randomUUID(), actor: { kind: 'token', name: 'admin' } }),
+      {
+        code: 'not_found',
+      },
+    );
   });
 
   test('microsoft mode: the resend asks Graph to mail once; a lost answer is not repeated blindly', async () => {
@@ -142,7 +147,7 @@ describe('resend invitation', () => {
     h = await provisioningHarness({ invitationEmail: 'microsoft' });
     const id = await h.approved();
     await h.drain();
-    await resendInvitation(h.deps, { id, actor: 'token:admin' });
+    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
     h.directory.failNext('invite', transientError(503), { afterEffect: true });
     await h.drain();
     assert.equal(h.directory.emails.length, 2, 'the first invitation and the one resend');

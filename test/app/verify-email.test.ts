@@ -37,7 +37,7 @@ describe('email verification', () => {
       email,
       firstName: 'Ada',
       lastName: 'Lovelace',
-      actor: 'requester',
+      actor: { kind: 'requester' },
       verified: false,
     });
   }
@@ -94,7 +94,7 @@ describe('email verification', () => {
       email: 'grace@fabrikam.com',
       firstName: 'Grace',
       lastName: 'Hopper',
-      actor: 'token:admin',
+      actor: { kind: 'token', name: 'admin' },
       verified: true,
     });
     assert.equal(admins.status, 'pending_approval');
@@ -138,7 +138,7 @@ describe('email verification', () => {
       email: 'closed@fabrikam.com',
       firstName: 'C',
       lastName: 'D',
-      actor: 'token:admin',
+      actor: { kind: 'token', name: 'admin' },
       verified: true,
     });
     assert.equal((await verifyEmail(deps(), { token: tokenIn(sent[0]) })).outcome, 'closed');
@@ -155,7 +155,7 @@ describe('email verification', () => {
       { type: 'start_provisioning' },
       { type: 'fail', reason: 'Graph said no' },
     ] as const) {
-      current = await changeStatus(deps(), { request: current, event, actor: 'test' });
+      current = await changeStatus(deps(), { request: current, event, actor: { kind: 'token', name: 'test' } });
     }
     assert.equal(current.status, 'failed');
     // The old link: not "closed, ask again" (the organization has been told; an admin retries).

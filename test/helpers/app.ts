@@ -8,7 +8,7 @@ import type { Store } from '../../src/ports.ts';
 import { fixedClock } from './clock.ts';
 
 export async function testApp(
-  options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy'>> & {
+  options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy' | 'access'>> & {
     /** Wraps the store the app uses (to delay or fail a call); `db.store` stays the real one. */
     wrapStore?: (store: Store) => Store;
   } = {},
@@ -25,6 +25,7 @@ export async function testApp(
     submissionsPerMinute: options.submissionsPerMinute ?? 1000,
     sandbox: options.sandbox ?? null,
     trustProxy: options.trustProxy ?? false,
+    ...(options.access ? { access: options.access } : {}),
   });
   const deps = { store: db.store, clock, ids };
   const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin' })).token;

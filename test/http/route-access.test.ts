@@ -1,50 +1,28 @@
-// Who may call each route: one row per route the app serves, read from the app itself, so
-// a new route without a row here fails this test until someone decides who may call it.
-// Each row is tried as an anonymous caller, with an approver token and with an admin token.
+// Who may call each route, as src/http/access.ts's table says: every route the app serves
+// must have a row there (a route without one fails the app at startup), and each row is
+// tried as an anonymous caller, with an approver token and with an admin token.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ACCESS, type Access } from '../../src/http/access.ts';
 import { type TestApp, testApp } from '../helpers/app.ts';
 
 /** 401/403: refused for who the caller is; `allowed`: anything else below 500. */
 type Outcome = 401 | 403 | 'allowed';
 type Caller = 'anonymous' | 'approver' | 'admin';
-interface Row {
-  anonymous: Outcome;
-  approver: Outcome;
-  admin: Outcome;
-  /** A body, so that an allowed call gets past validation to the handler. */
-  payload?: object;
+
+/** What the table's row promises a caller. */
+function outcome(access: Access, caller: Caller): Outcome {
+  if (access === 'public') return 'allowed';
+  if (caller === 'anonymous') return access.anonymous ? 'allowed' : 401;
+  return access.roles.includes(caller) ? 'allowed' : 403;
 }
 
-const PUBLIC: Row = { anonymous: 'allowed', approver: 'allowed', admin: 'allowed' };
-const APPROVERS: Row = { anonymous: 401, approver: 'allowed', admin: 'allowed' };
-const ADMINS: Row = { anonymous: 401, approver: 403, admin: 'allowed' };
-
-/** `METHOD path` → who may call it; `:id` stands for an existing request's id. */
-const ACCESS: Record<string, Row> = {
-  'GET /': PUBLIC,
-  'GET /healthz': PUBLIC,
-  'GET /readyz': PUBLIC,
-  'GET /welcome': PUBLIC,
-  'GET /verify': PUBLIC,
-  'POST /verify': { ...PUBLIC, payload: { token: 'glv_not-a-real-link-token' } },
-  'GET /api/v1/openapi.json': PUBLIC,
-  // Anyone may ask for access; a token submits a verified request, which approvers may not.
-  'POST /api/v1/access-requests': {
-    anonymous: 'allowed',
-    approver: 403,
-    admin: 'allowed',
-    payload: { email: 'ada@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' },
-  },
-  'GET /api/v1/access-requests': APPROVERS,
-  'GET /api/v1/access-requests/:id': APPROVERS,
-  'POST /api/v1/access-requests/:id/approve': APPROVERS,
-  'POST /api/v1/access-requests/:id/reject': { ...APPROVERS, payload: { reason: 'Unknown company' } },
-  'POST /api/v1/access-requests/:id/retry': ADMINS,
-  'POST /api/v1/access-requests/:id/resend-invitation': ADMINS,
-  'POST /api/v1/access-requests/:id/confirm-match': { ...ADMINS, payload: { inviteAsNewGuest: true } },
-  'GET /api/v1/sandbox/messages': ADMINS,
-  'GET /sandbox/redeem': PUBLIC,
+/** A body for the routes that take one, so that an allowed call gets past validation to the handler. */
+const PAYLOADS: Record<string, object> = {
+  'POST /verify': { token: 'glv_not-a-real-link-token' },
+  'POST /api/v1/access-requests': { email: 'ada@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' },
+  'POST /api/v1/access-requests/:id/reject': { reason: 'Unknown company' },
+  'POST /api/v1/access-requests/:id/confirm-match': { inviteAsNewGuest: true },
 };
 
 /**
@@ -97,7 +75,7 @@ describe('route access', () => {
     assert.deepEqual(
       routes.filter((route) => !(route in ACCESS)),
       [],
-      'routes without a row: decide who may call them',
+      'routes without a row in src/http/access.ts: decide who may call them',
     );
     assert.deepEqual(
       Object.keys(ACCESS).filter((route) => !routes.includes(route)),
@@ -109,18 +87,60 @@ describe('route access', () => {
     }
   });
 
-  for (const [route, row] of Object.entries(ACCESS)) {
+  test('the table is what the API promises: anyone may ask for access, approvers may not submit', () => {
+    // The one row that is neither public nor staff-only, spelled out so a change to it is deliberate.
+    const submit = ACCESS['POST /api/v1/access-requests']!;
+    assert.deepEqual(
+      (['anonymous', 'approver', 'admin'] as const).map((caller) => outcome(submit, caller)),
+      ['allowed', 403, 'allowed'],
+    );
+  });
+
+  test('a route without a row fails the app at startup', async () => {
+    const { 'GET /healthz': _healthz, ...withoutHealthz } = ACCESS;
+    await assert.rejects(testApp({ access: withoutHealthz }), /GET \/healthz has no row in src\/http\/access\.ts/);
+  });
+
+  test('a credential a public route cannot use is ignored there, as on an unknown address; elsewhere it is a 401', async () => {
+    for (const authorization of ['Bearer gl_not-a-real-token-at-all', 'Basic YWxpY2U6c2VjcmV0']) {
+      assert.equal((await t.app.inject({ url: '/healthz', headers: { authorization } })).statusCode, 200);
+      assert.equal((await t.app.inject({ url: '/no-such-page', headers: { authorization } })).statusCode, 404);
+      assert.equal(
+        (await t.app.inject({ url: '/api/v1/access-requests', headers: { authorization } })).statusCode,
+        401,
+      );
+    }
+  });
+
+  test("roles are checked after validation: a refused caller's malformed input is a 400", async () => {
+    const bad = { method: 'POST', url: `/api/v1/access-requests/${id}/reject`, payload: { reason: '' } } as const;
+    assert.equal((await t.app.inject(bad)).statusCode, 400);
+  });
+
+  test('an approver submitting is told why', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/access-requests',
+      headers: t.approver,
+      payload: PAYLOADS['POST /api/v1/access-requests'],
+    });
+    assert.equal(res.statusCode, 403);
+    assert.equal(res.json().detail, 'Only an admin token may submit a verified request.');
+  });
+
+  for (const [route, access] of Object.entries(ACCESS)) {
+    const payload = PAYLOADS[route];
     for (const caller of ['anonymous', 'approver', 'admin'] as const satisfies Caller[]) {
-      test(`${route} as ${caller}: ${row[caller]}`, async () => {
+      const expected = outcome(access, caller);
+      test(`${route} as ${caller}: ${expected}`, async () => {
         const [method, path] = route.split(' ') as ['GET' | 'POST', string];
         const headers = caller === 'anonymous' ? {} : caller === 'approver' ? t.approver : t.admin;
         const res = await t.app.inject({
           method,
           url: path.replace(':id', id),
           headers,
-          ...(row.payload ? { payload: row.payload } : {}),
+          ...(payload ? { payload } : {}),
         });
-        const expected = row[caller];
         if (expected === 'allowed') {
           assert.ok(
             res.statusCode < 500 && res.statusCode !== 401 && res.statusCode !== 403,

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DirectoryError } from '../../src/domain/directory-error.ts';
 import { AppError } from '../../src/domain/errors.ts';
+import { ACCESS } from '../../src/http/access.ts';
 import { type TestApp, testApp } from '../helpers/app.ts';
 
 const SECRET = 'gl_SECRET-token-in-an-error-message';
@@ -37,8 +38,10 @@ const failures: Record<string, { error: () => Error; status: number }> = {
 describe('server errors hide their message', () => {
   let t: TestApp;
   before(async () => {
-    t = await testApp();
-    // Routes of the test's own, added before the app is ready (the first inject).
+    const slugs = Object.keys(failures).map((name) => name.replaceAll(/[^a-z0-9]+/gi, '-'));
+    // Routes of the test's own (anyone may call them), added before the app is ready (the first inject).
+    const rows = slugs.flatMap((slug) => [`GET /api/v1/test-failure/${slug}`, `GET /test-failure/${slug}`]);
+    t = await testApp({ access: { ...ACCESS, ...Object.fromEntries(rows.map((row) => [row, 'public' as const])) } });
     for (const [name, failure] of Object.entries(failures)) {
       const slug = name.replaceAll(/[^a-z0-9]+/gi, '-');
       t.app.get(`/api/v1/test-failure/${slug}`, async () => {

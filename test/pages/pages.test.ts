@@ -72,7 +72,7 @@ test('the verification link shows a button; confirming moves the request on; a b
     email: 'ada@fabrikam.com',
     firstName: 'Ada',
     lastName: 'L',
-    actor: 'requester',
+    actor: { kind: 'requester' },
     verified: false,
   });
   let text = '';

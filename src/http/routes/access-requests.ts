@@ -5,9 +5,10 @@ import { decideRequest } from '../../app/decide-request.ts';
 import { resendInvitation } from '../../app/resend-invitation.ts';
 import { retryRequest } from '../../app/retry-request.ts';
 import { submitRequest } from '../../app/submit-request.ts';
-import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import { REQUESTER } from '../../domain/actor.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import type { Clock, Ids, Store } from '../../ports.ts';
-import { principalOf, requireRole } from '../auth.ts';
+import { callerActor } from '../auth.ts';
 import {
   AccessRequestDetail,
   AccessRequestView,
@@ -33,8 +34,6 @@ export interface AccessRequestRoutesOptions {
 
 export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesOptions> = async (app, deps) => {
   const { store } = deps;
-  const approvers = requireRole(store, 'admin', 'approver');
-  const admins = requireRole(store, 'admin');
 
   app.post(
     '/access-requests',
@@ -49,19 +48,19 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
       config: {
         rateLimit: {
-          // Admin tools importing requests are not throttled; the public is.
-          max: async (request) => ((await principalOf(store, request)) ? 1_000_000 : deps.submissionsPerMinute),
+          // Admin tools importing requests are not throttled; the public is. The principal is
+          // already known: the app's onRequest hook (http/access.ts) runs before this route's.
+          max: async (request) => (request.principal ? 1_000_000 : deps.submissionsPerMinute),
           timeWindow: 60_000,
         },
       },
     },
     async (request, reply) => {
-      const principal = await principalOf(store, request);
-      if (principal && principal.role !== 'admin')
-        throw new ForbiddenError('Only an admin token may submit a verified request.');
+      // Only an admin's token gets this far (http/access.ts): it vouches for the address.
+      const { principal } = request;
       const created = await submitRequest(deps, {
         ...request.body,
-        actor: principal?.actor ?? 'requester',
+        actor: principal?.actor ?? REQUESTER,
         verified: principal !== null,
       });
       return reply.status(202).send({ id: created.id, status: created.status });
@@ -71,7 +70,6 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.get(
     '/access-requests',
     {
-      preHandler: approvers,
       schema: {
         summary: 'List access requests, newest first',
         querystring: ListQuery,
@@ -88,7 +86,6 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.get(
     '/access-requests/:id',
     {
-      preHandler: approvers,
       schema: {
         summary: 'One access request with its audit history',
         params: IdParams,
@@ -103,7 +100,9 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     },
   );
 
-  const decisionSchema = (summary: string, body: typeof ApproveBody | typeof RejectBody) => ({
+  // Generic in its body, so each route's handler sees its own body's type (a union here
+  // would leave both handlers with the union, and a cast).
+  const decisionSchema = <Body extends typeof ApproveBody | typeof RejectBody>(summary: string, body: Body) => ({
     summary,
     params: IdParams,
     body,
@@ -113,17 +112,14 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.post(
     '/access-requests/:id/approve',
     {
-      preHandler: approvers,
       schema: decisionSchema('Approve a pending request', ApproveBody),
     },
     async (request) => {
-      const principal = (await principalOf(store, request))!;
-      const body = (request.body ?? {}) as { comment?: string };
       const next = await decideRequest(deps, {
         id: request.params.id,
-        actor: principal.actor,
+        actor: callerActor(request),
         decision: 'approve',
-        comment: body.comment,
+        comment: request.body.comment,
       });
       return requestView(next);
     },
@@ -131,13 +127,12 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
 
   app.post(
     '/access-requests/:id/reject',
-    { preHandler: approvers, schema: decisionSchema('Reject a pending request', RejectBody) },
+    { schema: decisionSchema('Reject a pending request', RejectBody) },
     async (request) => {
-      const principal = (await principalOf(store, request))!;
-      const { reason } = request.body as { reason: string };
+      const { reason } = request.body;
       const next = await decideRequest(deps, {
         id: request.params.id,
-        actor: principal.actor,
+        actor: callerActor(request),
         decision: 'reject',
         reason,
       });
@@ -148,7 +143,6 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.post(
     '/access-requests/:id/retry',
     {
-      preHandler: admins,
       schema: {
         summary: 'Send a failed request back to provisioning',
         params: IdParams,
@@ -156,15 +150,13 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
     },
     async (request) => {
-      const principal = (await principalOf(store, request))!;
-      return requestView(await retryRequest(deps, { id: request.params.id, actor: principal.actor }));
+      return requestView(await retryRequest(deps, { id: request.params.id, actor: callerActor(request) }));
     },
   );
 
   app.post(
     '/access-requests/:id/resend-invitation',
     {
-      preHandler: admins,
       schema: {
         summary: 'Resend the invitation of an invited request',
         description:
@@ -175,8 +167,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
     },
     async (request, reply) => {
-      const principal = (await principalOf(store, request))!;
-      const next = await resendInvitation(deps, { id: request.params.id, actor: principal.actor });
+      const next = await resendInvitation(deps, { id: request.params.id, actor: callerActor(request) });
       return reply.status(202).send(requestView(next));
     },
   );
@@ -184,7 +175,6 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.post(
     '/access-requests/:id/confirm-match',
     {
-      preHandler: admins,
       schema: {
         summary: 'Say who a needs_confirmation request is for',
         description:
@@ -196,12 +186,11 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
     },
     async (request) => {
-      const principal = (await principalOf(store, request))!;
       const choice = request.body;
       return requestView(
         await confirmMatch(deps, {
           id: request.params.id,
-          actor: principal.actor,
+          actor: callerActor(request),
           choice: 'userId' in choice ? { userId: choice.userId } : { inviteAsNewGuest: true },
         }),
       );

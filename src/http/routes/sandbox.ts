@@ -6,7 +6,6 @@ import { Type } from 'typebox';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { SandboxMessage, Store } from '../../ports.ts';
 import { API_PREFIX } from '../api-prefix.ts';
-import { requireRole } from '../auth.ts';
 import { problemResponses, SandboxMessages } from '../schemas.ts';
 import { messageView } from '../views.ts';
 
@@ -21,7 +20,6 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ store: Store; sandbox: S
   app.get(
     `${API_PREFIX}/sandbox/messages`,
     {
-      preHandler: requireRole(deps.store, 'admin'),
       schema: {
         summary: 'Every email the sandbox sent (sandbox mode only)',
         response: { 200: SandboxMessages, ...problemResponses(401, 403) },

@@ -1,0 +1,32 @@
+// Who acts on a request, as the use cases see it. The audit trail stores one string per
+// entry (`token:<name>`, `requester`, `worker`, `system`, `cli:<user>`); auditActor() is
+// the only place that string is made, so stored history reads as it always has.
+export type Actor =
+  /** A caller holding an API token (`guestlist token create`), by the token's name. */
+  | { kind: 'token'; name: string }
+  /** The person asking for access, proving their address by a link. */
+  | { kind: 'requester' }
+  /** A job run by the worker (provisioning, mail). */
+  | { kind: 'worker' }
+  /** Guestlist on its own (the redemption check). */
+  | { kind: 'system' }
+  /** An operator at the server, by operating-system account. */
+  | { kind: 'cli'; user: string };
+
+export const REQUESTER: Actor = { kind: 'requester' };
+export const WORKER: Actor = { kind: 'worker' };
+export const SYSTEM: Actor = { kind: 'system' };
+
+/** How the audit trail names an actor (AuditEntry.actor). Never a secret. */
+export function auditActor(actor: Actor): string {
+  switch (actor.kind) {
+    case 'token':
+      return `token:${actor.name}`;
+    case 'cli':
+      return `cli:${actor.user}`;
+    case 'requester':
+    case 'worker':
+    case 'system':
+      return actor.kind;
+  }
+}

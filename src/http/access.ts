@@ -1,0 +1,101 @@
+// Who may call each route: one row per route, in this table alone. Routes declare nothing
+// about callers; the hooks below read the table.
+//
+// - onRoute: a route without a row fails the app at startup (deny by default: nobody can
+//   add a route and forget to decide who may call it).
+// - onRequest: the Authorization header becomes `request.principal` (auth.ts), or a 401
+//   for a malformed or unknown token. Public routes ignore a credential they cannot use
+//   (a proxy's Basic auth, say) rather than refuse the page.
+// - preHandler: the principal is checked against the route's row. After validation, so a
+//   refused caller's malformed input is still a 400, as it was when routes checked roles.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import type { Role } from '../domain/roles.ts';
+import type { Store } from '../ports.ts';
+import { API_PREFIX } from './api-prefix.ts';
+import { authenticate, type Principal } from './auth.ts';
+
+export type Access =
+  /** Anyone, with or without a credential. */
+  | 'public'
+  | {
+      /** Callers holding one of these roles; any other caller with a credential gets a 403. */
+      roles: readonly Role[];
+      /** Whether callers without a credential may call too (else they get a 401). */
+      anonymous?: boolean;
+      /** The 403's message, when the usual "needs the … role" would not say why. */
+      refusal?: string;
+    };
+
+const PUBLIC: Access = 'public';
+const APPROVERS: Access = { roles: ['admin', 'approver'] };
+const ADMINS: Access = { roles: ['admin'] };
+
+/** `METHOD path` (as registered, with its prefix) → who may call it. HEAD follows its GET. */
+export const ACCESS: Readonly<Record<string, Access>> = {
+  'GET /': PUBLIC,
+  'GET /healthz': PUBLIC,
+  'GET /readyz': PUBLIC,
+  'GET /welcome': PUBLIC,
+  'GET /verify': PUBLIC,
+  'POST /verify': PUBLIC,
+  'GET /sandbox/redeem': PUBLIC,
+  [`GET ${API_PREFIX}/openapi.json`]: PUBLIC,
+  // Anyone may ask for access; a token submits a verified request, which only an admin may.
+  [`POST ${API_PREFIX}/access-requests`]: {
+    roles: ['admin'],
+    anonymous: true,
+    refusal: 'Only an admin token may submit a verified request.',
+  },
+  [`GET ${API_PREFIX}/access-requests`]: APPROVERS,
+  [`GET ${API_PREFIX}/access-requests/:id`]: APPROVERS,
+  [`POST ${API_PREFIX}/access-requests/:id/approve`]: APPROVERS,
+  [`POST ${API_PREFIX}/access-requests/:id/reject`]: APPROVERS,
+  [`POST ${API_PREFIX}/access-requests/:id/retry`]: ADMINS,
+  [`POST ${API_PREFIX}/access-requests/:id/resend-invitation`]: ADMINS,
+  [`POST ${API_PREFIX}/access-requests/:id/confirm-match`]: ADMINS,
+  [`GET ${API_PREFIX}/sandbox/messages`]: ADMINS,
+};
+
+/** The table's key for a route: HEAD is Fastify's automatic twin of GET, with GET's row. */
+function routeKey(method: string, url: string): string {
+  return `${method === 'HEAD' ? 'GET' : method} ${url}`;
+}
+
+/** Whether `access` admits `principal` (null: anonymous); throws the 401 or 403 if not. */
+function checkAccess(access: Access, principal: Principal | null): void {
+  if (access === 'public') return;
+  if (!principal) {
+    if (access.anonymous) return;
+    throw new UnauthorizedError();
+  }
+  if (!access.roles.includes(principal.role)) {
+    throw new ForbiddenError(access.refusal ?? `This action needs the ${access.roles.join(' or ')} role.`);
+  }
+}
+
+/** Installs the three hooks on `app`; call before any route is registered. */
+export function enforceAccess(app: FastifyInstance, store: Store, table: Readonly<Record<string, Access>> = ACCESS) {
+  const accessOf = (request: FastifyRequest): Access | undefined =>
+    // A 404 or 405 has no route: there is nothing to protect, and the answer is the same for all.
+    request.is404 ? PUBLIC : table[routeKey(request.method, request.routeOptions.url ?? '')];
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const key = routeKey(method, route.url);
+      if (!(key in table)) throw new Error(`${key} has no row in src/http/access.ts: decide who may call it.`);
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    const principal = await authenticate(store, request.headers.authorization);
+    if (principal !== 'invalid') request.principal = principal;
+    else if (accessOf(request) !== 'public') throw new UnauthorizedError('The bearer token is not valid.');
+  });
+  app.addHook('preHandler', async (request) => {
+    const access = accessOf(request);
+    // Unreachable while onRoute refuses routes without a row; refuse rather than admit.
+    if (!access) throw new AppError('internal_error', `No access row for ${request.method} ${request.url}`);
+    checkAccess(access, request.principal);
+  });
+}
