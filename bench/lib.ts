@@ -34,14 +34,23 @@ export async function seedApproved(db: Database, count: number, prefix: string):
   return ids;
 }
 
-/** The environment that points a Guestlist process at the emulator. */
+/**
+ * The environment that points a Guestlist process at the emulator, with `groups` fresh
+ * groups in GUESTLIST_GROUP_IDS. SMTP_URL is required with Azure credentials; in
+ * `guestlist` mode the worker sends its invitation emails there, so pass a sink's URL
+ * (smtp-sink.ts) in `extra` unless the run must not count them.
+ */
 export function workerEnv(
   emulator: Emulator,
   databaseUrl: string,
   extra: Record<string, string> = {},
+  groups = 1,
 ): NodeJS.ProcessEnv {
   const app = emulator.registerApp({ roles: ROLES });
-  const group = emulator.addGroup({ displayName: 'Bench app' });
+  const groupIds = Array.from(
+    { length: groups },
+    (_, i) => emulator.addGroup({ displayName: `Bench app ${i + 1}` }).id,
+  );
   return {
     PATH: process.env.PATH,
     DATABASE_URL: databaseUrl,
@@ -51,11 +60,11 @@ export function workerEnv(
     AZURE_AUTHORITY_HOST: emulator.url,
     GUESTLIST_GRAPH_URL: emulator.url,
     GUESTLIST_APP_URL: 'https://app.contoso.test/',
-    GUESTLIST_GROUP_IDS: group.id,
+    GUESTLIST_GROUP_IDS: groupIds.join(','),
     NODE_EXTRA_CA_CERTS: emulator.caPath,
-    // Required with Azure credentials, never dialled here: benchmark requests are
-    // submitted by an admin, so no verification email is sent.
-    SMTP_URL: 'smtp://127.0.0.1:2525',
+    // Benchmark requests are submitted by an admin, so no verification email is sent; a
+    // closed port here makes every Guestlist invitation email fail (and be retried).
+    SMTP_URL: 'smtp://127.0.0.1:9',
     GUESTLIST_PUBLIC_URL: 'https://guestlist.contoso.test',
     GUESTLIST_MAIL_FROM: 'access@contoso.test',
     LOG_LEVEL: 'warn',
