@@ -11,7 +11,7 @@
 // (Graph's in the emulator mailbox plus Guestlist's own, caught by a local SMTP server),
 // POST /invitations beyond one per person and what each followed, the invitation drain
 // against the throttle, and the time until every request is `invited`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database } from '../src/adapters/store/index.ts';
@@ -72,14 +72,20 @@ export async function benchFaults(mode: EmailMode = 'guestlist', count = 300): P
       2,
     );
     const startedMs = Date.now();
-    let worker = startWorker(env, 'worker');
+    const logPath = path.join(dir, 'worker.log');
+    const calls = new Map<string, number>();
+    emulator.onRequest((event) => {
+      const key = `${event.method} ${graphRoute(event.path)} ${event.status}`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+    });
+    let worker = startWorker(env, 'worker', logPath);
     const killsAtMs: number[] = [];
     const accepted = () => new Set(graph.posts.filter((post) => post.status === 201).map((post) => post.email)).size;
     for (const share of KILL_AT) {
       await waitUntil(async () => accepted() >= count * share, 300_000, 20);
       await stopProcess(worker, 'SIGKILL');
       killsAtMs.push(Date.now());
-      worker = startWorker(env, `worker after kill ${killsAtMs.length}`);
+      worker = startWorker(env, `worker after kill ${killsAtMs.length}`, logPath);
     }
     let allInvitedMs: number | null = null;
     const settled = await waitUntil(
@@ -117,13 +123,16 @@ export async function benchFaults(mode: EmailMode = 'guestlist', count = 300): P
     reportPosts(graph.posts, count, killsAtMs, mode);
     reportDrain(graph.posts, count, startedMs, allInvitedMs, killsAtMs);
     await reportLagWait(db, ids, graph.posts);
+    reportCalls(calls);
+    reportRetries(readFileSync(logPath, 'utf8'));
     line('  wall time, worker start → settled', `${((endMs - startedMs) / 1000).toFixed(1)} s`);
   } finally {
     await db.close();
     await graph.close();
     await smtp.close();
     await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) process.stdout.write(`  (kept ${dir})\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -258,4 +267,42 @@ async function reportLagWait(db: Database, ids: string[], posts: InvitationPost[
     '  guest created → request invited: p50 / p90 / max',
     `${[50, 90, 100].map((p) => percentile(waits, p).toFixed(1)).join(' / ')} s (lag ${LAG_MS / 1000} s)`,
   );
+}
+
+/** The Graph route of a path, ids left out. */
+function graphRoute(pathname: string): string {
+  return pathname
+    .replace(/^\/v1\.0/, '')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '{id}')
+    .replace(/^\/users\/[^/]+/, '/users/{id}');
+}
+
+/** Graph calls as the emulator saw them (through the proxy), by route and status. */
+function reportCalls(calls: Map<string, number>) {
+  const rows = [...calls.entries()].filter(([key]) => !key.includes('/token') && !key.includes('openid'));
+  rows.sort(([a], [b]) => a.localeCompare(b));
+  line('  Graph calls by route and status', '');
+  for (const [key, n] of rows) line(`    ${key}`, String(n));
+}
+
+/** The worker's "will retry" warnings, by job kind and the gist of the error. */
+function reportRetries(log: string) {
+  const tally = new Map<string, number>();
+  for (const text of log.split('\n')) {
+    if (!text.includes('will retry')) continue;
+    let entry: { kind?: string; err?: { message?: string } };
+    try {
+      entry = JSON.parse(text);
+    } catch {
+      continue; // a line cut short by a SIGKILL
+    }
+    const gist = (entry.err?.message ?? '?')
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '…')
+      .replace(/\d+/g, 'N')
+      .slice(0, 70);
+    const key = `${entry.kind}: ${gist}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  line('  worker retries (log), by job kind and error', '');
+  for (const [key, n] of [...tally.entries()].sort((a, b) => b[1] - a[1])) line(`    ${key}`, String(n));
 }

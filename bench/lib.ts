@@ -3,7 +3,9 @@
 // nothing here asserts a speed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { Database } from '../src/adapters/store/index.ts';
 import { decideRequest } from '../src/app/decide-request.ts';
 import { submitRequest } from '../src/app/submit-request.ts';
@@ -69,11 +71,22 @@ export function workerEnv(
     GUESTLIST_MAIL_FROM: 'access@contoso.test',
     LOG_LEVEL: 'warn',
     ...extra,
+    // BENCH_WORKER_ENV="GUESTLIST_WORKER_CONCURRENCY=32 …": settings to try, for investigation.
+    ...benchWorkerEnv(),
   };
 }
 
-export function startWorker(env: NodeJS.ProcessEnv, label: string): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `guestlist worker`; its log (stdout, JSON lines) goes to `logPath` when given. */
+/** BENCH_WORKER_ENV="NAME=value NAME=value": worker settings to try while investigating. */
+export function benchWorkerEnv(): Record<string, string> {
+  const pairs = (process.env.BENCH_WORKER_ENV ?? '').split(/\s+/).filter((pair) => pair.includes('='));
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
+export function startWorker(env: NodeJS.ProcessEnv, label: string, logPath?: string): ChildProcess {
+  const stdout = logPath ? openSync(logPath, 'a') : 'ignore';
+  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', stdout, 'pipe'] });
+  if (typeof stdout === 'number') closeSync(stdout);
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     if (/error|fatal/i.test(text)) process.stderr.write(`[${label}] ${text}`);
@@ -96,6 +109,20 @@ export async function countByStatus(db: Database, ids: string[]): Promise<Map<St
     if (status) counts.set(status, (counts.get(status) ?? 0) + 1);
   }
   return counts;
+}
+
+/**
+ * Counts requests by status in one query on its own read-only connection: the benchmarks
+ * poll while they measure, and reading each request through the store (1,000 queries
+ * every half second) would take CPU from the worker being measured.
+ */
+export function sqliteStatusCounter(file: string): { count(): Map<Status, number>; close(): void } {
+  const sqlite = new DatabaseSync(file, { readOnly: true });
+  const query = sqlite.prepare('select status, count(*) as n from access_requests group by status');
+  return {
+    count: () => new Map(query.all().map((row) => [row.status as Status, Number(row.n)])),
+    close: () => sqlite.close(),
+  };
 }
 
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {

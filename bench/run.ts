@@ -10,6 +10,8 @@ import { benchThroughput } from './throughput.ts';
 const BENCHMARKS: Record<string, (count?: number) => Promise<void>> = {
   latency: (count) => benchLatency(count),
   throughput: (count) => benchThroughput(count),
+  // The worker's own capacity, without the invitation throttle (to explain a throughput below it).
+  'throughput-unthrottled': (count) => benchThroughput(count, null),
   faults: (count) => benchFaults('guestlist', count),
   'faults-microsoft': (count) => benchFaults('microsoft', count),
   postgres: (count) => benchPostgres(count),
