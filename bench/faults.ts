@@ -35,7 +35,9 @@ export type EmailMode = 'guestlist' | 'microsoft';
 
 const THROTTLE = { limit: 150, windowMs: 5000 };
 const LAG_MS = 60_000;
-const KILL_AT = [0.2, 0.45, 0.7];
+// For investigation only: BENCH_FAULT_STATUSES=503 (no injected 429s), BENCH_KILLS=0..3.
+const STATUSES = (process.env.BENCH_FAULT_STATUSES ?? '429,503').split(',').map(Number);
+const KILL_AT = [0.2, 0.45, 0.7].slice(0, Number(process.env.BENCH_KILLS ?? 3));
 /** The shortest job lease each mode allows (src/config.ts), so a killed worker's jobs come back soonest. */
 const LEASE_SECONDS: Record<EmailMode, string> = { guestlist: '15', microsoft: '45' };
 
@@ -46,7 +48,7 @@ export async function benchFaults(mode: EmailMode = 'guestlist', count = 300): P
     dataDir: emulatorDir,
     invitationThrottle: THROTTLE,
     replicationLagMs: LAG_MS,
-    faults: { rate: 0.2, statuses: [429, 503], retryAfterSeconds: 1 },
+    faults: { rate: 0.2, statuses: STATUSES, retryAfterSeconds: 1 },
   });
   const graph = await startLossyGraph({
     target: emulator.url,
@@ -114,7 +116,7 @@ export async function benchFaults(mode: EmailMode = 'guestlist', count = 300): P
     const statuses = await countByStatus(db, ids);
     const emails = (await Promise.all(ids.map((id) => db.store.getRequest(id)))).map((r) => r?.email.toLowerCase());
     line(
-      `faults, ${mode} mode: ${count} requests, 2 groups, lag ${LAG_MS / 1000} s, SIGKILL ×${killsAtMs.length}`,
+      `faults, ${mode} mode: ${count} requests, 2 groups, lag ${LAG_MS / 1000} s, 20% ${STATUSES.join('/')}, SIGKILL ×${killsAtMs.length}`,
       `${settled ? 'settled' : 'NOT SETTLED'} ${JSON.stringify(Object.fromEntries(statuses))}`,
     );
     line('  requests invited (target all)', `${statuses.get('invited') ?? 0} of ${count}`);
