@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database } from '../src/adapters/store/index.ts';
 import { openDatabase } from '../src/adapters/store/index.ts';
-import { startEmulator } from '../src/emulator/index.ts';
+import { type EmulatedMail, startEmulator } from '../src/emulator/index.ts';
 import {
   countByStatus,
   line,
@@ -122,6 +122,8 @@ export async function benchFaults(mode: EmailMode = 'guestlist', count = 300): P
     line('  requests invited (target all)', `${statuses.get('invited') ?? 0} of ${count}`);
     line('  requests failed (target 0)', String(statuses.get('failed') ?? 0));
     reportEmails(emails, mailboxTally(emulator), sinkTally(smtp));
+    await reportFailures(db, ids);
+    traceMailedTwice(emulator.mailbox.list(), smtp.messages, graph.posts, killsAtMs);
     reportPosts(graph.posts, count, killsAtMs, mode);
     reportDrain(graph.posts, count, startedMs, allInvitedMs, killsAtMs);
     await reportLagWait(db, ids, graph.posts);
@@ -174,6 +176,7 @@ function reportPosts(posts: InvitationPost[], count: number, killsAtMs: number[]
   }
   let extraAccepted = 0;
   let afterLost = 0;
+  let after503 = 0;
   let afterKill = 0;
   let unexplained = 0;
   let mailingAccepted = 0;
@@ -183,14 +186,16 @@ function reportPosts(posts: InvitationPost[], count: number, killsAtMs: number[]
     const mailing = acceptedPosts.filter((post) => post.sendInvitationMessage).length;
     mailingAccepted += mailing;
     if (mailing > 1) peopleMailedTwiceByGraph++;
-    for (let i = 1; i < acceptedPosts.length; i++) {
-      const previous = acceptedPosts[i - 1] as InvitationPost;
-      const current = acceptedPosts[i] as InvitationPost;
+    const first = acceptedPosts[0];
+    for (const current of acceptedPosts.slice(1)) {
+      const earlier = list.filter((post) => post.startMs < current.startMs);
       extraAccepted++;
-      if (previous.answer === 'lost') afterLost++;
+      if (earlier.some((post) => post.answer === 'lost')) afterLost++;
+      // A 503 leaves the outcome unknown to Guestlist (microsoft mode then asks Graph again).
+      else if (earlier.some((post) => post.status === 503)) after503++;
       else if (
-        previous.answer === 'caller-gone' ||
-        killsAtMs.some((at) => at > previous.startMs && at < current.startMs)
+        earlier.some((post) => post.answer === 'caller-gone') ||
+        killsAtMs.some((at) => first && at > first.startMs && at < current.startMs)
       )
         afterKill++;
       else unexplained++;
@@ -199,8 +204,9 @@ function reportPosts(posts: InvitationPost[], count: number, killsAtMs: number[]
   line('  POST /invitations in all', `${posts.length} ${JSON.stringify(Object.fromEntries(byStatus))}`);
   line('  POST /invitations beyond one per person (raw)', String(posts.length - count));
   line('  accepted (201) POSTs beyond one per person', String(extraAccepted));
-  line('    of which after that person’s lost answer', String(afterLost));
-  line('    of which after a SIGKILL (no lost answer)', String(afterKill));
+  line('    of which after a lost answer of that person’s', String(afterLost));
+  line('    of which after a 503 of that person’s (no lost answer)', String(after503));
+  line('    of which after a SIGKILL (neither)', String(afterKill));
   line('    of which unexplained (target 0)', String(unexplained));
   if (mode === 'microsoft') {
     line('  accepted POSTs asking Graph to mail', String(mailingAccepted));
@@ -307,4 +313,52 @@ function reportRetries(log: string) {
   }
   line('  worker retries (log), by job kind and error', '');
   for (const [key, n] of [...tally.entries()].sort((a, b) => b[1] - a[1])) line(`    ${key}`, String(n));
+}
+
+/** The reason each failed request gives, with how many. */
+async function reportFailures(db: Database, ids: string[]) {
+  const reasons = new Map<string, number>();
+  for (const id of ids) {
+    const request = await db.store.getRequest(id);
+    if (request?.status !== 'failed') continue;
+    const reason = (request.reason ?? '?').replace(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+      '…',
+    );
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  for (const [reason, n] of reasons) line(`    failed ×${n}`, reason.slice(0, 300));
+}
+
+/** For up to five people emailed more than once: their POSTs and emails, in seconds from the first POST. */
+function traceMailedTwice(
+  graphMail: EmulatedMail[],
+  ownMail: Array<{ to: string[]; atMs: number }>,
+  posts: InvitationPost[],
+  killsAtMs: number[],
+) {
+  const zero = Math.min(...posts.map((post) => post.startMs));
+  const at = (ms: number) => ((ms - zero) / 1000).toFixed(1);
+  const mails = [
+    ...graphMail.flatMap((mail) =>
+      mail.to.map((to) => ({ to: to.toLowerCase(), atMs: mail.sentAt.getTime(), by: 'Graph' })),
+    ),
+    ...ownMail.flatMap((mail) => mail.to.map((to) => ({ to, atMs: mail.atMs, by: 'Guestlist' }))),
+  ];
+  const counts = new Map<string, number>();
+  for (const mail of mails) counts.set(mail.to, (counts.get(mail.to) ?? 0) + 1);
+  const twice = [...counts.entries()].filter(([, n]) => n > 1).map(([to]) => to);
+  for (const email of twice.slice(0, 5)) {
+    const events = [
+      ...posts
+        .filter((post) => post.email === email)
+        .map((post) => ({
+          ms: post.startMs,
+          text: `POST ${post.sendInvitationMessage ? 'mail' : 'silent'} ${post.status} ${post.answer} (${at(post.endMs)})`,
+        })),
+      ...mails.filter((mail) => mail.to === email).map((mail) => ({ ms: mail.atMs, text: `EMAIL by ${mail.by}` })),
+      ...killsAtMs.map((ms) => ({ ms, text: 'SIGKILL' })),
+    ].sort((a, b) => a.ms - b.ms);
+    line(`  trace ${email}`, events.map((event) => `${at(event.ms)} ${event.text}`).join('; '));
+  }
 }
