@@ -3,7 +3,9 @@
 // nothing here asserts a speed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { Database } from '../src/adapters/store/index.ts';
 import { decideRequest } from '../src/app/decide-request.ts';
 import { submitRequest } from '../src/app/submit-request.ts';
@@ -34,14 +36,23 @@ export async function seedApproved(db: Database, count: number, prefix: string):
   return ids;
 }
 
-/** The environment that points a Guestlist process at the emulator. */
+/**
+ * The environment that points a Guestlist process at the emulator, with `groups` fresh
+ * groups in GUESTLIST_GROUP_IDS. SMTP_URL is required with Azure credentials; in
+ * `guestlist` mode the worker sends its invitation emails there, so pass a sink's URL
+ * (smtp-sink.ts) in `extra` unless the run must not count them.
+ */
 export function workerEnv(
   emulator: Emulator,
   databaseUrl: string,
   extra: Record<string, string> = {},
+  groups = 1,
 ): NodeJS.ProcessEnv {
   const app = emulator.registerApp({ roles: ROLES });
-  const group = emulator.addGroup({ displayName: 'Bench app' });
+  const groupIds = Array.from(
+    { length: groups },
+    (_, i) => emulator.addGroup({ displayName: `Bench app ${i + 1}` }).id,
+  );
   return {
     PATH: process.env.PATH,
     DATABASE_URL: databaseUrl,
@@ -51,20 +62,31 @@ export function workerEnv(
     AZURE_AUTHORITY_HOST: emulator.url,
     GUESTLIST_GRAPH_URL: emulator.url,
     GUESTLIST_APP_URL: 'https://app.contoso.test/',
-    GUESTLIST_GROUP_IDS: group.id,
+    GUESTLIST_GROUP_IDS: groupIds.join(','),
     NODE_EXTRA_CA_CERTS: emulator.caPath,
-    // Required with Azure credentials, never dialled here: benchmark requests are
-    // submitted by an admin, so no verification email is sent.
-    SMTP_URL: 'smtp://127.0.0.1:2525',
+    // Benchmark requests are submitted by an admin, so no verification email is sent; a
+    // closed port here makes every Guestlist invitation email fail (and be retried).
+    SMTP_URL: 'smtp://127.0.0.1:9',
     GUESTLIST_PUBLIC_URL: 'https://guestlist.contoso.test',
     GUESTLIST_MAIL_FROM: 'access@contoso.test',
     LOG_LEVEL: 'warn',
     ...extra,
+    // BENCH_WORKER_ENV="GUESTLIST_WORKER_CONCURRENCY=32 …": settings to try, for investigation.
+    ...benchWorkerEnv(),
   };
 }
 
-export function startWorker(env: NodeJS.ProcessEnv, label: string): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `guestlist worker`; its log (stdout, JSON lines) goes to `logPath` when given. */
+/** BENCH_WORKER_ENV="NAME=value NAME=value": worker settings to try while investigating. */
+export function benchWorkerEnv(): Record<string, string> {
+  const pairs = (process.env.BENCH_WORKER_ENV ?? '').split(/\s+/).filter((pair) => pair.includes('='));
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
+export function startWorker(env: NodeJS.ProcessEnv, label: string, logPath?: string): ChildProcess {
+  const stdout = logPath ? openSync(logPath, 'a') : 'ignore';
+  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', stdout, 'pipe'] });
+  if (typeof stdout === 'number') closeSync(stdout);
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     if (/error|fatal/i.test(text)) process.stderr.write(`[${label}] ${text}`);
@@ -87,6 +109,20 @@ export async function countByStatus(db: Database, ids: string[]): Promise<Map<St
     if (status) counts.set(status, (counts.get(status) ?? 0) + 1);
   }
   return counts;
+}
+
+/**
+ * Counts requests by status in one query on its own read-only connection: the benchmarks
+ * poll while they measure, and reading each request through the store (1,000 queries
+ * every half second) would take CPU from the worker being measured.
+ */
+export function sqliteStatusCounter(file: string): { count(): Map<Status, number>; close(): void } {
+  const sqlite = new DatabaseSync(file, { readOnly: true });
+  const query = sqlite.prepare('select status, count(*) as n from access_requests group by status');
+  return {
+    count: () => new Map(query.all().map((row) => [row.status as Status, Number(row.n)])),
+    close: () => sqlite.close(),
+  };
 }
 
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {

@@ -1,24 +1,35 @@
 // `npm run bench` runs every benchmark; `npm run bench -- latency faults` runs some.
 // Figures are printed, never asserted (see bench/README.md).
+import { loadavg } from 'node:os';
 import { benchFaults } from './faults.ts';
 import { benchLatency } from './latency.ts';
 import { benchPostgres } from './postgres-drain.ts';
 import { benchThroughput } from './throughput.ts';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = {
-  latency: () => benchLatency(),
-  throughput: () => benchThroughput(),
-  faults: () => benchFaults(),
-  postgres: () => benchPostgres(),
+// `name:N` runs one with N requests instead of its default (small runs while developing).
+const BENCHMARKS: Record<string, (count?: number) => Promise<void>> = {
+  latency: (count) => benchLatency(count),
+  throughput: (count) => benchThroughput(count),
+  // The worker's own capacity, without the invitation throttle (to explain a throughput below it).
+  'throughput-unthrottled': (count) => benchThroughput(count, null),
+  faults: (count) => benchFaults('guestlist', count),
+  'faults-microsoft': (count) => benchFaults('microsoft', count),
+  postgres: (count) => benchPostgres(count),
 };
 
 const chosen = process.argv.slice(2);
-for (const name of chosen.length > 0 ? chosen : Object.keys(BENCHMARKS)) {
+for (const arg of chosen.length > 0 ? chosen : Object.keys(BENCHMARKS)) {
+  const [name = '', size] = arg.split(':');
+  const count = size === undefined ? undefined : Number(size);
   const run = BENCHMARKS[name];
   if (!run) {
     process.stderr.write(`Unknown benchmark "${name}"; choose from ${Object.keys(BENCHMARKS).join(', ')}.\n`);
     process.exit(2);
   }
-  process.stdout.write(`\n== ${name}\n`);
-  await run();
+  process.stdout.write(
+    `\n== ${arg} (${new Date().toISOString()}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})\n`,
+  );
+  await run(count);
 }
