@@ -120,7 +120,8 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
       ? await post(deps, request, false, confirmed)
       : await inviteAskingMicrosoft(deps, request, progress, found, confirmed, held);
   checkInvitedUser(invitation.userId, found, progress);
-  await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending');
+  const uncertain = 'uncertain' in invitation && invitation.uncertain === true;
+  await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending', undefined, uncertain);
 }
 
 /**
@@ -218,14 +219,16 @@ async function inviteAskingMicrosoft(
   found: DirectoryUser | null,
   userId: string | undefined,
   held: AbortSignal | undefined,
-): Promise<{ userId: string; redeemUrl: string | null }> {
+): Promise<{ userId: string; redeemUrl: string | null; uncertain?: boolean }> {
   const lostAt = progress.mailingInvitationPostedAt;
-  if (!lostAt) return post(deps, request, true, userId);
+  // The person found now (if any) existed before this POST: recorded with its mark.
+  if (!lostAt) return post(deps, request, true, userId, found?.id);
   if (found) {
     const existedBefore = progress.mailingInvitationUserId === found.id;
     if (!existedBefore) return createdByLostCall(deps, request, found.id, null);
-    held?.throwIfAborted();
-    return post(deps, request, true, userId);
+    // Nothing tells whether the lost call mailed a guest who already existed. Asking again
+    // could mail twice; this mode mails at most once and says so on the request instead.
+    return { userId: found.id, redeemUrl: null, uncertain: true };
   }
   // A silent POST made after the lost one (by this run or an earlier one) created the
   // guest if the lost call did not; its time separates the two.
@@ -256,7 +259,9 @@ async function inviteAskingMicrosoft(
     return createdByLostCall(deps, request, silent.userId, silent.redeemUrl);
   }
   held?.throwIfAborted(); // the silent POST and the read may have taken a while
-  return post(deps, request, true, undefined);
+  // The guest exists now (our silent POST made them): if this POST's answer is lost too,
+  // the next run must not take them for the lost call's creation (README: the residual).
+  return post(deps, request, true, undefined, silent.userId);
 }
 
 function createdByLostCall(deps: ProvisionDeps, request: AccessRequest, userId: string, redeemUrl: string | null) {
@@ -287,13 +292,16 @@ async function post(
   request: AccessRequest,
   mailing: boolean,
   userId: string | undefined,
+  /** A user known to exist before this POST (created by our own silent POST), if not `userId`. */
+  existing?: string,
 ): Promise<Invitation> {
   const at = deps.clock.now();
+  const before = userId ?? existing ?? null;
   await markPosted(
     deps,
     request,
     mailing
-      ? { invitationPostedAt: at, mailingInvitationPostedAt: at, mailingInvitationUserId: userId ?? null }
+      ? { invitationPostedAt: at, mailingInvitationPostedAt: at, mailingInvitationUserId: before }
       : { invitationPostedAt: at },
   );
   try {
@@ -356,6 +364,8 @@ async function recordUser(
   state: ProvisioningProgress['directoryUserState'],
   /** For a row from before the steps: the emails already sent for it. */
   emailsSent?: number,
+  /** `microsoft` mode: whether Microsoft sent the email is unknown; the history says so. */
+  emailUncertain = false,
 ): Promise<void> {
   const now = deps.clock.now();
   const recorded = await deps.store.recordProgress({
@@ -372,6 +382,21 @@ async function recordUser(
       ...(emailsSent === undefined ? {} : { invitationEmailsSent: emailsSent }),
     },
     jobs: [{ kind: 'grant_access', requestId: request.id, runAt: now }],
+    ...(emailUncertain
+      ? {
+          audit: {
+            id: deps.ids.next(),
+            requestId: request.id,
+            actor: 'worker',
+            action: 'invitation_email_uncertain',
+            fromStatus: request.status,
+            toStatus: request.status,
+            reason:
+              'Microsoft Graph did not answer an invitation that asked it to email this existing guest, so it is not known whether the email went; it is not asked again (that could send two). Resend the invitation if the person did not receive it.',
+            at: now,
+          },
+        }
+      : {}),
   });
   if (!recorded) deps.logger.warn({ requestId: request.id }, 'the request moved on before its guest was recorded');
 }

@@ -13,8 +13,15 @@ import { ReplicationLagError } from '../domain/replication-lag.ts';
 export interface JobFailure {
   /** Retrying cannot help: give up now. */
   permanent: boolean;
-  /** Whether this try counts toward maxAttempts. */
+  /** Whether this try counts as an attempt (grows the back-off). */
   countsAttempt: boolean;
+  /**
+   * Whether counted attempts can end the job (at maxAttempts). Not for Graph's transient
+   * failures: a 503 or a lost connection is Graph's trouble, not the request's, so the
+   * request is retried (backing off up to maxDelayMs) until Graph answers, never `failed`
+   * for it; a tenant-wide fault pauses provisioning instead (directory-pause.ts).
+   */
+  canExhaust: boolean;
   /** How long the server asked us to wait (Retry-After), when it said. */
   retryAfterMs: number | null;
   /** For the job's last_error and the logs. Never a secret: Graph messages carry none. */
@@ -29,15 +36,16 @@ export function classifyJobError(error: unknown): JobFailure {
       // Waiting for replication is bounded by its own window (domain/replication-lag.ts),
       // not by the attempt count, which would end it after a few minutes.
       countsAttempt: !throttled && !(error instanceof ReplicationLagError),
+      canExhaust: false,
       retryAfterMs: error.retryAfterMs,
       message: error.describe(),
     };
   }
   const message = truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   if (error instanceof AppError && error.status < 500) {
-    return { permanent: true, countsAttempt: true, retryAfterMs: null, message };
+    return { permanent: true, countsAttempt: true, canExhaust: true, retryAfterMs: null, message };
   }
-  return { permanent: false, countsAttempt: true, retryAfterMs: null, message };
+  return { permanent: false, countsAttempt: true, canExhaust: true, retryAfterMs: null, message };
 }
 
 function truncate(text: string): string {

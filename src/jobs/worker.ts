@@ -208,7 +208,7 @@ export function createWorker(o: WorkerOptions): Worker {
   async function fail(job: Job, lease: Lease, handler: JobHandler, error: unknown, log: object): Promise<void> {
     const failure = classifyJobError(error);
     const attempts = job.attempts + (failure.countsAttempt ? 1 : 0);
-    if (failure.permanent || attempts >= maxAttempts) {
+    if (failure.permanent || (failure.canExhaust && attempts >= maxAttempts)) {
       // giveUp fails the request, which no SQL guard protects: first make sure the job is
       // still ours (and its lease fresh for the giveUp). A run that lost its job to
       // another worker must not fail a request that worker may yet provision.

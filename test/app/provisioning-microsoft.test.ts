@@ -53,4 +53,17 @@ describe('provisioning (microsoft mode)', () => {
     assert.equal(await h.status(id), 'invited');
     assert.deepEqual(h.directory.emails, ['pending@fabrikam.com']);
   });
+
+  for (const afterEffect of [true, false]) {
+    test(`an existing guest whose mailing POST went unanswered (${afterEffect ? 'it mailed' : 'it did nothing'}): Graph is not asked again, and the history says so`, async () => {
+      h.directory.addUser({ id: 'g1', mail: 'pending@fabrikam.com', createdAt: new Date('2025-01-01T00:00:00Z') });
+      const id = await h.approved('pending@fabrikam.com');
+      h.directory.failNext('invite', transientError(503), { afterEffect });
+      await h.drain();
+      assert.equal(await h.status(id), 'invited');
+      assert.equal(h.directory.emails.length, afterEffect ? 1 : 0, 'at most one email: never two');
+      const note = (await h.db.store.listAudit(id)).find((entry) => entry.action === 'invitation_email_uncertain');
+      assert.match(note?.reason ?? '', /not known whether the email went.*Resend/);
+    });
+  }
 });

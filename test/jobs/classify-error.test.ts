@@ -8,10 +8,11 @@ import { classifyJobError } from '../../src/jobs/worker.ts';
 const directory = (fields: { transient: boolean; httpStatus: number; retryAfterMs?: number }) =>
   new DirectoryError({ message: 'Graph said no', graphCode: 'SomeCode', requestId: 'req-1', ...fields });
 
-test('directory errors keep the adapter’s classification; 429 is not counted', () => {
+test('directory errors keep the adapter’s classification; 429 is not counted; transient ones never exhaust', () => {
   assert.deepEqual(classifyJobError(directory({ transient: true, httpStatus: 503, retryAfterMs: 4000 })), {
     permanent: false,
     countsAttempt: true,
+    canExhaust: false,
     retryAfterMs: 4000,
     message: 'SomeCode: Graph said no · HTTP 503 · request-id req-1',
   });
@@ -25,7 +26,10 @@ test('application errors below 500 are permanent; everything else is transient',
   assert.equal(classifyJobError(new NotFoundError('The access request')).permanent, true);
   assert.equal(classifyJobError(new AppError('internal', 'oops')).permanent, false);
   const bug = classifyJobError(new TypeError('x is undefined'));
-  assert.deepEqual([bug.permanent, bug.countsAttempt, bug.message], [false, true, 'TypeError: x is undefined']);
+  assert.deepEqual(
+    [bug.permanent, bug.countsAttempt, bug.canExhaust, bug.message],
+    [false, true, true, 'TypeError: x is undefined'],
+  );
   assert.equal(classifyJobError('a string').message, 'a string');
   assert.equal(classifyJobError(new Error('x'.repeat(5000))).message.length, 1000);
 });

@@ -122,7 +122,7 @@ test('after maxAttempts counted failures it gives up', async (t) => {
 });
 
 test('a handler that cannot record giving up is retried later', async (t) => {
-  const provision = scripted(unavailable());
+  const provision = scripted(new Error('a bug'));
   provision.giveUp = async () => {
     throw new Error('database is locked');
   };
@@ -133,6 +133,21 @@ test('a handler that cannot record giving up is retried later', async (t) => {
   // Backoff (0.5 × 1 s), not counted: the handler already failed for good, only the
   // recording did not; the next run gives up again.
   assert.deepEqual([job.lockedBy, job.attempts, job.runAt], [null, 0, new Date(clock.now().getTime() + 500)]);
+});
+
+test("Graph's transient failures back off but never exhaust the attempts: the request is not failed for Graph's trouble", async (t) => {
+  const provision = scripted(unavailable(), unavailable(), unavailable(), 'ok');
+  const { worker, addJob, onlyJob, clock, db } = await workerSetup(t, { provision }, { maxAttempts: 2 });
+  await addJob();
+  for (let round = 0; round < 3; round++) {
+    await worker.runOnce();
+    const job = await onlyJob();
+    assert.equal(job.attempts, round + 1, 'counted, for the back-off');
+    clock.set(job.runAt.toISOString());
+  }
+  await worker.runOnce();
+  assert.equal(provision.gaveUp.length, 0, 'never given up, though past maxAttempts');
+  assert.deepEqual(await db.jobs.listJobs(), []);
 });
 
 test('`again` schedules a follow-up without counting an attempt', async (t) => {

@@ -60,10 +60,21 @@ export function createGraphDirectory(input: {
   const graph = createGraphClient(input);
   const invitations = throttleGate();
 
-  let domains: { value: VerifiedDomains | null; at: number } | null = null;
+  // The pending read is shared: the jobs a worker starts at once ask together, once.
+  let domains: { value: Promise<VerifiedDomains | null>; at: number } | null = null;
 
-  async function verifiedDomains(): Promise<VerifiedDomains | null> {
+  function verifiedDomains(): Promise<VerifiedDomains | null> {
     if (domains && Date.now() - domains.at < DOMAINS_TTL_MS) return domains.value;
+    const read = { value: readVerifiedDomains(), at: Date.now() };
+    domains = read;
+    // A failed read is not kept: the next call asks again.
+    read.value.catch(() => {
+      if (domains === read) domains = null;
+    });
+    return read.value;
+  }
+
+  async function readVerifiedDomains(): Promise<VerifiedDomains | null> {
     let value: VerifiedDomains | null;
     try {
       const page = (await graph.call((api) => api('/organization').select(['verifiedDomains']).get(), {
@@ -82,7 +93,6 @@ export function createGraphDirectory(input: {
       if (!(err instanceof DirectoryError) || err.httpStatus !== 403) throw err;
       value = null;
     }
-    domains = { value, at: Date.now() };
     return value;
   }
 
