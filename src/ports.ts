@@ -317,6 +317,11 @@ export interface Directory {
   getUser(id: string): Promise<DirectoryUser | null>;
   /** One POST /invitations; never retried inside the adapter (one email per call at most). */
   invite(input: InviteInput): Promise<Invitation>;
+  /**
+   * How long this process holds invitations back after Graph throttled one (ms; 0: not
+   * held), so a job can wait before doing anything else for an invitation that would wait.
+   */
+  invitationsHeldForMs(): number;
   /** Adds the user to the group; "already a member" is success. */
   addToGroup(groupId: string, userId: string): Promise<void>;
 }

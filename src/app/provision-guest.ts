@@ -66,6 +66,18 @@ export async function provisionGuest(deps: ProvisionDeps, requestId: string, hel
 }
 
 async function provision(deps: ProvisionDeps, requestId: string, held: AbortSignal | undefined): Promise<void> {
+  // Graph throttled invitations a moment ago: wait it out before any lookup or write that
+  // would only lead to an invitation held back (the same 429, so no attempt is counted).
+  const heldForMs = deps.directory.invitationsHeldForMs();
+  if (heldForMs > 0) {
+    throw new DirectoryError({
+      message: `Graph throttled invitations; waiting ${Math.ceil(heldForMs / 1000)} s before looking the person up.`,
+      transient: true,
+      graphCode: 'TooManyRequests',
+      httpStatus: 429,
+      retryAfterMs: heldForMs,
+    });
+  }
   let request = await deps.store.getRequest(requestId);
   if (request?.status === 'approved') {
     request = await changeStatus(deps, { request, event: { type: 'start_provisioning' }, actor: WORKER });

@@ -123,6 +123,7 @@ export function createDirectoryPause(o: DirectoryPauseOptions): DirectoryPauseGa
         getUser: watched('getUser', directory.getUser.bind(directory)),
         invite: watched('invite', directory.invite.bind(directory)),
         addToGroup: watched('addToGroup', directory.addToGroup.bind(directory)),
+        invitationsHeldForMs: () => directory.invitationsHeldForMs(),
       };
     },
 

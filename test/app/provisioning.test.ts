@@ -158,6 +158,20 @@ describe('provisioning (guestlist mode)', () => {
     assert.equal(h.mail.length, 1);
   });
 
+  test('while Graph holds invitations back, provisioning waits before looking anyone up', async () => {
+    const id = await h.approved();
+    let heldFor = 3000;
+    h.directory.invitationsHeldForMs = () => heldFor;
+    await h.worker.runOnce();
+    assert.equal(await h.status(id), 'approved', 'nothing written');
+    const [job] = await h.db.jobs.listJobs(id);
+    assert.equal(job?.attempts, 0);
+    assert.ok(job!.runAt.getTime() >= h.clock.now().getTime() + 3000);
+    heldFor = 0;
+    await h.drain();
+    assert.equal(await h.status(id), 'invited');
+  });
+
   test('a 429 on POST /invitations is retried after Retry-After', async () => {
     const id = await h.approved();
     const start = h.clock.now().getTime();

@@ -146,6 +146,7 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
         status: 'PendingAcceptance',
       };
     },
+    invitationsHeldForMs: () => 0,
     async addToGroup(groupId, userId) {
       groupAdds.push({ groupId, userId });
       take('addToGroup', 'before');

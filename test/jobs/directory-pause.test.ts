@@ -41,6 +41,7 @@ function breakable(directory: Directory) {
     getUser: wrap(directory.getUser),
     invite: wrap(directory.invite),
     addToGroup: wrap(directory.addToGroup),
+    invitationsHeldForMs: () => 0,
   };
   return Object.assign(state, { directory: broken });
 }

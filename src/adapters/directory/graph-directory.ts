@@ -180,7 +180,14 @@ export function createGraphDirectory(input: {
     }
   }
 
-  return { findUsersByEmail, verifiedDomains, getUser, invite, addToGroup };
+  return {
+    findUsersByEmail,
+    verifiedDomains,
+    getUser,
+    invite,
+    addToGroup,
+    invitationsHeldForMs: () => invitations.remainingMs(),
+  };
 }
 
 // Graph has no distinct code for this: 400 Request_BadRequest "One or more added object

@@ -10,6 +10,8 @@ export interface ThrottleGate {
   check(): void;
   /** Notes a throttled answer; other errors pass through untouched. */
   note(error: unknown): void;
+  /** How long invitations stay held, in ms (0: open). */
+  remainingMs(): number;
 }
 
 export function throttleGate(now: () => number = Date.now): ThrottleGate {
@@ -25,6 +27,9 @@ export function throttleGate(now: () => number = Date.now): ThrottleGate {
         httpStatus: 429,
         retryAfterMs: left,
       });
+    },
+    remainingMs() {
+      return Math.max(0, pausedUntil - now());
     },
     note(error) {
       if (error instanceof DirectoryError && error.httpStatus === 429 && error.retryAfterMs) {

@@ -35,8 +35,10 @@ test('after a 429, invitations are held back for exactly its Retry-After', () =>
   assert.equal(held(), 20_000, 'the time left, not the whole pause again');
   clock.advance(19_999);
   assert.equal(held(), 1);
+  assert.equal(gate.remainingMs(), 1, 'what provisioning asks before looking anyone up');
   clock.advance(1);
   assert.equal(held(), null, 'open again once Retry-After has passed');
+  assert.equal(gate.remainingMs(), 0);
 });
 
 test('a shorter Retry-After never cuts a longer pause short; a longer one extends it', () => {
