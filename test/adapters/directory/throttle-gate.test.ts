@@ -60,3 +60,19 @@ test('only a 429 with a Retry-After closes the gate', () => {
   gate.note(new Error('socket hang up'));
   assert.equal(held(), null);
 });
+
+test('pacing: at most the documented 150 invitations in any 5 s, the next slot exactly when the oldest leaves', () => {
+  const { clock, gate, held } = setup();
+  for (let i = 0; i < 150; i++) {
+    assert.equal(held(), null, `invitation ${i + 1} goes`);
+    clock.advance(10);
+  }
+  // 1.5 s later the window still holds 150: wait until the first one has left (plus a margin).
+  assert.equal(held(), 5000 + 250 - 1500);
+  clock.advance(5000 + 250 - 1500);
+  assert.equal(held(), null, 'the first slot is free again');
+  assert.ok(held()! > 0, 'and only one');
+  // A POST Graph refused took no place in its window: its slot is given back.
+  gate.note(graphError(429, null));
+  assert.equal(held(), null);
+});
