@@ -23,6 +23,11 @@ export class DirectoryError extends AppError {
   /** From Retry-After, when Graph sent one. */
   readonly retryAfterMs: number | null;
   readonly scope: DirectoryErrorScope;
+  /**
+   * A 429's `x-ms-throttle-scope` (`<Scope>/<Limit>/<ApplicationId>/<Tenant>`, e.g.
+   * `Tenant/ReadWrite/…`): the limit it met is shared, so every call of that kind waits.
+   */
+  readonly throttleScope: string | null;
   /** For a tenant fault: what an administrator should do, in one line. */
   readonly fix: string | null;
 
@@ -34,6 +39,7 @@ export class DirectoryError extends AppError {
     requestId?: string | null;
     retryAfterMs?: number | null;
     scope?: DirectoryErrorScope;
+    throttleScope?: string | null;
     fix?: string | null;
     cause?: unknown;
   }) {
@@ -44,6 +50,7 @@ export class DirectoryError extends AppError {
     this.requestId = input.requestId ?? null;
     this.retryAfterMs = input.retryAfterMs ?? null;
     this.scope = input.scope ?? 'request';
+    this.throttleScope = input.throttleScope ?? null;
     this.fix = input.fix ?? null;
   }
 

@@ -62,6 +62,7 @@ function fromGraphResponse(err: GraphError): DirectoryError {
     // The JS client only reads innerError.request-id; the response header carries it too.
     requestId: err.requestId ?? err.headers?.get('request-id') ?? null,
     retryAfterMs: transient ? parseRetryAfter(err.headers?.get('retry-after') ?? null) : null,
+    throttleScope: status === 429 ? (err.headers?.get('x-ms-throttle-scope') ?? null) : null,
     cause: err,
   });
 }

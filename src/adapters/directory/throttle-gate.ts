@@ -4,8 +4,9 @@
 //   - pace: this process sends at most `limit` invitations in any `windowMs` (plus a small
 //     margin for the network), so a drain fills each window instead of overrunning it and
 //     losing a rounded-up Retry-After every time;
-//   - hold: after Graph answers 429 anyway (other apps, other workers share the limit),
-//     every further invitation from this process would only be refused too until
+//   - hold: after Graph answers 429 anyway for the shared limit (x-ms-throttle-scope says
+//     so; other apps, other workers share it), every further invitation from this process
+//     would only be refused too until
 //     Retry-After has passed (learn.microsoft.com/graph/throttling: "wait the number of
 //     seconds specified in Retry-After"), so the adapter refuses locally, with the time left.
 import { DirectoryError } from '../../domain/directory-error.ts';
@@ -56,7 +57,11 @@ export function throttleGate(
     note(error) {
       if (error instanceof DirectoryError && error.httpStatus === 429) {
         sent.pop(); // refused: it took no place in Graph's window
-        if (error.retryAfterMs) pausedUntil = Math.max(pausedUntil, now() + error.retryAfterMs);
+        // Only a limit Graph says is shared (x-ms-throttle-scope, concepts/throttling-limits.md)
+        // holds every invitation back; a 429 without a scope holds back only its own call.
+        if (error.retryAfterMs && error.throttleScope) {
+          pausedUntil = Math.max(pausedUntil, now() + error.retryAfterMs);
+        }
       }
     },
   };

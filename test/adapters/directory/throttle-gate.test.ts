@@ -6,8 +6,19 @@ import { throttleGate } from '../../../src/adapters/directory/throttle-gate.ts';
 import { DirectoryError } from '../../../src/domain/directory-error.ts';
 import { fixedClock } from '../../helpers/clock.ts';
 
-const graphError = (httpStatus: number, retryAfterMs: number | null) =>
-  new DirectoryError({ message: 'refused', transient: true, graphCode: 'TooManyRequests', httpStatus, retryAfterMs });
+const graphError = (
+  httpStatus: number,
+  retryAfterMs: number | null,
+  throttleScope: string | null = 'Tenant/ReadWrite/t1',
+) =>
+  new DirectoryError({
+    message: 'refused',
+    transient: true,
+    graphCode: 'TooManyRequests',
+    httpStatus,
+    retryAfterMs,
+    throttleScope,
+  });
 
 function setup() {
   const clock = fixedClock();
@@ -75,4 +86,12 @@ test('pacing: at most the documented 150 invitations in any 5 s, the next slot e
   // A POST Graph refused took no place in its window: its slot is given back.
   gate.note(graphError(429, null));
   assert.equal(held(), null);
+});
+
+test('a 429 without x-ms-throttle-scope holds back only its own call, not every invitation', () => {
+  const { gate, held } = setup();
+  gate.note(graphError(429, 30_000, null));
+  assert.equal(held(), null);
+  gate.note(graphError(429, 30_000));
+  assert.equal(held(), 30_000, 'a shared (tenant) limit holds them all');
 });
