@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
 import { decideRequest } from '../../src/app/decide-request.ts';
 import type { ProvisioningSettings } from '../../src/app/provision-settings.ts';
+import { resendInvitation } from '../../src/app/resend-invitation.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
 import { createDirectoryPause } from '../../src/jobs/directory-pause.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
@@ -28,6 +29,8 @@ export interface Harness {
   deps: ReturnType<typeof useCaseDeps>;
   worker: Worker;
   approved(email?: string): Promise<string>;
+  /** An approved request provisioned to `invited`, and an admin's resend asked for (not yet run). */
+  invitedThenResent(): Promise<string>;
   /** Runs due jobs until none is due within `horizonMs` of simulated time (check_redemption excluded unless asked). */
   drain(options?: { horizonMs?: number; includeRedemption?: boolean }): Promise<void>;
   status(id: string): Promise<string | undefined>;
@@ -83,7 +86,7 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
       directoryPause: createDirectoryPause({ store: db.store, clock, logger: silent, random: () => 0 }),
     }),
   });
-  return {
+  const harness: Harness = {
     db,
     directory,
     clock,
@@ -103,6 +106,12 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
       });
       await decideRequest(deps, { id: request.id, actor: { kind: 'token', name: 't' }, decision: 'approve' });
       return request.id;
+    },
+    async invitedThenResent() {
+      const id = await harness.approved();
+      await harness.drain();
+      await resendInvitation(deps, { id, actor: { kind: 'token', name: 'admin' } });
+      return id;
     },
     async drain(options = {}) {
       const horizon = options.horizonMs ?? 3 * 3_600_000;
@@ -124,4 +133,5 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
     status: async (id) => (await db.store.getRequest(id))?.status,
     close: () => db.close(),
   };
+  return harness;
 }

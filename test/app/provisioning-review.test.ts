@@ -206,11 +206,8 @@ describe('review: resend in microsoft mode under at-least-once delivery', () => 
   afterEach(() => h.close());
 
   test('the resend POST succeeded but recording it failed (database hiccup / crash): the retried job does not ask Microsoft to mail again', async () => {
-    const id = await h.approved();
-    await h.drain();
-    assert.equal(h.directory.emails.length, 1);
-    const { resendInvitation } = await import('../../src/app/resend-invitation.ts');
-    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
+    await h.invitedThenResent();
+    assert.equal(h.directory.emails.length, 1, 'the first invitation, by Microsoft');
     const store = h.db.store as { recordProgress: typeof h.db.store.recordProgress };
     const original = store.recordProgress.bind(store);
     let failOnce = true;

@@ -63,11 +63,8 @@ describe('review 2: microsoft-mode resend throttled (429)', () => {
   afterEach(() => h.close());
 
   test('a 429 took no effect and is retried: the retry asks Microsoft to mail (the resend is not lost)', async () => {
-    const id = await h.approved();
-    await h.drain();
-    assert.equal(h.directory.emails.length, 1);
-    const { resendInvitation } = await import('../../src/app/resend-invitation.ts');
-    await resendInvitation(h.deps, { id, actor: { kind: 'token', name: 'admin' } });
+    const id = await h.invitedThenResent();
+    assert.equal(h.directory.emails.length, 1, 'the first invitation, by Microsoft');
     h.directory.failNext(
       'invite',
       new DirectoryError({
