@@ -14,6 +14,7 @@ import { createWorker, type Worker } from '../../src/jobs/worker.ts';
 import type { MailMessage } from '../../src/ports.ts';
 import { type FakeDirectory, fakeDirectory } from '../fakes/directory.ts';
 import { fixedClock } from '../helpers/clock.ts';
+import { testJobDeps } from '../jobs/job-deps.ts';
 
 export const GROUP_A = '0a4b2c5d-1111-4222-8333-944444444444';
 export const GROUP_B = '0a4b2c5d-2222-4222-8333-944444444444';
@@ -66,25 +67,26 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
     workerId: 'test-worker',
     random: () => 0.5,
     maxAttempts: 8,
-    handlers: jobHandlers({
-      ...deps,
-      directory,
-      logger: silent,
-      mailer: {
-        async send(message) {
-          if (mailFailures > 0) {
-            mailFailures--;
-            throw Object.assign(new Error('Connection refused'), { code: 'ECONNECTION' });
-          }
-          mail.push(message);
+    handlers: jobHandlers(
+      testJobDeps({
+        store: db.store,
+        clock,
+        directory,
+        logger: silent,
+        directoryPause: createDirectoryPause({ store: db.store, clock, logger: silent, random: () => 0 }),
+        mailer: {
+          async send(message) {
+            if (mailFailures > 0) {
+              mailFailures--;
+              throw Object.assign(new Error('Connection refused'), { code: 'ECONNECTION' });
+            }
+            mail.push(message);
+          },
         },
-      },
-      provisioning: settings,
-      branding: { organizationName: 'Contoso', appName: 'Project X' },
-      redemptionCheck: { firstMs: 300_000, maxMs: 6 * 3_600_000, expiryMs: 30 * 86_400_000 },
-      verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 86_400_000 },
-      directoryPause: createDirectoryPause({ store: db.store, clock, logger: silent, random: () => 0 }),
-    }),
+        provisioning: settings,
+        redemptionCheck: { firstMs: 300_000, maxMs: 6 * 3_600_000 },
+      }),
+    ),
   });
   const harness: Harness = {
     db,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { DirectoryError } from '../../src/domain/directory-error.ts';
 import { transientError } from '../fakes/directory.ts';
+import { testJobDeps } from '../jobs/job-deps.ts';
 import { GROUP_A, GROUP_B, type Harness, provisioningHarness } from './provisioning-harness.ts';
 
 const throttled = () =>
@@ -462,23 +463,15 @@ describe('provisioning (guestlist mode)', () => {
     const { jobHandlers } = await import('../../src/jobs/handlers.ts');
     const { createDirectoryPause } = await import('../../src/jobs/directory-pause.ts');
     const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
-    const handlers = jobHandlers({
-      ...h.deps,
-      directory: h.directory,
-      mailer: { send: async () => {} },
-      logger: silentLog,
-      provisioning: {
-        redirectUrl: 'https://app.contoso.com',
-        invitationEmail: 'guestlist',
-        groupIds: [],
-        redemptionCheckFirstMs: 1,
-        notFoundWindowMs: 1,
-      },
-      branding: { organizationName: null, appName: 'the app' },
-      redemptionCheck: { firstMs: 1, maxMs: 1, expiryMs: 1 },
-      verification: { publicUrl: 'https://x', validForMs: 1 },
-      directoryPause: createDirectoryPause({ store: h.db.store, clock: h.clock, logger: silentLog }),
-    });
+    const handlers = jobHandlers(
+      testJobDeps({
+        store: h.db.store,
+        clock: h.clock,
+        directory: h.directory,
+        logger: silentLog,
+        directoryPause: createDirectoryPause({ store: h.db.store, clock: h.clock, logger: silentLog }),
+      }),
+    );
     const id = await h.approved();
     const [job] = await h.db.jobs.listJobs(id);
     const lost = new AbortController();

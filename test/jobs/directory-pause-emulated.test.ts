@@ -1,7 +1,6 @@
 // The pause end to end against the bundled emulator: the real Graph adapter, credential,
 // worker, handlers and store. Consent lacks User.Invite.All, then an admin grants it.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { createGraphDirectory } from '../../src/adapters/directory/index.ts';
 import { openDatabase } from '../../src/adapters/store/index.ts';
@@ -11,6 +10,7 @@ import { createWorker } from '../../src/jobs/worker.ts';
 import { ALL_ROLES, entraFor, startTenant } from '../adapters/directory/emulated-tenant.ts';
 import { fixedClock } from '../helpers/clock.ts';
 import { fileApprovedRequest, recordingLogger } from './fixtures.ts';
+import { testJobDeps } from './job-deps.ts';
 
 const MINUTE = 60_000;
 
@@ -31,25 +31,9 @@ test('revoked consent pauses provisioning; granting it resumes with a fresh toke
     workerId: 'w1',
     concurrency: 1,
     random: () => 0,
-    handlers: jobHandlers({
-      store: db.store,
-      clock,
-      ids: { next: randomUUID },
-      directory: pause.watch(graph),
-      mailer: { send: async () => {} },
-      logger,
-      provisioning: {
-        redirectUrl: 'https://app.contoso.com',
-        invitationEmail: 'guestlist',
-        notFoundWindowMs: 15 * MINUTE,
-        groupIds: [],
-        redemptionCheckFirstMs: 5 * MINUTE,
-      },
-      redemptionCheck: { firstMs: 5 * MINUTE, maxMs: 60 * MINUTE, expiryMs: 30 * 24 * 60 * MINUTE },
-      branding: { organizationName: 'Contoso', appName: 'Project X' },
-      verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
-      directoryPause: pause,
-    }),
+    handlers: jobHandlers(
+      testJobDeps({ store: db.store, clock, directory: pause.watch(graph), logger, directoryPause: pause }),
+    ),
   });
   t.after(() => worker.stop());
   const request = await fileApprovedRequest(db.store, clock.now(), { kind: 'provision' }, 'lee@fabrikam.com');

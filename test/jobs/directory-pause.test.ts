@@ -12,6 +12,7 @@ import type { Directory, JobKind, Logger } from '../../src/ports.ts';
 import { fakeDirectory } from '../fakes/directory.ts';
 import { fixedClock } from '../helpers/clock.ts';
 import { fileApprovedRequest } from './fixtures.ts';
+import { testJobDeps } from './job-deps.ts';
 
 const MINUTE = 60_000;
 
@@ -62,29 +63,20 @@ async function setup(t: TestContext) {
   const tenant = breakable(fake);
   const mails: string[] = [];
   const pause = createDirectoryPause({ store: db.store, clock, logger, random: () => 0 });
-  const handlers = jobHandlers({
-    store: db.store,
-    clock,
-    ids: { next: randomUUID },
-    directory: pause.watch(tenant.directory),
-    mailer: {
-      send: async (message) => {
-        mails.push(message.to[0]!);
+  const handlers = jobHandlers(
+    testJobDeps({
+      store: db.store,
+      clock,
+      directory: pause.watch(tenant.directory),
+      logger,
+      directoryPause: pause,
+      mailer: {
+        send: async (message) => {
+          mails.push(message.to[0]!);
+        },
       },
-    },
-    logger,
-    provisioning: {
-      redirectUrl: 'https://app.contoso.com',
-      invitationEmail: 'guestlist',
-      notFoundWindowMs: 15 * MINUTE,
-      groupIds: [],
-      redemptionCheckFirstMs: 5 * MINUTE,
-    },
-    redemptionCheck: { firstMs: 5 * MINUTE, maxMs: 60 * MINUTE, expiryMs: 30 * 24 * 60 * MINUTE },
-    branding: { organizationName: 'Contoso', appName: 'Project X' },
-    verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
-    directoryPause: pause,
-  });
+    }),
+  );
   // One job per run, so each step of a test is one job.
   const worker = createWorker({
     queue: db.jobs,

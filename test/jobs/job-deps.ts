@@ -1,0 +1,46 @@
+// The job handlers' dependencies for tests: the parts a test cares about, with the same
+// plain defaults everywhere else (guestlist mode, no groups, Contoso's branding).
+import { randomUUID } from 'node:crypto';
+import type { ProvisioningSettings } from '../../src/app/provision-settings.ts';
+import type { DirectoryPauseGate } from '../../src/jobs/directory-pause.ts';
+import type { JobDeps } from '../../src/jobs/handlers.ts';
+import type { Clock, Directory, Logger, Mailer, Store } from '../../src/ports.ts';
+
+const MINUTE = 60_000;
+
+export function testJobDeps(parts: {
+  store: Store;
+  clock: Clock;
+  directory: Directory;
+  logger: Logger;
+  directoryPause: DirectoryPauseGate;
+  mailer?: Mailer;
+  provisioning?: Partial<ProvisioningSettings>;
+  redemptionCheck?: Partial<JobDeps['redemptionCheck']>;
+}): JobDeps {
+  return {
+    store: parts.store,
+    clock: parts.clock,
+    ids: { next: randomUUID },
+    directory: parts.directory,
+    mailer: parts.mailer ?? { send: async () => {} },
+    logger: parts.logger,
+    provisioning: {
+      redirectUrl: 'https://app.contoso.com',
+      invitationEmail: 'guestlist',
+      notFoundWindowMs: 15 * MINUTE,
+      groupIds: [],
+      redemptionCheckFirstMs: 5 * MINUTE,
+      ...parts.provisioning,
+    },
+    redemptionCheck: {
+      firstMs: 5 * MINUTE,
+      maxMs: 60 * MINUTE,
+      expiryMs: 30 * 24 * 60 * MINUTE,
+      ...parts.redemptionCheck,
+    },
+    branding: { organizationName: 'Contoso', appName: 'Project X' },
+    verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
+    directoryPause: parts.directoryPause,
+  };
+}
