@@ -103,6 +103,7 @@ export async function startGuestlist(
     if (options.http) {
       http = await buildHttpApp({
         store: db.store,
+        queries: db.queries,
         clock,
         ids,
         isReady: () => db.store.isReady(),

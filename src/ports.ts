@@ -81,6 +81,8 @@ export interface ProvisioningProgress {
 
 export interface ListRequestsQuery {
   status?: Status;
+  /** Part of the email address or of the name, any case. */
+  search?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   after?: string;
@@ -144,8 +146,6 @@ export interface Store {
   getRequest(id: string): Promise<AccessRequest | null>;
   /** The requests for this (normalized) email not in a final state, newest first. */
   listOpenRequestsByEmail(email: string): Promise<AccessRequest[]>;
-  /** Newest first. A cursor that is not one we issued throws ValidationError. */
-  listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
   /** In the order the entries were written. */
   listAudit(requestId: string): Promise<AuditEntry[]>;
   /**
@@ -207,6 +207,19 @@ export interface Store {
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- queries
+
+/**
+ * The read side: lists, filters, counts and search for the API and the console. Kept apart
+ * from Store, which is about transactions; reads here may be served by a replica one day.
+ */
+export interface RequestQueries {
+  /** Newest first. A cursor that is not one we issued throws ValidationError. */
+  listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
+  /** How many requests are in each state (states with none are left out). */
+  countByStatus(): Promise<Partial<Record<Status, number>>>;
 }
 
 // ---------------------------------------------------------------- jobs

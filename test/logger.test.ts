@@ -20,6 +20,7 @@ test('request logs keep the path but not the query string or the bearer token', 
   await db.migrate();
   const app = await buildHttpApp({
     store: db.store,
+    queries: db.queries,
     clock: fixedClock(),
     ids: { next: randomUUID },
     isReady: () => db.store.isReady(),

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '../domain/errors.ts';
-import type { Clock, Ids, Store } from '../ports.ts';
+import type { Clock, Ids, RequestQueries, Store } from '../ports.ts';
 import { ACCESS, type Access, enforceAccess } from './access.ts';
 import { API_PREFIX } from './api-prefix.ts';
 import { answerClientError, sendError } from './problems.ts';
@@ -17,6 +17,7 @@ import { verifyRoutes } from './routes/verify.ts';
 
 export interface HttpDeps {
   store: Store;
+  queries: RequestQueries;
   clock: Clock;
   ids: Ids;
   isReady: () => Promise<boolean>;

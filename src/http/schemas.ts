@@ -82,12 +82,20 @@ export const ConfirmMatchBody = Type.Union(
 export const ListQuery = Type.Object(
   {
     status: Type.Optional(StatusSchema),
+    search: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Part of the email address or of the name, any case.' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     after: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
 );
-export const ListResponse = Type.Object({ items: Type.Array(AccessRequestView), next: Nullable(Type.String()) });
+export const ListResponse = Type.Object({
+  items: Type.Array(AccessRequestView),
+  next: Nullable(Type.String()),
+  /** How many requests are in each state, whatever the filter (states with none left out). */
+  counts: Type.Record(Type.String(), Type.Integer()),
+});
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const ApproveBody = Type.Object(

@@ -19,6 +19,7 @@ export async function testApp(
   const ids = { next: () => randomUUID() };
   const app = await buildHttpApp({
     store: options.wrapStore ? options.wrapStore(db.store) : db.store,
+    queries: db.queries,
     clock,
     ids,
     isReady: () => db.store.isReady(),

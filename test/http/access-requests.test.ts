@@ -20,6 +20,19 @@ describe('access requests API', () => {
     return res.json().id as string;
   }
 
+  test('the list searches address and names, and carries the counts per state', async () => {
+    const id = await pending('search.me@tailspin.test');
+    const found = await t.app.inject({ url: '/api/v1/access-requests?search=SEARCH.ME', headers: t.approver });
+    assert.equal(found.statusCode, 200, found.body);
+    assert.deepEqual(
+      found.json().items.map((item: { id: string }) => item.id),
+      [id],
+    );
+    assert.ok(found.json().counts.pending_approval >= 1, found.body);
+    const empty = await t.app.inject({ url: '/api/v1/access-requests?search=', headers: t.approver });
+    assert.equal(empty.statusCode, 400, 'an empty search is a mistake, not "everything"');
+  });
+
   test('an anonymous submission is stored, normalized, and waits for verification', async () => {
     const res = await submit(person);
     assert.equal(res.statusCode, 202);

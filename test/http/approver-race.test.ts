@@ -45,6 +45,7 @@ function bothReadFirst() {
 async function appOver(t: TestContext, db: Database, wrap: (store: Store) => Store) {
   const app = await buildHttpApp({
     store: wrap(db.store),
+    queries: db.queries,
     clock: fixedClock(),
     ids: { next: randomUUID },
     isReady: () => db.store.isReady(),

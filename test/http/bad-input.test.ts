@@ -172,7 +172,7 @@ after(() => t.close());
 
 for (const c of CASES) {
   test(`${c.name} → ${c.status}`, async () => {
-    const before = (await t.db.store.listRequests({ limit: 200 })).items.length;
+    const before = (await t.db.queries.listRequests({ limit: 200 })).items.length;
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/access-requests',
@@ -180,7 +180,7 @@ for (const c of CASES) {
       payload: typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload),
     });
     assert.equal(res.statusCode, c.status, res.body);
-    const after = (await t.db.store.listRequests({ limit: 200 })).items;
+    const after = (await t.db.queries.listRequests({ limit: 200 })).items;
     if (c.status >= 400) {
       assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
       const body = res.json();
@@ -203,7 +203,7 @@ for (const c of CASES) {
 }
 
 test('whatever was accepted is well-formed', async () => {
-  const { items } = await t.db.store.listRequests({ limit: 200 });
+  const { items } = await t.db.queries.listRequests({ limit: 200 });
   for (const item of items) {
     assert.match(item.email, /^[a-z0-9._'`-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/);
     assert.doesNotMatch(`${item.firstName}${item.lastName}`, /[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);

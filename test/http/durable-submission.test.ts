@@ -80,6 +80,6 @@ for (const [who, caller] of [
     assert.equal(res.json().code, 'internal_error');
     assert.equal(res.json().id, undefined, 'no request id handed out');
     assert.doesNotMatch(res.body, /pending_/);
-    assert.deepEqual((await app.db.store.listRequests({ limit: 10 })).items, [], 'nothing stored');
+    assert.deepEqual((await app.db.queries.listRequests({ limit: 10 })).items, [], 'nothing stored');
   });
 }

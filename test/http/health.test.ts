@@ -9,6 +9,7 @@ test('/readyz is 503 until the database is migrated, and 503 again once it stops
   const db = await openDatabase('sqlite::memory:');
   const app = await buildHttpApp({
     store: db.store,
+    queries: db.queries,
     clock: fixedClock(),
     ids: { next: randomUUID },
     isReady: () => db.store.isReady(),
@@ -33,6 +34,7 @@ test('/readyz stays 200 while provisioning is paused, and says why with the fix'
   await db.migrate();
   const app = await buildHttpApp({
     store: db.store,
+    queries: db.queries,
     clock: fixedClock(),
     ids: { next: randomUUID },
     isReady: () => db.store.isReady(),

@@ -4,12 +4,13 @@
 // Open one Database per process and share it between the web server and the worker.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { JobQueue, Store } from '../../ports.ts';
+import type { JobQueue, RequestQueries, Store } from '../../ports.ts';
 import { codecFor } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { createJobQueue } from './job-queue.ts';
 import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
+import { createQueries } from './queries.ts';
 import type { DialectKind, Tables } from './schema.ts';
 import { closeQuietly, openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
 import { createStore } from './store.ts';
@@ -19,6 +20,8 @@ export interface Database {
   kind: DialectKind;
   store: Store;
   jobs: JobQueue;
+  /** The read side: lists, search, counts. */
+  queries: RequestQueries;
   /** Applies pending migrations. Idempotent; safe when several processes start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +72,7 @@ function assemble(
     kind,
     store,
     jobs: createJobQueue(ctx),
+    queries: createQueries(ctx),
     async migrate() {
       await migrateToLatest(db, kind, await hooks.resolveSchema());
     },

@@ -14,7 +14,6 @@ import {
   tokenFromRow,
 } from './codec.ts';
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { directoryPauseMethods } from './directory-pause.ts';
 import { progressStore, writeProgress } from './progress.ts';
 
@@ -50,30 +49,6 @@ export function createStore(
         .orderBy('id', 'desc')
         .execute();
       return rows.map(requestFromRow);
-    },
-
-    async listRequests(query) {
-      const limit = Math.max(1, Math.floor(query.limit));
-      const after = query.after === undefined ? null : decodeCursor(query.after);
-      const rows = await db
-        .selectFrom('access_requests')
-        .selectAll()
-        .$if(query.status !== undefined, (q) => q.where('status', '=', query.status!))
-        .$if(after !== null, (q) =>
-          q.where((eb) =>
-            eb.or([
-              eb('created_at', '<', time(after!.createdAt)),
-              eb.and([eb('created_at', '=', time(after!.createdAt)), eb('id', '<', after!.id)]),
-            ]),
-          ),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1) // one more tells whether there is a next page
-        .execute();
-      const items = rows.slice(0, limit).map(requestFromRow);
-      const last = items.at(-1);
-      return { items, next: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
     async listAudit(requestId) {

@@ -7,7 +7,7 @@ import { retryRequest } from '../../app/retry-request.ts';
 import { submitRequest } from '../../app/submit-request.ts';
 import { REQUESTER } from '../../domain/actor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { Clock, Ids, Store } from '../../ports.ts';
+import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { callerActor } from '../auth.ts';
 import {
   AccessRequestDetail,
@@ -26,6 +26,7 @@ import { auditView, provisioningView, requestView } from '../views.ts';
 
 export interface AccessRequestRoutesOptions {
   store: Store;
+  queries: RequestQueries;
   clock: Clock;
   ids: Ids;
   /** Anonymous submissions allowed per client address per minute. */
@@ -77,9 +78,15 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
     },
     async (request) => {
-      const { status, limit = 50, after } = request.query;
-      const page = await store.listRequests({ limit, ...(status ? { status } : {}), ...(after ? { after } : {}) });
-      return { items: page.items.map(requestView), next: page.next };
+      const { status, search, limit = 50, after } = request.query;
+      const page = await deps.queries.listRequests({
+        limit,
+        ...(status ? { status } : {}),
+        ...(search ? { search } : {}),
+        ...(after ? { after } : {}),
+      });
+      const counts = await deps.queries.countByStatus();
+      return { items: page.items.map(requestView), next: page.next, counts };
     },
   );
 

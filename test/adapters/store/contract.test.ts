@@ -95,16 +95,32 @@ for (const factory of databaseFactories) {
       const seen = [];
       let after: string | undefined;
       do {
-        const page = await db.store.listRequests({ limit: 2, ...(after ? { after } : {}) });
+        const page = await db.queries.listRequests({ limit: 2, ...(after ? { after } : {}) });
         assert.ok(page.items.length <= 2);
         seen.push(...page.items);
         after = page.next ?? undefined;
       } while (after);
       assert.deepEqual(seen, expected);
 
-      const approved = await db.store.listRequests({ status: 'approved', limit: 10 });
+      const approved = await db.queries.listRequests({ status: 'approved', limit: 10 });
       assert.deepEqual(approved, { items: expected.filter((r) => r.status === 'approved'), next: null });
-      await assert.rejects(db.store.listRequests({ limit: 2, after: 'not-a-cursor' }), ValidationError);
+      await assert.rejects(db.queries.listRequests({ limit: 2, after: 'not-a-cursor' }), ValidationError);
+    });
+
+    test('the read side searches address and names in any case, takes LIKE wildcards literally, and counts per state', async (t) => {
+      const { db } = await fresh(t, factory);
+      const ada = aRequest({ email: 'ada@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace', status: 'approved' });
+      const grace = aRequest({ email: 'grace_h@contoso.com', firstName: 'Grace', lastName: 'Hopper' });
+      const other = aRequest({ email: 'gracexh@contoso.com', firstName: 'Other', lastName: 'Person' });
+      for (const each of [ada, grace, other]) await db.store.insertRequest(each, anAudit(each), []);
+      const ids = async (search: string) =>
+        (await db.queries.listRequests({ search, limit: 10 })).items.map((r) => r.id).sort();
+      assert.deepEqual(await ids('FABRIKAM'), [ada.id]);
+      assert.deepEqual(await ids('grace hop'), [grace.id], 'first and last name together');
+      assert.deepEqual(await ids('grace_h'), [grace.id], '_ is a character, not a wildcard');
+      assert.deepEqual(await ids('%'), [], '% is a character too');
+      assert.deepEqual((await db.queries.listRequests({ search: 'a', status: 'approved', limit: 10 })).items, [ada]);
+      assert.deepEqual(await db.queries.countByStatus(), { approved: 1, pending_approval: 2 });
     });
 
     test('saveTransition writes the request, its audit entry and its jobs', async (t) => {

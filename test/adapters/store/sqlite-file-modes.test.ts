@@ -21,7 +21,7 @@ for (const umask of [0o000, 0o022, 0o277]) {
     try {
       db = await openDatabase(`sqlite:${path}`);
       await db.migrate(); // writes, so the -wal and -shm files exist
-      await db.store.listRequests({ limit: 1 });
+      await db.queries.listRequests({ limit: 1 });
     } finally {
       process.umask(previous);
     }
