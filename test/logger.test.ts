@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { openDatabase } from '../src/adapters/store/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { buildHttpApp } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
-import { fixedClock } from './helpers/clock.ts';
+import { httpDepsFor } from './helpers/app.ts';
 
 test('request logs keep the path but not the query string or the bearer token', async () => {
   let output = '';
@@ -18,16 +17,7 @@ test('request logs keep the path but not the query string or the bearer token', 
   });
   const db = await openDatabase('sqlite::memory:');
   await db.migrate();
-  const app = await buildHttpApp({
-    store: db.store,
-    queries: db.queries,
-    clock: fixedClock(),
-    ids: { next: randomUUID },
-    isReady: () => db.store.isReady(),
-    submissionsPerMinute: 10,
-    sandbox: null,
-    logger: createLogger('info', sink),
-  });
+  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10, logger: createLogger('info', sink) }));
   try {
     await app.inject({ url: '/verify?token=glv_very-secret-link' });
     await app.inject({

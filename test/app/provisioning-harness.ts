@@ -4,10 +4,12 @@
 // so retries, back-offs and replication lag play out in simulated time.
 import { randomUUID } from 'node:crypto';
 import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
+import { changeStatus } from '../../src/app/change-status.ts';
 import { decideRequest } from '../../src/app/decide-request.ts';
 import type { ProvisioningSettings } from '../../src/app/provision-settings.ts';
 import { resendInvitation } from '../../src/app/resend-invitation.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
+import type { AccessRequest } from '../../src/domain/lifecycle.ts';
 import { createDirectoryPause } from '../../src/jobs/directory-pause.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
 import { createWorker, type Worker } from '../../src/jobs/worker.ts';
@@ -30,6 +32,11 @@ export interface Harness {
   deps: ReturnType<typeof useCaseDeps>;
   worker: Worker;
   approved(email?: string): Promise<string>;
+  /**
+   * What a version before the steps left: a request in `provisioning` with its guest
+   * ('legacy-user') and redeem URL recorded, and no progress row. Returns the request.
+   */
+  legacyProvisioningRow(): Promise<AccessRequest>;
   /** An approved request provisioned to `invited`, and an admin's resend asked for (not yet run). */
   invitedThenResent(): Promise<string>;
   /** Runs due jobs until none is due within `horizonMs` of simulated time (check_redemption excluded unless asked). */
@@ -108,6 +115,25 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
       });
       await decideRequest(deps, { id: request.id, actor: { kind: 'token', name: 't' }, decision: 'approve' });
       return request.id;
+    },
+    async legacyProvisioningRow() {
+      const id = await harness.approved();
+      const provisioning = await changeStatus(deps, {
+        request: (await db.store.getRequest(id))!,
+        event: { type: 'start_provisioning' },
+        actor: { kind: 'worker' },
+      });
+      // The old provision-guest.ts: POST /invitations, then recordDirectoryUser(id, …).
+      directory.addUser({ id: 'legacy-user', mail: provisioning.email, createdAt: null });
+      const redeemUrl = 'https://redeem.test/legacy-user/old';
+      const recorded = await db.store.recordProgress({
+        requestId: id,
+        expectedStatus: ['provisioning'],
+        at: clock.now(),
+        directoryUser: { id: 'legacy-user', redeemUrl },
+      });
+      if (!recorded) throw new Error('the legacy row could not be recorded');
+      return { ...provisioning, directoryUserId: 'legacy-user', redeemUrl };
     },
     async invitedThenResent() {
       const id = await harness.approved();

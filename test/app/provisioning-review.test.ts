@@ -47,23 +47,7 @@ describe('review: a request from before the change (provisioning, directoryUserI
   afterEach(() => h.close());
 
   test('carries on to invited keeping the redeem URL the old code recorded, without a second email (Microsoft mailed it)', async () => {
-    const id = await h.approved();
-    const { changeStatus } = await import('../../src/app/change-status.ts');
-    await changeStatus(h.deps, {
-      request: (await h.db.store.getRequest(id))!,
-      event: { type: 'start_provisioning' },
-      actor: { kind: 'worker' },
-    });
-    // What the old provision-guest.ts left behind: recordDirectoryUser(id, {directoryUserId, redeemUrl}).
-    h.directory.addUser({ id: 'legacy-user', mail: "o'brien@fabrikam.com", createdAt: null });
-    assert.ok(
-      await h.db.store.recordProgress({
-        requestId: id,
-        expectedStatus: ['provisioning'],
-        at: h.clock.now(),
-        directoryUser: { id: 'legacy-user', redeemUrl: 'https://redeem.test/legacy-user/old' },
-      }),
-    );
+    const { id } = await h.legacyProvisioningRow();
     assert.equal((await h.db.store.getProgress(id)).directoryUserState, null, 'no progress row');
     await h.drain();
     const request = await h.db.store.getRequest(id);

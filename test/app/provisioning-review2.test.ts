@@ -214,25 +214,14 @@ describe('review 2: a row from before the steps, on a deployment that kept the o
   afterEach(() => h.close());
 
   test('a legacy failed request (Microsoft mailed, then a grant failed) retried by an admin: no second invitation email', async () => {
-    const id = await h.approved();
-    const { changeStatus } = await import('../../src/app/change-status.ts');
-    const provisioning = await changeStatus(h.deps, {
-      request: (await h.db.store.getRequest(id))!,
-      event: { type: 'start_provisioning' },
-      actor: { kind: 'worker' },
-    });
     // The old provision-guest.ts: POST /invitations with sendInvitationMessage true (Microsoft
     // mails the person), recordDirectoryUser, then grantGroups threw for good → failed.
-    h.directory.addUser({ id: 'legacy-user', mail: "o'brien@fabrikam.com", createdAt: null });
+    const legacy = await h.legacyProvisioningRow();
+    const id = legacy.id;
     h.directory.emails.push("o'brien@fabrikam.com");
-    await h.db.store.recordProgress({
-      requestId: id,
-      expectedStatus: ['provisioning'],
-      at: h.clock.now(),
-      directoryUser: { id: 'legacy-user', redeemUrl: 'https://redeem.test/legacy-user/old' },
-    });
+    const { changeStatus } = await import('../../src/app/change-status.ts');
     await changeStatus(h.deps, {
-      request: { ...provisioning, directoryUserId: 'legacy-user', redeemUrl: 'https://redeem.test/legacy-user/old' },
+      request: legacy,
       event: { type: 'fail', reason: 'Insufficient privileges to complete the operation.' },
       actor: { kind: 'worker' },
     });

@@ -7,6 +7,20 @@ import { buildHttpApp, type HttpDeps } from '../../src/http/app.ts';
 import type { Store } from '../../src/ports.ts';
 import { fixedClock } from './clock.ts';
 
+/** The app's dependencies over `db`, as a test wants them unless it says otherwise. */
+export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): HttpDeps {
+  return {
+    store: db.store,
+    queries: db.queries,
+    clock: fixedClock(),
+    ids: { next: () => randomUUID() },
+    isReady: () => db.store.isReady(),
+    submissionsPerMinute: 1000,
+    sandbox: null,
+    ...overrides,
+  };
+}
+
 export async function testApp(
   options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy' | 'access'>> & {
     /** Wraps the store the app uses (to delay or fail a call); `db.store` stays the real one. */
@@ -17,17 +31,17 @@ export async function testApp(
   await db.migrate();
   const clock = fixedClock();
   const ids = { next: () => randomUUID() };
-  const app = await buildHttpApp({
-    store: options.wrapStore ? options.wrapStore(db.store) : db.store,
-    queries: db.queries,
-    clock,
-    ids,
-    isReady: () => db.store.isReady(),
-    submissionsPerMinute: options.submissionsPerMinute ?? 1000,
-    sandbox: options.sandbox ?? null,
-    trustProxy: options.trustProxy ?? false,
-    ...(options.access ? { access: options.access } : {}),
-  });
+  const app = await buildHttpApp(
+    httpDepsFor(db, {
+      store: options.wrapStore ? options.wrapStore(db.store) : db.store,
+      clock,
+      ids,
+      submissionsPerMinute: options.submissionsPerMinute ?? 1000,
+      sandbox: options.sandbox ?? null,
+      trustProxy: options.trustProxy ?? false,
+      ...(options.access ? { access: options.access } : {}),
+    }),
+  );
   const deps = { store: db.store, clock, ids };
   const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin' })).token;
   const approver = (await createApiToken(deps, { name: 'bob-approver', role: 'approver' })).token;

@@ -11,6 +11,7 @@ import type { Database } from '../../src/adapters/store/index.ts';
 import { createApiToken } from '../../src/app/create-api-token.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import type { Store } from '../../src/ports.ts';
+import { httpDepsFor } from '../helpers/app.ts';
 import { fixedClock } from '../helpers/clock.ts';
 import { databaseFactories } from '../helpers/databases.ts';
 
@@ -43,15 +44,7 @@ function bothReadFirst() {
 }
 
 async function appOver(t: TestContext, db: Database, wrap: (store: Store) => Store) {
-  const app = await buildHttpApp({
-    store: wrap(db.store),
-    queries: db.queries,
-    clock: fixedClock(),
-    ids: { next: randomUUID },
-    isReady: () => db.store.isReady(),
-    submissionsPerMinute: 1000,
-    sandbox: null,
-  });
+  const app = await buildHttpApp(httpDepsFor(db, { store: wrap(db.store) }));
   t.after(() => app.close());
   return app;
 }

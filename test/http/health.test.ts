@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { openDatabase } from '../../src/adapters/store/index.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
-import { fixedClock } from '../helpers/clock.ts';
+import { httpDepsFor } from '../helpers/app.ts';
 
 test('/readyz is 503 until the database is migrated, and 503 again once it stops answering; /healthz stays 200', async () => {
   const db = await openDatabase('sqlite::memory:');
-  const app = await buildHttpApp({
-    store: db.store,
-    queries: db.queries,
-    clock: fixedClock(),
-    ids: { next: randomUUID },
-    isReady: () => db.store.isReady(),
-    submissionsPerMinute: 10,
-    sandbox: null,
-  });
+  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10 }));
   try {
     assert.equal((await app.inject({ url: '/readyz' })).statusCode, 503);
     await db.migrate();
@@ -32,15 +23,7 @@ test('/readyz is 503 until the database is migrated, and 503 again once it stops
 test('/readyz stays 200 while provisioning is paused, and says why with the fix', async () => {
   const db = await openDatabase('sqlite::memory:');
   await db.migrate();
-  const app = await buildHttpApp({
-    store: db.store,
-    queries: db.queries,
-    clock: fixedClock(),
-    ids: { next: randomUUID },
-    isReady: () => db.store.isReady(),
-    submissionsPerMinute: 10,
-    sandbox: null,
-  });
+  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10 }));
   try {
     assert.deepEqual((await app.inject({ url: '/readyz' })).json(), { status: 'ready', provisioning: 'running' });
     const since = new Date('2026-03-01T09:00:00.000Z');
