@@ -1,15 +1,15 @@
 // The certificate credential's end date: ! within 30 days, ✗ once passed, with the date;
 // and the same warning logged at serve/worker start-up (logCertificateExpiry).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { generate } from 'selfsigned';
 import { logCertificateExpiry, readCertificateExpiry } from '../../src/adapters/directory/credential.ts';
 import type { EntraConfig } from '../../src/config.ts';
 import { appConfig, type Emulator, entraFor, startTenant } from '../adapters/directory/emulated-tenant.ts';
+import { startGuestlist } from '../helpers/process.ts';
 import { configFor, doctor, failures } from './doctor-fixtures.ts';
 
 const DAY = 86_400_000;
@@ -138,42 +138,19 @@ test('doctor: with a client secret or an unreadable certificate, the expiry chec
 
 test('worker start-up logs the warning for a certificate ending within 30 days', async (t) => {
   const { path } = await certificateFile(t, new Date(Date.now() + 5.5 * DAY));
-  const dir = await mkdtemp(join(tmpdir(), 'gl-worker-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [resolve('bin/guestlist.js'), 'worker'], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      LOG_LEVEL: 'warn',
-      AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
-      AZURE_CLIENT_ID: '6aa93996-b4b2-4e2e-a0f8-6885d919b178',
-      AZURE_CLIENT_CERTIFICATE_PATH: path,
-      AZURE_AUTHORITY_HOST: 'https://127.0.0.1:1', // never called: the worker has no job
-      GUESTLIST_GRAPH_URL: 'https://127.0.0.1:1',
-      GUESTLIST_APP_URL: 'https://app.example.com/',
-      GUESTLIST_PUBLIC_URL: 'https://guestlist.example.com',
-      SMTP_URL: 'smtp://127.0.0.1:1',
-      GUESTLIST_MAIL_FROM: 'gl@example.com',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const worker = await startGuestlist(t, ['worker'], {
+    LOG_LEVEL: 'warn',
+    AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
+    AZURE_CLIENT_ID: '6aa93996-b4b2-4e2e-a0f8-6885d919b178',
+    AZURE_CLIENT_CERTIFICATE_PATH: path,
+    AZURE_AUTHORITY_HOST: 'https://127.0.0.1:1', // never called: the worker has no job
+    GUESTLIST_GRAPH_URL: 'https://127.0.0.1:1',
+    GUESTLIST_APP_URL: 'https://app.example.com/',
+    GUESTLIST_PUBLIC_URL: 'https://guestlist.example.com',
+    SMTP_URL: 'smtp://127.0.0.1:1',
+    GUESTLIST_MAIL_FROM: 'gl@example.com',
   });
-  t.after(() => child.kill('SIGKILL'));
-  let output = '';
-  const line = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no warning in: ${output}`)), 20_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = output.split('\n').find((l) => l.includes('certificateNotAfter'));
-      if (found) {
-        clearTimeout(timer);
-        done(found);
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => fail(new Error(`exited ${code}: ${output}`)));
-  });
-  const logged = JSON.parse(line) as { level: number; msg: string };
+  const logged = JSON.parse(await worker.line(/certificateNotAfter/)) as { level: number; msg: string };
   assert.equal(logged.level, 40, 'warn');
   assert.match(
     logged.msg,

@@ -52,6 +52,10 @@ for (const factory of databaseFactories) {
         const children = [1, 2].map(() =>
           spawn(process.execPath, ['--input-type=module', '-e', script, url!], { stdio: ['pipe', 'pipe', 'inherit'] }),
         );
+        // A failed assertion must not leave a child waiting on stdin and the runner with it.
+        t.after(() => {
+          for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+        });
         const exits = children.map(async (child) => (await once(child, 'exit'))[0]);
         await Promise.all(children.map((child, i) => Promise.race([once(child.stdout, 'data'), exits[i]])));
         for (const child of children) child.stdin.end('go\n');
