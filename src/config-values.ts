@@ -64,6 +64,14 @@ export function readUrl(value: string | undefined, setting: string, fail: Fail):
   }
 }
 
+/** A `#rrggbb` colour (the accent), or null when unset. */
+export function readColor(value: string | undefined, setting: string, fail: Fail): string | null {
+  if (value === undefined) return null;
+  if (/^#[0-9a-f]{6}$/i.test(value)) return value.toLowerCase();
+  fail(setting, `must be a colour written #rrggbb, like #0b57d0 (got "${value}").`);
+  return null;
+}
+
 export function isHttpsUrl(value: string): boolean {
   try {
     return new URL(value).protocol === 'https:';

@@ -7,6 +7,7 @@ import {
   deepFreeze,
   type Fail,
   isHttpsUrl,
+  readColor,
   readDatabaseUrl,
   readInteger,
   readNumber,
@@ -51,8 +52,21 @@ export interface Config {
     /** How long a 404 for a user a request just invited or found is taken as replication lag. */
     notFoundWindowMs: number;
   };
-  /** Who invites and to what, in Guestlist's invitation email. */
-  branding: { organizationName: string | null; appName: string };
+  /** Who invites and to what (emails), and how the public pages look. */
+  branding: {
+    organizationName: string | null;
+    appName: string;
+    /** An image URL shown at the top of every page. */
+    logoUrl: string | null;
+    /** `#rrggbb`: buttons and links (web/brand.ts keeps their text readable). */
+    accentColor: string | null;
+    /** A paragraph above the request form. */
+    introText: string | null;
+    /** Where the request form's privacy notice links. */
+    privacyUrl: string | null;
+  };
+  /** Console sessions: ended after idleMs without use, or maxMs after sign-in. */
+  sessions: { idleMs: number; maxMs: number };
   /** Redemption checks; an invitation not redeemed within expiryMs expires. */
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   mail: { smtpUrl: string | null; from: string };
@@ -188,6 +202,18 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     branding: {
       organizationName: read('GUESTLIST_ORGANIZATION_NAME') ?? (entra ? null : 'Contoso (sandbox)'),
       appName: read('GUESTLIST_APP_NAME') ?? 'the app',
+      logoUrl: readUrl(read('GUESTLIST_LOGO_URL'), 'GUESTLIST_LOGO_URL', fail),
+      accentColor: readColor(read('GUESTLIST_ACCENT_COLOR'), 'GUESTLIST_ACCENT_COLOR', fail),
+      introText: read('GUESTLIST_INTRO_TEXT') ?? null,
+      privacyUrl: readUrl(read('GUESTLIST_PRIVACY_URL'), 'GUESTLIST_PRIVACY_URL', fail),
+    },
+    sessions: {
+      idleMs:
+        readInteger(read('GUESTLIST_SESSION_IDLE_MINUTES'), 'GUESTLIST_SESSION_IDLE_MINUTES', 60, 5, 24 * 60, fail) *
+        60_000,
+      maxMs:
+        readInteger(read('GUESTLIST_SESSION_MAX_HOURS'), 'GUESTLIST_SESSION_MAX_HOURS', 12, 1, 24 * 7, fail) *
+        3_600_000,
     },
     redemptionCheck: {
       firstMs: checkMinutes * 60_000,

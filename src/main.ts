@@ -104,9 +104,13 @@ export async function startGuestlist(
       http = await buildHttpApp({
         store: db.store,
         queries: db.queries,
+        sessions: db.sessions,
         clock,
         ids,
         isReady: () => db.store.isReady(),
+        publicUrl: config.publicUrl,
+        branding: config.branding,
+        sessionSettings: config.sessions,
         submissionsPerMinute: config.submissionsPerMinute,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,

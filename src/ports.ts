@@ -222,6 +222,36 @@ export interface RequestQueries {
   countByStatus(): Promise<Partial<Record<Status, number>>>;
 }
 
+// ---------------------------------------------------------------- sessions
+
+/** A console session (app/sessions.ts). The cookie carries a random id; only its hash is stored. */
+export interface Session {
+  via: 'entra' | 'local';
+  /** The Entra object id (`oid`), or the local admin's user name. */
+  subject: string;
+  name: string;
+  email: string | null;
+  /** null: signed in, but holding no Guestlist role (sees only a page saying so). */
+  role: Role | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** Idle timeout: moves forward on use, never past expiresAt. */
+  idleUntil: Date;
+  /** Absolute timeout, fixed at sign-in. */
+  expiresAt: Date;
+}
+
+export interface SessionStore {
+  create(idHash: string, session: Session): Promise<void>;
+  /** The session, or null when unknown, idle too long, or past its absolute end. */
+  find(idHash: string, now: Date): Promise<Session | null>;
+  /** Marks use: moves lastSeenAt and idleUntil (at most once a minute per session). */
+  touch(idHash: string, now: Date, idleUntil: Date): Promise<void>;
+  delete(idHash: string): Promise<void>;
+  /** Removes ended sessions; returns how many. */
+  deleteEnded(now: Date): Promise<number>;
+}
+
 // ---------------------------------------------------------------- jobs
 
 /**

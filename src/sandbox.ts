@@ -5,7 +5,7 @@ import path from 'node:path';
 import { allPermissionNames } from './adapters/directory/permissions.ts';
 import type { EntraConfig } from './config.ts';
 import { type Emulator, startEmulator } from './emulator/index.ts';
-import type { SandboxHooks } from './http/routes/sandbox.ts';
+import type { SandboxHooks } from './http/sandbox-hooks.ts';
 
 /** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
 export const SANDBOX_ROLES = allPermissionNames();

@@ -102,11 +102,27 @@ test('invitation email mode, not-found window, invitation expiry and branding', 
     GUESTLIST_INVITATION_EXPIRY_DAYS: '7',
     GUESTLIST_ORGANIZATION_NAME: 'Fabrikam',
     GUESTLIST_APP_NAME: 'the partner portal',
+    GUESTLIST_LOGO_URL: 'https://cdn.fabrikam.com/logo.svg',
+    GUESTLIST_ACCENT_COLOR: '#A4262C',
+    GUESTLIST_INTRO_TEXT: 'Partners of Fabrikam ask here.',
+    GUESTLIST_PRIVACY_URL: 'https://fabrikam.com/privacy',
+    GUESTLIST_SESSION_IDLE_MINUTES: '30',
+    GUESTLIST_SESSION_MAX_HOURS: '8',
   });
   assert.equal(config.invitation.email, 'microsoft');
   assert.equal(config.invitation.notFoundWindowMs, 5 * 60_000);
   assert.equal(config.redemptionCheck.expiryMs, 7 * 86_400_000);
-  assert.deepEqual(config.branding, { organizationName: 'Fabrikam', appName: 'the partner portal' });
+  assert.deepEqual(config.branding, {
+    organizationName: 'Fabrikam',
+    appName: 'the partner portal',
+    logoUrl: 'https://cdn.fabrikam.com/logo.svg',
+    accentColor: '#a4262c',
+    introText: 'Partners of Fabrikam ask here.',
+    privacyUrl: 'https://fabrikam.com/privacy',
+  });
+  assert.deepEqual(config.sessions, { idleMs: 30 * 60_000, maxMs: 8 * 3_600_000 });
+  assert.match(problemsOf(() => loadConfig({ GUESTLIST_ACCENT_COLOR: 'red' })).GUESTLIST_ACCENT_COLOR!, /#rrggbb/);
+  assert.match(problemsOf(() => loadConfig({ GUESTLIST_LOGO_URL: 'javascript:alert(1)' })).GUESTLIST_LOGO_URL!, /http/);
   const defaults = loadConfig({});
   assert.equal(defaults.invitation.notFoundWindowMs, 15 * 60_000);
   assert.equal(defaults.redemptionCheck.expiryMs, 30 * 86_400_000);

@@ -1,5 +1,6 @@
 // Who acts on a request, as the use cases see it. The audit trail stores one string per
-// entry (`token:<name>`, `requester`, `worker`, `system`, `cli:<user>`); auditActor() is
+// entry (`token:<name>`, `requester`, `worker`, `system`, `cli:<user>`, `entra:<oid> <name>`,
+// `local:<user> <name>`); auditActor() is
 // the only place that string is made, so stored history reads as it always has.
 export type Actor =
   /** A caller holding an API token (`guestlist token create`), by the token's name. */
@@ -11,7 +12,12 @@ export type Actor =
   /** Guestlist on its own (the redemption check). */
   | { kind: 'system' }
   /** An operator at the server, by operating-system account. */
-  | { kind: 'cli'; user: string };
+  | { kind: 'cli'; user: string }
+  /**
+   * A person signed in to the console: through Entra ID (by object id, `oid`) or as a
+   * break-glass local admin (by user name). The name is what the audit trail shows.
+   */
+  | { kind: 'person'; via: 'entra' | 'local'; id: string; name: string };
 
 export const REQUESTER: Actor = { kind: 'requester' };
 export const WORKER: Actor = { kind: 'worker' };
@@ -24,6 +30,10 @@ export function auditActor(actor: Actor): string {
       return `token:${actor.name}`;
     case 'cli':
       return `cli:${actor.user}`;
+    case 'person':
+      // `entra:<oid> <name>` / `local:<user> <name>`: the id first, so the string still
+      // names one person when two share a display name.
+      return `${actor.via}:${actor.id} ${actor.name}`;
     case 'requester':
     case 'worker':
     case 'system':

@@ -3,17 +3,19 @@
 //
 // - onRoute: a route without a row fails the app at startup (deny by default: nobody can
 //   add a route and forget to decide who may call it).
-// - onRequest: the Authorization header becomes `request.principal` (auth.ts), or a 401
-//   for a malformed or unknown token. Public routes ignore a credential they cannot use
-//   (a proxy's Basic auth, say) rather than refuse the page.
+// - onRequest: the caller becomes `request.principal` (auth.ts): on the API from the
+//   Authorization header (a malformed or unknown token is a 401; public routes ignore a
+//   credential they cannot use, a proxy's Basic auth say, rather than refuse), on the web
+//   pages from the session cookie (an ended session is simply anonymous).
 // - preHandler: the principal is checked against the route's row. After validation, so a
 //   refused caller's malformed input is still a 400, as it was when routes checked roles.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SessionDeps } from '../app/sessions.ts';
 import { AppError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Store } from '../ports.ts';
 import { API_PREFIX } from './api-prefix.ts';
-import { authenticate, type Principal } from './auth.ts';
+import { authenticate, authenticateSession, type Principal, sessionCookieName } from './auth.ts';
 
 export type Access =
   /** Anyone, with or without a credential. */
@@ -40,6 +42,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /verify': PUBLIC,
   'POST /verify': PUBLIC,
   'GET /sandbox/redeem': PUBLIC,
+  'GET /assets/*': PUBLIC,
+  'GET /brand.css': PUBLIC,
   [`GET ${API_PREFIX}/openapi.json`]: PUBLIC,
   // Anyone may ask for access; a token submits a verified request, which only an admin may.
   [`POST ${API_PREFIX}/access-requests`]: {
@@ -57,6 +61,13 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${API_PREFIX}/sandbox/messages`]: ADMINS,
 };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route's key in the access table (`GET /path`, HEAD folded into GET), as registered. */
+    servedRoutes: readonly string[];
+  }
+}
+
 /** The table's key for a route: HEAD is Fastify's automatic twin of GET, with GET's row. */
 function routeKey(method: string, url: string): string {
   return `${method === 'HEAD' ? 'GET' : method} ${url}`;
@@ -69,26 +80,51 @@ function checkAccess(access: Access, principal: Principal | null): void {
     if (access.anonymous) return;
     throw new UnauthorizedError();
   }
-  if (!access.roles.includes(principal.role)) {
+  if (principal.role === null || !access.roles.includes(principal.role)) {
     throw new ForbiddenError(access.refusal ?? `This action needs the ${access.roles.join(' or ')} role.`);
   }
 }
 
-/** Installs the three hooks on `app`; call before any route is registered. */
-export function enforceAccess(app: FastifyInstance, store: Store, table: Readonly<Record<string, Access>> = ACCESS) {
+export interface AccessDeps {
+  store: Store;
+  /** Console sessions; the web pages' callers. */
+  sessions: SessionDeps;
+  /** Whether cookies are Secure (the public URL is https); decides the cookie's name. */
+  secureCookies: boolean;
+}
+
+/** Whether a URL belongs to the JSON API (bearer tokens) rather than the web pages (sessions). */
+export function isApiUrl(url: string): boolean {
+  return url === API_PREFIX || url.startsWith(`${API_PREFIX}/`);
+}
+
+/** Installs the three hooks on `app`; call before any route is registered (and after @fastify/cookie). */
+export function enforceAccess(
+  app: FastifyInstance,
+  deps: AccessDeps,
+  table: Readonly<Record<string, Access>> = ACCESS,
+) {
+  const cookieName = sessionCookieName(deps.secureCookies);
   const accessOf = (request: FastifyRequest): Access | undefined =>
     // A 404 or 405 has no route: there is nothing to protect, and the answer is the same for all.
     request.is404 ? PUBLIC : table[routeKey(request.method, request.routeOptions.url ?? '')];
 
   app.decorateRequest('principal', null);
+  const served: string[] = [];
+  app.decorate('servedRoutes', served);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       const key = routeKey(method, route.url);
       if (!(key in table)) throw new Error(`${key} has no row in src/http/access.ts: decide who may call it.`);
+      if (!served.includes(key)) served.push(key);
     }
   });
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(store, request.headers.authorization);
+    if (!isApiUrl(request.url)) {
+      request.principal = await authenticateSession(deps.sessions, request.cookies[cookieName]);
+      return;
+    }
+    const principal = await authenticate(deps.store, request.headers.authorization);
     if (principal !== 'invalid') request.principal = principal;
     else if (accessOf(request) !== 'public') throw new UnauthorizedError('The bearer token is not valid.');
   });

@@ -1,29 +1,45 @@
-// Builds the Fastify application: plugins, the one error handler, routes. No listening
-// here (main.ts does that), so tests use app.inject().
+// Builds the Fastify application: what every answer shares (security headers, cookies,
+// rate limits, who is calling), health checks, and two encapsulated plugins, the JSON API
+// (http/api/) and the web pages (http/web/), each with its own parsers and error handler.
+// No listening here (main.ts does that), so tests use app.inject().
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { AppError } from '../domain/errors.ts';
-import type { Clock, Ids, RequestQueries, Store } from '../ports.ts';
-import { ACCESS, type Access, enforceAccess } from './access.ts';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { SessionSettings } from '../app/sessions.ts';
+import type { Config } from '../config.ts';
+import type { Clock, Ids, RequestQueries, SessionStore, Store } from '../ports.ts';
+import { ACCESS, type Access, enforceAccess, isApiUrl } from './access.ts';
+import { api } from './api/index.ts';
 import { API_PREFIX } from './api-prefix.ts';
-import { answerClientError, sendError } from './problems.ts';
-import { accessRequestRoutes } from './routes/access-requests.ts';
-import { healthRoutes } from './routes/health.ts';
-import { pageRoutes } from './routes/pages.ts';
-import { type SandboxHooks, sandboxRoutes } from './routes/sandbox.ts';
-import { verifyRoutes } from './routes/verify.ts';
+import { healthRoutes } from './health.ts';
+import { answerClientError, sendProblem } from './problems.ts';
+import type { SandboxHooks } from './sandbox-hooks.ts';
+import { sendErrorPage } from './web/errors.ts';
+import { webPages } from './web/index.ts';
+import type { WebSettings } from './web/render.ts';
 
 export interface HttpDeps {
   store: Store;
   queries: RequestQueries;
+  sessions: SessionStore;
   clock: Clock;
   ids: Ids;
   isReady: () => Promise<boolean>;
   submissionsPerMinute: number;
   /** Present in sandbox mode only. */
   sandbox: SandboxHooks | null;
+  /** Where people reach Guestlist; https makes cookies Secure and turns HSTS on. */
+  publicUrl: string;
+  branding: Config['branding'];
+  sessionSettings: SessionSettings;
   logger?: FastifyServerOptions['loggerInstance'];
   /** Fastify's trustProxy (GUESTLIST_TRUST_PROXY). */
   trustProxy?: boolean | string;
@@ -35,7 +51,16 @@ export interface HttpDeps {
 const BODY_LIMIT = 16 * 1024;
 
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
-  const sandbox = deps.sandbox !== null;
+  const https = new URL(deps.publicUrl).protocol === 'https:';
+  const web: WebSettings = {
+    sandbox: deps.sandbox !== null,
+    branding: deps.branding,
+    publicUrl: deps.publicUrl,
+    secureCookies: https,
+  };
+  // Before routing, Fastify has no plugin to ask: API paths get problem+json, others a page.
+  const answerEarly = (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    isApiUrl(request.url) ? sendProblem(error, request, reply) : sendErrorPage(web, error, request, reply);
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
@@ -43,70 +68,65 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // Fastify's own answers to a path parameter over 100 characters (414), a malformed URL
     // (400, both echoing the URL) and headers over Node's 16 KB (431) are plain JSON; ours
     // are problem+json like every other error, and echo nothing of the request.
-    frameworkErrors: (error, request, reply) => sendError(error, request, reply, sandbox),
+    frameworkErrors: answerEarly,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks every request part against its schema. It converts the querystring and
   // path parameters (which arrive as text) to the declared types, but never a JSON body:
   // `"firstName": true` or `"email": ["a@b.c"]` is a 400, not silently made a string.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // The health checks' errors; the API and the pages set their own, and the web plugin's
+  // not-found handler answers every path outside the API.
+  app.setErrorHandler(answerEarly);
 
-  // The API speaks JSON only; Fastify's default text/plain parser would let a string
-  // through to schema validation and turn a 415 into a confusing 400.
-  app.removeContentTypeParser('text/plain');
-  // An empty body is no body, whatever its Content-Type says (curl -X POST with a JSON
-  // Content-Type and no data sends one); Fastify's JSON parser would call it invalid JSON.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => {
-    if (body === '') done(null, undefined);
-    else parseJson(request, body, done);
-  });
-  // A route that takes a body sees `{}` for none, so its schema says what is missing (a
-  // rejection's reason) and a body of optional fields (an approval's comment) may be left out.
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
-  });
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply, sandbox));
-  app.setNotFoundHandler((request, reply) => {
-    // Fastify answers 404 to a known path asked with another method; HTTP says 405 with
-    // the methods it does answer (RFC 9110 §15.5.6). The router itself knows them.
-    const allowed = app.supportedMethods.filter((method) => app.findRoute({ method, url: request.url }) !== null);
-    if (allowed.length > 0) {
-      reply.header('allow', allowed.join(', '));
-      const detail = `This address answers ${allowed.join(', ')}, not ${request.method}.`;
-      return sendError(new AppError('method_not_allowed', detail, { status: 405 }), request, reply, sandbox);
-    }
-    const detail = `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`;
-    return sendError(new AppError('not_found', detail, { status: 404 }), request, reply, sandbox);
-  });
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Guestlist API',
-        version: '1',
-        description: 'Access requests that become Microsoft Entra B2B guests.',
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        // The brand's logo may live elsewhere (GUESTLIST_LOGO_URL).
+        imgSrc: ["'self'", 'data:', ...(deps.branding.logoUrl ? [new URL(deps.branding.logoUrl).origin] : [])],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        // Chrome applies form-action to a form's redirects too: sign-out may end at Microsoft.
+        formAction: ["'self'", ...(deps.sandbox ? [] : ['https://login.microsoftonline.com'])],
+        upgradeInsecureRequests: https ? [] : null,
       },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'guestlist token create' } },
-      },
-      security: [{ bearer: [] }],
     },
+    // HSTS only where the public URL is https; over plain http it would be ignored anyway,
+    // and on localhost it would pin https for every other local service.
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  // Double-submit CSRF for the web pages' forms (checked in web/index.ts); registered here
+  // so that every page, error pages included, can carry a token for the sign-out button.
+  await app.register(csrf, {
+    cookieKey: https ? '__Host-guestlist-csrf' : 'guestlist-csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: https },
   });
   await app.register(rateLimit, { global: false });
   // Before any route: its onRoute hook refuses a route without a row in the access table.
-  enforceAccess(app, deps.store, deps.access ?? ACCESS);
+  enforceAccess(
+    app,
+    {
+      store: deps.store,
+      sessions: { sessions: deps.sessions, clock: deps.clock, settings: deps.sessionSettings },
+      secureCookies: https,
+    },
+    deps.access ?? ACCESS,
+  );
 
   await app.register(healthRoutes, {
     isReady: deps.isReady,
     directoryPause: () => deps.store.getDirectoryPause(),
   });
-  await app.register(pageRoutes, { sandbox });
-  await app.register(verifyRoutes, { store: deps.store, clock: deps.clock, ids: deps.ids, sandbox });
-  await app.register(accessRequestRoutes, { prefix: API_PREFIX, ...deps });
-  if (deps.sandbox) await app.register(sandboxRoutes, { store: deps.store, sandbox: deps.sandbox });
-  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+  await app.register(api, { prefix: API_PREFIX, ...deps });
+  await app.register(webPages, { web, store: deps.store, clock: deps.clock, ids: deps.ids, sandbox: deps.sandbox });
   return app;
 }

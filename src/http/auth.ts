@@ -1,9 +1,13 @@
-// Who is calling: a bearer token for the API (created by `guestlist token create`) becomes
-// a Principal. Only the token's SHA-256 hash is stored; the token itself is never logged
-// (pino redacts the header). access.ts's hook puts the result on `request.principal`;
-// routes read it there and never look at the header themselves.
+// Who is calling. The API knows callers by bearer token (`guestlist token create`); the
+// web pages by the session cookie set at sign-in (web/auth/). access.ts's one onRequest
+// hook calls the right one for the route's surface and puts the result on
+// `request.principal`; routes read it there and never look at headers or cookies.
+// The API never accepts the cookie: a browser sends cookies on its own, so a cookie-
+// authenticated API would need CSRF protection on every call. Only token hashes and
+// session-id hashes are stored; neither secret is ever logged (pino redacts both headers).
 import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../app/secret-tokens.ts';
+import { resumeSession, type SessionDeps } from '../app/sessions.ts';
 import type { Actor } from '../domain/actor.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
@@ -12,7 +16,8 @@ import type { Store } from '../ports.ts';
 export type { Role };
 export interface Principal {
   name: string;
-  role: Role;
+  /** null: a person signed in without a Guestlist role (Entra gave no app role). */
+  role: Role | null;
   /** Who this caller is to the use cases (and so to the audit trail). */
   actor: Actor;
 }
@@ -48,6 +53,23 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
   if (!token) return 'invalid';
   return { name: token.name, role: token.role, actor: { kind: 'token', name: token.name } };
+}
+
+/** The person a session cookie's secret names, or null (no cookie, unknown, or ended). */
+export async function authenticateSession(deps: SessionDeps, secret: string | undefined): Promise<Principal | null> {
+  if (!secret || secret.length > 200) return null;
+  const session = await resumeSession(deps, secret);
+  if (!session) return null;
+  return {
+    name: session.name,
+    role: session.role,
+    actor: { kind: 'person', via: session.via, id: session.subject, name: session.name },
+  };
+}
+
+/** The session cookie's name: `__Host-` when served over https (no Domain, Path=/, Secure enforced by browsers). */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-guestlist-session' : 'guestlist-session';
 }
 
 /**

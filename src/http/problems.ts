@@ -1,15 +1,14 @@
-// The one place errors become HTTP responses (ARCHITECTURE.md, "Errors"):
-// application/problem+json (RFC 9457) for the API, a plain page for browsers.
-// The message of a 5xx is never shown; the error is logged instead.
+// What an error means to a caller (ARCHITECTURE.md, "Errors"): one classification into
+// an RFC 9457 problem, which the API sends as application/problem+json (sendProblem) and
+// the web pages render as a page (web/errors.ts). The message of a 5xx is never shown;
+// the error is logged instead.
 
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../domain/errors.ts';
-import { API_PREFIX } from './api-prefix.ts';
+import type { Problem } from './api/schemas.ts';
 import { bearerChallenge } from './auth.ts';
-import { errorPage } from './pages/layout.ts';
-import type { Problem } from './schemas.ts';
 
 /** Fastify's own errors for malformed requests, with the codes we promise instead. */
 const FASTIFY_ERRORS: Record<string, { code: string; status: number; detail: string }> = {
@@ -22,6 +21,17 @@ const FASTIFY_ERRORS: Record<string, { code: string; status: number; detail: str
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', status: 400, detail: 'The body is not valid JSON.' },
   FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', status: 414, detail: 'The URL is too long.' },
   FST_ERR_BAD_URL: { code: 'invalid_url', status: 400, detail: 'The URL is not valid.' },
+  // @fastify/csrf-protection: a form posted without, or with a stale, token.
+  FST_CSRF_MISSING_SECRET: {
+    code: 'csrf_failed',
+    status: 403,
+    detail: 'This form has expired or did not come from this site. Go back, reload the page and send it again.',
+  },
+  FST_CSRF_INVALID_TOKEN: {
+    code: 'csrf_failed',
+    status: 403,
+    detail: 'This form has expired or did not come from this site. Go back, reload the page and send it again.',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'invalid_request',
     status: 400,
@@ -64,21 +74,11 @@ export function problem(status: number, code: string, detail: string, errors?: F
   };
 }
 
-export function sendError(
-  error: unknown,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  sandbox: boolean,
-): FastifyReply {
+/** Answers `error` as application/problem+json (the API, and what is not a page). */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = toProblem(error);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   if (body.status === 401) reply.header('www-authenticate', bearerChallenge(request));
-  if (!request.url.startsWith(`${API_PREFIX}/`) && request.headers.accept?.includes('text/html')) {
-    return reply
-      .status(body.status)
-      .type('text/html; charset=utf-8')
-      .send(errorPage(body.title, body.detail, sandbox));
-  }
   return reply.status(body.status).type('application/problem+json').send(body);
 }
 

@@ -119,11 +119,18 @@ test('an anonymous request is confirmed from the emailed link and then waits for
   const link = message?.links.find((l) => l.startsWith(`${runtime.config.publicUrl}/verify?token=`));
   assert.ok(link);
 
+  // As a browser does: open the link (a page with a button and the form's CSRF token), then post it.
   const token = new URL(link).searchParams.get('token') ?? '';
+  const shown = await fetch(`${runtime.url}/verify?token=${encodeURIComponent(token)}`);
+  const cookie = shown.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await shown.text())?.[1] ?? '';
   const confirmed = await fetch(`${runtime.url}/verify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ token, _csrf: csrf }).toString(),
   });
   assert.equal(confirmed.status, 200);
   assert.equal((await api('GET', `/api/v1/access-requests/${id}`)).body.status, 'pending_approval');

@@ -3,20 +3,39 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
 import { createApiToken } from '../../src/app/create-api-token.ts';
+import { startSession } from '../../src/app/sessions.ts';
+import type { Role } from '../../src/domain/roles.ts';
 import { buildHttpApp, type HttpDeps } from '../../src/http/app.ts';
+import { sessionCookieName } from '../../src/http/auth.ts';
 import type { Store } from '../../src/ports.ts';
 import { fixedClock } from './clock.ts';
+import type { WebClient } from './web.ts';
+
+const TEST_SESSIONS = { idleMs: 60 * 60_000, maxMs: 12 * 3_600_000 };
+
+export const TEST_BRANDING: HttpDeps['branding'] = {
+  organizationName: 'Contoso',
+  appName: 'Contoso Portal',
+  logoUrl: null,
+  accentColor: null,
+  introText: null,
+  privacyUrl: null,
+};
 
 /** The app's dependencies over `db`, as a test wants them unless it says otherwise. */
 export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): HttpDeps {
   return {
     store: db.store,
     queries: db.queries,
+    sessions: db.sessions,
     clock: fixedClock(),
     ids: { next: () => randomUUID() },
     isReady: () => db.store.isReady(),
     submissionsPerMinute: 1000,
     sandbox: null,
+    publicUrl: 'http://localhost:3000',
+    branding: TEST_BRANDING,
+    sessionSettings: TEST_SESSIONS,
     ...overrides,
   };
 }
@@ -59,3 +78,26 @@ export async function testApp(
   };
 }
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
+
+/**
+ * Signs `browser` in as a person with `role` (null: no Guestlist role) by starting a
+ * session the way the sign-in callback does, without going through an identity provider.
+ */
+export async function signIn(
+  t: Pick<TestApp, 'db' | 'clock'>,
+  browser: WebClient,
+  role: Role | null,
+  person: { name?: string; subject?: string } = {},
+): Promise<void> {
+  const secret = await startSession(
+    { sessions: t.db.sessions, clock: t.clock, settings: TEST_SESSIONS },
+    {
+      via: 'entra',
+      subject: person.subject ?? randomUUID(),
+      name: person.name ?? `${role ?? 'no-role'} person`,
+      email: `${role ?? 'nobody'}@contoso.com`,
+      role,
+    },
+  );
+  browser.cookies.set(sessionCookieName(false), secret);
+}

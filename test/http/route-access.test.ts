@@ -1,20 +1,24 @@
 // Who may call each route, as src/http/access.ts's table says: every route the app serves
 // must have a row there (a route without one fails the app at startup), and each row is
-// tried as an anonymous caller, with an approver token and with an admin token.
+// tried as each kind of caller: on the API anonymous, with an approver token and with an
+// admin token; on the web pages anonymous and signed in as an approver, an admin and a
+// person with no Guestlist role (the page form's CSRF token is sent, as a browser would).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ACCESS, type Access } from '../../src/http/access.ts';
-import { type TestApp, testApp } from '../helpers/app.ts';
+import type { LightMyRequestResponse } from 'fastify';
+import { ACCESS, type Access, isApiUrl } from '../../src/http/access.ts';
+import { signIn, type TestApp, testApp } from '../helpers/app.ts';
+import { webClient } from '../helpers/web.ts';
 
-/** 401/403: refused for who the caller is; `allowed`: anything else below 500. */
-type Outcome = 401 | 403 | 'allowed';
-type Caller = 'anonymous' | 'approver' | 'admin';
+/** 401/403: refused for who the caller is; 303: sent to sign in; `allowed`: anything else below 500. */
+type Outcome = 401 | 403 | 303 | 'allowed';
+type Caller = 'anonymous' | 'approver' | 'admin' | 'no role';
 
-/** What the table's row promises a caller. */
-function outcome(access: Access, caller: Caller): Outcome {
+/** What the table's row promises a caller; a page asked for by GET sends an anonymous browser to sign in. */
+function outcome(access: Access, caller: Caller, method = 'POST', api = true): Outcome {
   if (access === 'public') return 'allowed';
-  if (caller === 'anonymous') return access.anonymous ? 'allowed' : 401;
-  return access.roles.includes(caller) ? 'allowed' : 403;
+  if (caller === 'anonymous') return access.anonymous ? 'allowed' : !api && method === 'GET' ? 303 : 401;
+  return caller !== 'no role' && access.roles.includes(caller) ? 'allowed' : 403;
 }
 
 /** A body for the routes that take one, so that an allowed call gets past validation to the handler. */
@@ -25,26 +29,6 @@ const PAYLOADS: Record<string, object> = {
   'POST /api/v1/access-requests/:id/confirm-match': { inviteAsNewGuest: true },
 };
 
-/**
- * Every `METHOD path` the app serves, from Fastify's route tree. Each line of
- * printRoutes({ commonPrefix: false }) is one node: its segment, its methods, and its
- * depth given by where its "└── " or "├── " starts; a node's path is its ancestors' segments joined.
- */
-function servedRoutes(tree: string): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^(.*?)── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1]!.length - 1) / 4; // the prefix ends with the node's own └ or ├
-    stack.length = depth;
-    stack.push(match[2]!);
-    const path = stack.join('').replace(/^\/\//, '/') || '/';
-    for (const method of match[3]?.split(', ') ?? []) routes.push(`${method} ${path}`);
-  }
-  return routes;
-}
-
 describe('route access', () => {
   let t: TestApp;
   let served: string[];
@@ -53,7 +37,7 @@ describe('route access', () => {
     // Sandbox mode, so the sandbox's routes are served too.
     t = await testApp({ sandbox: { graphMail: () => [], redeem: () => null } });
     await t.app.ready();
-    served = servedRoutes(t.app.printRoutes({ commonPrefix: false }));
+    served = [...t.app.servedRoutes];
     const submitted = await t.app.inject({
       method: 'POST',
       url: '/api/v1/access-requests',
@@ -64,14 +48,14 @@ describe('route access', () => {
   });
   after(() => t.close());
 
-  test('the route tree is read (a sanity check of the parser)', () => {
+  test('the routes are recorded as registered (a sanity check)', () => {
     assert.ok(served.includes('GET /healthz'), served.join('\n'));
     assert.ok(served.includes('POST /api/v1/access-requests/:id/approve'), served.join('\n'));
   });
 
   test('every route the app serves has a row in the access table, and every row a route', () => {
     // HEAD is Fastify's automatic twin of GET, with the same hooks: its GET row covers it.
-    const routes = served.filter((route) => !route.startsWith('HEAD '));
+    const routes = served;
     assert.deepEqual(
       routes.filter((route) => !(route in ACCESS)),
       [],
@@ -82,9 +66,6 @@ describe('route access', () => {
       [],
       'rows for no route',
     );
-    for (const head of served.filter((route) => route.startsWith('HEAD '))) {
-      assert.ok(served.includes(head.replace(/^HEAD/, 'GET')), `${head} is the twin of a GET`);
-    }
   });
 
   test('the table is what the API promises: anyone may ask for access, approvers may not submit', () => {
@@ -130,17 +111,26 @@ describe('route access', () => {
 
   for (const [route, access] of Object.entries(ACCESS)) {
     const payload = PAYLOADS[route];
-    for (const caller of ['anonymous', 'approver', 'admin'] as const satisfies Caller[]) {
-      const expected = outcome(access, caller);
+    const [method, path] = route.split(' ') as ['GET' | 'POST', string];
+    const api = isApiUrl(path);
+    const callers: Caller[] = api ? ['anonymous', 'approver', 'admin'] : ['anonymous', 'approver', 'admin', 'no role'];
+    for (const caller of callers) {
+      const expected = outcome(access, caller, method, api);
       test(`${route} as ${caller}: ${expected}`, async () => {
-        const [method, path] = route.split(' ') as ['GET' | 'POST', string];
-        const headers = caller === 'anonymous' ? {} : caller === 'approver' ? t.approver : t.admin;
-        const res = await t.app.inject({
-          method,
-          url: path.replace(':id', id),
-          headers,
-          ...(payload ? { payload } : {}),
-        });
+        const url = path.replace(':id', id).replace('*', 'guestlist.css');
+        let res: LightMyRequestResponse;
+        if (api) {
+          const headers = caller === 'anonymous' ? {} : caller === 'approver' ? t.approver : t.admin;
+          res = await t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+        } else {
+          const browser = webClient(t.app);
+          if (caller !== 'anonymous') await signIn(t, browser, caller === 'no role' ? null : caller);
+          await browser.get('/verify'); // a public page with a form, for a CSRF token
+          res =
+            method === 'GET'
+              ? await browser.get(url)
+              : await browser.post(url, (payload ?? {}) as Record<string, string>);
+        }
         if (expected === 'allowed') {
           assert.ok(
             res.statusCode < 500 && res.statusCode !== 401 && res.statusCode !== 403,

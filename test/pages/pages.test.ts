@@ -28,7 +28,7 @@ after(async () => {
 });
 
 for (const [path, heading] of [
-  ['/', 'Guestlist'],
+  ['/', 'Ask for access to Contoso Portal'],
   ['/welcome', "You're in"],
 ] as const) {
   test(`${path} renders, says it is a sandbox, and has no accessibility violations`, async () => {
@@ -56,7 +56,7 @@ test('a sandbox redeem link lands on the app; an unknown one is a friendly 404 p
     assert.equal(new URL(page.url()).pathname, '/welcome');
     const response = await page.goto(`${base}/sandbox/redeem?ticket=forged`);
     assert.equal(response?.status(), 404);
-    assert.match((await page.locator('h1').textContent()) ?? '', /Not Found/);
+    assert.match((await page.locator('h1').textContent()) ?? '', /Page not found/);
     assert.match((await page.getByRole('note').textContent()) ?? '', /Sandbox/, 'error pages say sandbox too');
     assert.deepEqual(await axeViolations(page), []);
   } finally {

@@ -4,7 +4,7 @@
 // Open one Database per process and share it between the web server and the worker.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { JobQueue, RequestQueries, Store } from '../../ports.ts';
+import type { JobQueue, RequestQueries, SessionStore, Store } from '../../ports.ts';
 import { codecFor } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { createJobQueue } from './job-queue.ts';
@@ -12,6 +12,7 @@ import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import { createQueries } from './queries.ts';
 import type { DialectKind, Tables } from './schema.ts';
+import { createSessionStore } from './sessions.ts';
 import { closeQuietly, openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
 import { createStore } from './store.ts';
 import { Listeners, watchSqliteCommits } from './wake.ts';
@@ -22,6 +23,8 @@ export interface Database {
   jobs: JobQueue;
   /** The read side: lists, search, counts. */
   queries: RequestQueries;
+  /** Console sessions. */
+  sessions: SessionStore;
   /** Applies pending migrations. Idempotent; safe when several processes start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +76,7 @@ function assemble(
     store,
     jobs: createJobQueue(ctx),
     queries: createQueries(ctx),
+    sessions: createSessionStore(ctx),
     async migrate() {
       await migrateToLatest(db, kind, await hooks.resolveSchema());
     },

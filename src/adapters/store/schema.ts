@@ -99,6 +99,19 @@ export interface DirectoryPauseTable {
   next_probe_at: Timestamp;
 }
 
+export interface SessionsTable {
+  id_hash: string;
+  via: string;
+  subject: string;
+  name: string;
+  email: string | null;
+  role: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_until: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -108,6 +121,7 @@ export interface Tables {
   verification_tokens: VerificationTokensTable;
   provisioning_progress: ProvisioningProgressTable;
   directory_pause: DirectoryPauseTable;
+  sessions: SessionsTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

@@ -8,7 +8,7 @@
 // /readyz stays 200 and says `provisioning: "paused"` with the reason and the fix, one
 // line each, for monitoring to alert on.
 import type { FastifyPluginAsync } from 'fastify';
-import type { DirectoryPause } from '../../ports.ts';
+import type { DirectoryPause } from '../ports.ts';
 
 export interface HealthDeps {
   isReady: () => Promise<boolean>;

@@ -2,8 +2,8 @@
 // with them, the OpenAPI document is generated from them, and the TypeScript types are
 // derived from them (Static<…>) instead of being written twice.
 import { type Static, Type } from 'typebox';
-import { STATUSES } from '../domain/lifecycle.ts';
-import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../domain/person.ts';
+import { STATUSES } from '../../domain/lifecycle.ts';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../domain/person.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: 'date-time' });

@@ -1,12 +1,13 @@
 // The link in the verification email. GET only shows a button; the POST confirms. Mail
 // scanners and link previews fetch GET links on their own, and must not confirm an
 // address for its owner.
-import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { InvalidVerificationLinkError, type VerifyOutcome, verifyEmail } from '../../app/verify-email.ts';
-import type { Clock, Ids, Store } from '../../ports.ts';
-import { html, page } from '../pages/layout.ts';
+import { InvalidVerificationLinkError, type VerifyOutcome, verifyEmail } from '../../../app/verify-email.ts';
+import type { Clock, Ids, Store } from '../../../ports.ts';
+import { csrfField } from '../components.ts';
+import { html } from '../html.ts';
+import { pageContext, renderPage, sendPage, type WebSettings } from '../render.ts';
 
 const OUTCOMES: Record<VerifyOutcome, string> = {
   verified: 'Your address is confirmed. Your request is with the approvers; you will hear from us by email.',
@@ -17,53 +18,52 @@ const OUTCOMES: Record<VerifyOutcome, string> = {
 };
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
+/** The form also carries its CSRF token, checked before validation (web/index.ts). */
+const TokenForm = Type.Object({
+  token: Type.Optional(Type.String({ maxLength: 200 })),
+  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+});
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<{
+  web: WebSettings;
   store: Store;
   clock: Clock;
   ids: Ids;
-  sandbox: boolean;
 }> = async (app, deps) => {
-  // Forms post urlencoded bodies; the parser is registered in this scope only, so the
-  // JSON API keeps answering 415 to them.
-  await app.register(formbody);
-  const { sandbox } = deps;
+  const { web } = deps;
 
-  app.get('/verify', { schema: { hide: true, querystring: TokenQuery } }, async (request, reply) => {
+  app.get('/verify', { schema: { querystring: TokenQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
-    reply.type('text/html; charset=utf-8');
-    // Never cached or leaked through Referer: the URL holds the secret.
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    return page({
+    const ctx = pageContext(web, request, reply);
+    return sendPage(reply, ctx, {
       title: 'Confirm your email address',
-      sandbox,
       body: html`<h1>Confirm your email address</h1>
         <p>Confirm that this address is yours to send your request for access to the approvers.</p>
-        <form method="post" action="verify">
+        <form method="post" action="/verify">
+          ${csrfField(ctx.csrfToken)}
           <input type="hidden" name="token" value="${token}">
           <button type="submit">Confirm my address</button>
         </form>`,
     });
   });
 
-  app.post('/verify', { schema: { hide: true, body: TokenQuery } }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+  app.post('/verify', { schema: { body: TokenForm } }, async (request, reply) => {
     try {
       const { outcome } = await verifyEmail(deps, { token: request.body.token ?? '' });
-      return page({
+      return renderPage(web, request, reply, {
         title: 'Address confirmed',
-        sandbox,
         body: html`<h1>Thank you</h1>
           <p>${OUTCOMES[outcome]}</p>`,
       });
     } catch (error) {
       if (!(error instanceof InvalidVerificationLinkError)) throw error;
-      reply.status(400);
-      return page({
-        title: 'Link not valid',
-        sandbox,
-        body: html`<h1>This link does not work</h1><p>${error.message}</p>`,
-      });
+      return renderPage(
+        web,
+        request,
+        reply,
+        { title: 'Link not valid', body: html`<h1>This link does not work</h1><p>${error.message}</p>` },
+        400,
+      );
     }
   });
 };

@@ -21,8 +21,8 @@ import {
   RejectBody,
   SubmitBody,
   SubmitResponse,
-} from '../schemas.ts';
-import { auditView, provisioningView, requestView } from '../views.ts';
+} from './schemas.ts';
+import { auditView, provisioningView, requestView } from './views.ts';
 
 export interface AccessRequestRoutesOptions {
   store: Store;

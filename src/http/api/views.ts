@@ -1,7 +1,7 @@
 // Domain values → the JSON shapes declared in schemas.ts.
 import type { Static } from 'typebox';
-import type { AccessRequest } from '../domain/lifecycle.ts';
-import type { AuditEntry, ProvisioningProgress, SandboxMessage } from '../ports.ts';
+import type { AccessRequest } from '../../domain/lifecycle.ts';
+import type { AuditEntry, ProvisioningProgress, SandboxMessage } from '../../ports.ts';
 import type { AccessRequestView, AuditEntryView, ProvisioningView, SandboxMessageView } from './schemas.ts';
 
 export function requestView(request: AccessRequest): Static<typeof AccessRequestView> {

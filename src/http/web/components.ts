@@ -1,0 +1,84 @@
+// The few pieces pages share: a CSRF field, a labelled form field with its error, the
+// error summary at the top of a form, a status badge.
+import type { FieldError } from '../../domain/errors.ts';
+import { html, type Raw } from './html.ts';
+
+export function csrfField(token: string): Raw {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+export interface FieldInput {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string;
+  type?: 'text' | 'email' | 'search' | 'textarea';
+  autocomplete?: string;
+  required?: boolean;
+  maxLength?: number;
+}
+
+/** A labelled input; its error (if any) is tied to it with aria-describedby and shown beside it. */
+export function field(input: FieldInput): Raw {
+  const id = `field-${input.name}`;
+  const described = [input.hint ? `${id}-hint` : '', input.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = html` id="${id}" name="${input.name}"${input.required ? html` required` : html``}${
+    input.autocomplete ? html` autocomplete="${input.autocomplete}"` : html``
+  }${input.maxLength ? html` maxlength="${input.maxLength}"` : html``}${
+    described ? html` aria-describedby="${described}"` : html``
+  }${input.error ? html` aria-invalid="true"` : html``}`;
+  const control =
+    input.type === 'textarea'
+      ? html`<textarea${common}>${input.value ?? ''}</textarea>`
+      : html`<input type="${input.type ?? 'text'}"${common} value="${input.value ?? ''}">`;
+  return html`<div class="field">
+    <label for="${id}">${input.label}${input.required ? html`` : html` <span class="hint">(optional)</span>`}</label>
+    ${input.hint ? html`<p class="hint" id="${id}-hint">${input.hint}</p>` : html``}
+    ${input.error ? html`<p class="error" id="${id}-error">${input.error}</p>` : html``}
+    ${control}
+  </div>`;
+}
+
+/** The list of what to fix, first in the form, each linking to its field. */
+export function errorSummary(errors: Record<string, string>, labels: Record<string, string>): Raw {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return html``;
+  return html`<div class="errors" role="alert" tabindex="-1" id="errors">
+    <h2>Please correct ${entries.length === 1 ? 'this' : 'these'}</h2>
+    <ul>${entries.map(([name, message]) => html`<li><a href="#field-${name}">${labels[name] ?? name}: ${message}</a></li>`)}</ul>
+  </div>`;
+}
+
+/** Field errors from a ValidationError or schema check, keyed by the field's form name. */
+export function errorsByField(errors: readonly FieldError[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const error of errors ?? []) {
+    const name = error.field.replace(/^\//, '').split('/')[0] ?? '';
+    out[name] ??= error.message;
+  }
+  return out;
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  pending_verification: 'Waiting for email confirmation',
+  pending_approval: 'Waiting for approval',
+  approved: 'Approved',
+  provisioning: 'Being set up',
+  needs_confirmation: 'Needs an admin',
+  invited: 'Invited',
+  active: 'Active',
+  rejected: 'Rejected',
+  failed: 'Failed',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  withdrawn: 'Withdrawn',
+};
+
+export function statusLabel(status: string): string {
+  return STATUS_LABELS[status] ?? status;
+}
+
+export function statusBadge(status: string): Raw {
+  return html`<span class="badge ${status}">${statusLabel(status)}</span>`;
+}
