@@ -219,6 +219,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? null
       : stateWriter(options.stateFile, () => `${JSON.stringify(takeSnapshot(state), null, 2)}\n`);
   const changed = writer ? () => writer.changed() : () => {};
+  if ((options.staff ?? []).length > 0) changed(); // the seeded staff belong in the file too
   const throttle =
     options.invitationThrottle === undefined ? { limit: 150, windowMs: 5000 } : options.invitationThrottle;
   const runtime: GraphRuntime = {
