@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { allPermissionNames } from './adapters/directory/permissions.ts';
 import type { EntraConfig } from './config.ts';
-import { type Emulator, startEmulator } from './emulator/index.ts';
+import { DEFAULT_STAFF, type Emulator, startEmulator } from './emulator/index.ts';
 import type { SandboxHooks } from './http/sandbox-hooks.ts';
 
 /** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
@@ -16,11 +16,20 @@ export const SANDBOX_ROLES = allPermissionNames();
  */
 export const SANDBOX_GROUP_ID = '6f1c2a9e-4b7d-4e35-8a0c-93d5e2b17f48';
 
+/** Where the sign-in path is in Guestlist: the app registration's Web redirect URI. */
+export const SIGN_IN_CALLBACK_PATH = '/auth/callback';
+
 export interface Sandbox {
   emulator: Emulator;
   entra: EntraConfig;
   groupIds: string[];
   hooks: SandboxHooks;
+  /**
+   * Staff sign-in against the emulator, as against Entra: discover `issuer` with
+   * openid-client, authenticate with the app's client id and secret (the same as
+   * `entra`), and trust `ca` (the emulator's CA PEM) in the fetch openid-client uses.
+   */
+  signIn: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; ca: string };
 }
 
 export async function startSandbox(input: {
@@ -41,9 +50,12 @@ export async function startSandbox(input: {
     // Redeem links point at Guestlist's own /sandbox/redeem, over plain http, so a browser
     // follows them without trusting the emulator's self-signed certificate.
     redeemBaseUrl: `${input.publicUrl}/sandbox/redeem`,
+    // Who can sign in to the console: an admin, an approver and someone with no role.
+    staff: DEFAULT_STAFF,
   });
+  const redirectUri = `${input.publicUrl}${SIGN_IN_CALLBACK_PATH}`;
   // A new app (and secret) each start is fine: they are used only inside this process.
-  const app = emulator.registerApp({ roles: SANDBOX_ROLES });
+  const app = emulator.registerApp({ roles: SANDBOX_ROLES, redirectUris: [redirectUri] });
   const groupIds =
     input.groupIds.length > 0
       ? input.groupIds.map((id) => emulator.addGroup({ id, displayName: 'Configured app group' }).id)
@@ -57,6 +69,13 @@ export async function startSandbox(input: {
       credential: { kind: 'secret', secret: app.clientSecret ?? '' },
       authorityHost: emulator.url,
       graphUrl: emulator.url,
+    },
+    signIn: {
+      issuer: emulator.issuer,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret ?? '',
+      redirectUri,
+      ca: emulator.caPem,
     },
     hooks: {
       graphMail: () => emulator.mailbox.list().map((mail) => ({ ...mail, source: 'graph' as const })),

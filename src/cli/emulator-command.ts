@@ -12,13 +12,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { allPermissionNames } from '../adapters/directory/permissions.ts';
-import { type EmulatorOptions, startEmulator } from '../emulator/index.ts';
+import { DEFAULT_STAFF, type EmulatorOptions, startEmulator } from '../emulator/index.ts';
 
 /** The app it prints the settings of holds every permission Guestlist can use. */
 export const EMULATOR_ROLES = allPermissionNames();
 
 const USAGE = `Usage: guestlist emulator [--port N] [--host H] [--data-dir DIR] [--tenant GUID]
-                         [--throttle LIMIT/SECONDS | --no-throttle] [--fault-rate 0..1]`;
+                         [--throttle LIMIT/SECONDS | --no-throttle] [--fault-rate 0..1]
+                         [--public-url GUESTLIST_URL]   (staff sign-in returns to GUESTLIST_URL/auth/callback)`;
 
 export class EmulatorUsageError extends Error {
   constructor(problem: string) {
@@ -39,13 +40,14 @@ export async function runEmulatorCommand(
   stop?: AbortSignal,
 ): Promise<void> {
   const options = parseEmulatorArgs(argv);
-  const dataDir = options.dataDir as string;
-  const emulator = await startEmulator(options);
+  const { dataDir, publicUrl, ...emulatorOptions } = options;
+  const emulator = await startEmulator({ ...emulatorOptions, dataDir });
   try {
     const savedPath = path.join(dataDir, 'app.json');
     const saved = existsSync(savedPath) ? (JSON.parse(await readFile(savedPath, 'utf8')) as SavedApp) : null;
     const app = emulator.registerApp({
       roles: EMULATOR_ROLES,
+      redirectUris: [`${publicUrl}/auth/callback`],
       ...(saved ? { clientId: saved.clientId, clientSecret: saved.clientSecret } : {}),
     });
     const group = emulator.addGroup({ displayName: 'Guestlist app users', ...(saved ? { id: saved.groupId } : {}) });
@@ -64,6 +66,10 @@ export async function runEmulatorCommand(
         `GUESTLIST_GRAPH_URL=${emulator.url}`,
         `NODE_EXTRA_CA_CERTS=${path.resolve(emulator.caPath)}`,
         `GUESTLIST_GROUP_IDS=${current.groupId}`,
+        `# Staff sign-in: OpenID issuer ${emulator.issuer}, redirect URI ${publicUrl}/auth/callback; staff: ${emulator
+          .listStaff()
+          .map((person) => `${person.email} [${person.roles.join(', ') || 'no role'}]`)
+          .join(', ')}`,
         '',
       ].join('\n'),
     );
@@ -73,7 +79,7 @@ export async function runEmulatorCommand(
   }
 }
 
-export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { dataDir: string } {
+export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { dataDir: string; publicUrl: string } {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -82,11 +88,14 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { dataDir: 
   }
   const { values } = parsed;
   const dataDir = path.resolve(values['data-dir'] ?? path.join('data', 'emulator'));
-  const options: EmulatorOptions & { dataDir: string } = {
+  const options: EmulatorOptions & { dataDir: string; publicUrl: string } = {
     host: values.host ?? '127.0.0.1',
     port: values.port === undefined ? 8443 : integer('--port', values.port, 0, 65535),
     dataDir,
     stateFile: path.join(dataDir, 'directory.json'),
+    // Guestlist's own default address (HOST 127.0.0.1, PORT 3000).
+    publicUrl: publicUrlOf(values['public-url'] ?? 'http://127.0.0.1:3000'),
+    staff: DEFAULT_STAFF,
   };
   if (values.tenant !== undefined) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.tenant)) {
@@ -124,8 +133,22 @@ function parse(argv: string[]) {
       throttle: { type: 'string' },
       'no-throttle': { type: 'boolean' },
       'fault-rate': { type: 'string' },
+      'public-url': { type: 'string' },
     },
   });
+}
+
+function publicUrlOf(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new EmulatorUsageError(`--public-url "${raw}" is not an absolute URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new EmulatorUsageError(`--public-url "${raw}" must be http or https.`);
+  }
+  return url.href.replace(/\/$/, '');
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {

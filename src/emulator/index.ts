@@ -19,6 +19,15 @@ import { type InvitationThrottle, slidingWindow } from './graph/throttle.ts';
 import { redeemTicket } from './redeem.ts';
 import { checkLag, startReplication } from './replication.ts';
 import { type RequestEvent, requestHandler } from './server.ts';
+import { checkRedirectUris } from './sign-in/redirect-uris.ts';
+import {
+  addStaffMember,
+  assignRoles,
+  DEFAULT_STAFF,
+  listStaff,
+  type StaffInput,
+  type StaffMember,
+} from './sign-in/staff.ts';
 import { restoreSnapshot, takeSnapshot } from './snapshot.ts';
 import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, insertUser } from './state.ts';
 import { readStateFile, stateWriter } from './state-file.ts';
@@ -40,10 +49,14 @@ export type {
   InvitationThrottle,
   OperationName,
   RequestEvent,
+  StaffInput,
+  StaffMember,
   TokenFaultKind,
   TokenFaultOptions,
   TokenRefusal,
 };
+
+export { DEFAULT_STAFF };
 
 export const DEFAULT_TENANT_ID = 'b5c1e3a0-7d4f-4e2a-9c61-0f8e2d3a4b5c';
 
@@ -76,12 +89,19 @@ export interface EmulatorOptions {
    * An unreadable or damaged file makes startEmulator reject with an error naming it.
    */
   stateFile?: string;
+  /**
+   * People to add as staff at start (sign-in/staff.ts), e.g. DEFAULT_STAFF; default none,
+   * so tests start with an empty directory. An id already in a restored directory keeps
+   * its user and gets these roles.
+   */
+  staff?: ReadonlyArray<StaffInput>;
 }
 
 export interface RegisteredApp {
   clientId: string;
   clientSecret?: string;
   roles: string[];
+  redirectUris: string[];
 }
 
 export interface Emulator {
@@ -96,7 +116,22 @@ export interface Emulator {
     certificatePem?: string;
     roles: string[];
     secretExpired?: boolean;
+    /** Web redirect URIs for staff sign-in (and logout return), absolute http(s), no fragment. */
+    redirectUris?: string[];
   }): RegisteredApp;
+  /** Replaces the app's redirect URIs (the Authentication blade). */
+  setRedirectUris(clientId: string, redirectUris: string[]): void;
+  /**
+   * Adds a Member user to the directory and to the staff the sign-in page offers, with
+   * these app role values (`roles` claim; none: no claim). `@contoso.onmicrosoft.com`
+   * addresses take the tenant's own domain.
+   */
+  addStaff(input: StaffInput): StaffMember;
+  /** Assigns exactly these app roles to a directory user (who becomes staff); the next sign-in carries them. */
+  assignRoles(userId: string, roles: string[]): StaffMember;
+  listStaff(): StaffMember[];
+  /** The OpenID issuer for staff sign-in, `${url}/${tenantId}/v2.0`: openid-client's discovery URL. */
+  issuer: string;
   addUser(input: {
     /** null: a guest whose address is only in otherMails, or a member without a mailbox. */
     mail: string | null;
@@ -177,12 +212,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     replicationLagMs: options.replicationLagMs ?? 0,
   });
   if (saved) restoreSnapshot(state, saved);
+  for (const person of options.staff ?? []) addStaffMember(state, person);
   state.tokenFaults.inject = tokenFaultInjector(options.tokenFaults ?? null);
   const writer =
     options.stateFile === undefined
       ? null
       : stateWriter(options.stateFile, () => `${JSON.stringify(takeSnapshot(state), null, 2)}\n`);
   const changed = writer ? () => writer.changed() : () => {};
+  if ((options.staff ?? []).length > 0) changed(); // the seeded staff belong in the file too
   const throttle =
     options.invitationThrottle === undefined ? { limit: 150, windowMs: 5000 } : options.invitationThrottle;
   const runtime: GraphRuntime = {
@@ -223,11 +260,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     url,
+    issuer: `${url}/${state.tenantId}/v2.0`,
     tenantId: state.tenantId,
     caPem: material.caPem,
     caPath: material.caPath,
     registerApp(input) {
       if (input.certificatePem !== undefined) new X509Certificate(input.certificatePem); // fail fast on a bad PEM
+      const redirectUris = checkRedirectUris(input.redirectUris ?? []);
       const clientSecret =
         input.clientSecret ??
         (input.certificatePem === undefined
@@ -240,10 +279,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         secretExpired: input.secretExpired ?? false,
         certificatePem: input.certificatePem ?? null,
         roles: [...input.roles],
+        redirectUris,
       };
       state.apps.set(app.clientId, app);
-      return { clientId: app.clientId, ...(clientSecret === undefined ? {} : { clientSecret }), roles: [...app.roles] };
+      return {
+        clientId: app.clientId,
+        ...(clientSecret === undefined ? {} : { clientSecret }),
+        roles: [...app.roles],
+        redirectUris: [...redirectUris],
+      };
     },
+    setRedirectUris(clientId, redirectUris) {
+      appOrThrow(clientId).redirectUris = checkRedirectUris(redirectUris);
+    },
+    addStaff(input) {
+      const person = addStaffMember(state, input);
+      changed();
+      return person;
+    },
+    assignRoles(userId, roles) {
+      const person = assignRoles(state, userId, roles);
+      changed();
+      return person;
+    },
+    listStaff: () => listStaff(state),
     addUser(input) {
       const user = insertUser(state, input);
       if (input.replicated === false) startReplication(state, user.id);

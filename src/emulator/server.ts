@@ -104,6 +104,8 @@ async function handle(
         method,
         segments: url.pathname.split('/').filter(Boolean),
         body: rawBody,
+        query: url.searchParams,
+        authorization: headers.authorization,
         correlationId,
         origin,
       },

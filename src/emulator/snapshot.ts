@@ -1,9 +1,10 @@
 // The emulated directory as plain JSON, for the state file (EmulatorOptions.stateFile):
 // users, groups with their members, redeem tickets (so links in mail already sent keep
-// working) and the mailbox. Not kept: registered apps (every caller registers its app at
+// working), the mailbox and the staff with their app roles. Not kept: registered apps (every caller registers its app at
 // start, and the token signing key is new each start anyway, so old tokens and secrets
 // would buy nothing) and the invitation log (a per-process request log whose
-// receivedAtMs only means something in the process that measured it).
+// receivedAtMs only means something in the process that measured it). Pending sign-ins and
+// codes are not kept either: a sign-in interrupted by a restart is simply started again.
 import { type GroupKind, isGroupKind } from './graph/group-kinds.ts';
 import type { EmulatedMail, EmulatedUser, EmulatorState } from './state.ts';
 import { indexUser } from './user-index.ts';
@@ -19,6 +20,8 @@ export interface Snapshot {
   tickets: Array<{ ticket: string; userId: string; inviteRedirectUrl: string }>;
   /** sentAt as an ISO string; restored as a Date. */
   mailbox: Array<Omit<EmulatedMail, 'sentAt'> & { sentAt: string }>;
+  /** Who signs in as staff, with their app roles; absent in files written before sign-in existed. */
+  staff?: Array<{ userId: string; roles: string[] }>;
 }
 
 export function takeSnapshot(state: EmulatorState): Snapshot {
@@ -29,6 +32,7 @@ export function takeSnapshot(state: EmulatorState): Snapshot {
     groups: [...state.groups.values()].map((group) => ({ ...group, members: [...group.members] })),
     tickets: [...state.tickets].map(([ticket, entry]) => ({ ticket, ...entry })),
     mailbox: state.mailbox.map((mail) => ({ ...mail, sentAt: mail.sentAt.toISOString() })),
+    staff: [...state.staff].map(([userId, roles]) => ({ userId, roles })),
   };
 }
 
@@ -47,6 +51,7 @@ export function restoreSnapshot(state: EmulatorState, snapshot: Snapshot): void 
     state.tickets.set(ticket, { userId, inviteRedirectUrl });
   }
   for (const mail of snapshot.mailbox) state.mailbox.push({ ...mail, sentAt: new Date(mail.sentAt) });
+  for (const { userId, roles } of snapshot.staff ?? []) state.staff.set(userId, [...roles]);
 }
 
 /**
@@ -98,6 +103,14 @@ export function checkSnapshot(value: unknown, tenantId: string): string | null {
       !Array.isArray(mail.links)
     ) {
       return `mailbox[${i}] lacks a valid sentAt, to or links`;
+    }
+  }
+  if (data.staff !== undefined) {
+    if (!Array.isArray(data.staff)) return '"staff" is not a list';
+    for (const [i, entry] of (data.staff as Array<Partial<NonNullable<Snapshot['staff']>[number]>>).entries()) {
+      if (typeof entry?.userId !== 'string' || !ids.has(entry.userId) || !Array.isArray(entry.roles)) {
+        return `staff[${i}] lacks roles or names no user`;
+      }
     }
   }
   return null;

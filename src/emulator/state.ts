@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { GroupKind } from './graph/group-kinds.ts';
 import { defaultInvitationPolicy, type InvitationPolicy } from './graph/invitation-policy.ts';
 import { createReplication, type Replication } from './replication.ts';
+import type { AuthorizationCode, PendingSignIn } from './sign-in/codes.ts';
 import { type TokenFaultInjector, type TokenRefusal, tokenFaultInjector } from './sts/token-faults.ts';
 import {
   createUserIndex,
@@ -70,6 +71,8 @@ export interface StoredApp {
   secretExpired: boolean;
   certificatePem: string | null;
   roles: string[];
+  /** Web platform redirect URIs: where sign-in may send a code, and logout may return to. */
+  redirectUris: string[];
 }
 
 export interface RedeemTicket {
@@ -99,6 +102,15 @@ export interface EmulatorState {
   verifiedDomains: string[];
   /** Injected token-endpoint failures (sts/token-faults.ts). */
   tokenFaults: { inject: TokenFaultInjector; refusal: TokenRefusal | null };
+  /**
+   * The people the sign-in page offers (sign-in/staff.ts), by user id, with the app role
+   * values assigned to them. Saved in the state file with the users.
+   */
+  staff: Map<string, string[]>;
+  /** Sign-in pages shown and not yet answered, by their `flow` id (sign-in/codes.ts). Not saved. */
+  pendingSignIns: Map<string, PendingSignIn>;
+  /** Authorization codes issued, redeemed ones kept until they expire to spot reuse. Not saved. */
+  codes: Map<string, AuthorizationCode>;
 }
 
 export function createState(input: {
@@ -124,6 +136,9 @@ export function createState(input: {
     tokenFaults: { inject: tokenFaultInjector(null), refusal: null },
     invitationPolicy: defaultInvitationPolicy(),
     verifiedDomains: [],
+    staff: new Map(),
+    pendingSignIns: new Map(),
+    codes: new Map(),
   };
 }
 
@@ -225,6 +240,7 @@ export function removeUser(state: EmulatorState, user: EmulatedUser): void {
   unindexUser(state.index, user, true);
   for (const group of state.groups.values()) group.members.delete(user.id);
   for (const [ticket, entry] of state.tickets) if (entry.userId === user.id) state.tickets.delete(ticket);
+  state.staff.delete(user.id);
 }
 
 export function copyUser(user: EmulatedUser): EmulatedUser {

@@ -29,6 +29,11 @@ test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () =>
   assert.deepEqual(options.faults, { rate: 0.2 });
   assert.equal(options.tenantId, '0f0f0f0f-1111-2222-3333-444444444444');
   assert.equal(parseEmulatorArgs(['--no-throttle']).invitationThrottle, null);
+  assert.equal(parseEmulatorArgs([]).publicUrl, 'http://127.0.0.1:3000', "Guestlist's default address");
+  assert.equal(
+    parseEmulatorArgs(['--public-url', 'https://guestlist.example.com/']).publicUrl,
+    'https://guestlist.example.com',
+  );
   assert.equal(
     parseEmulatorArgs(['--data-dir', '/srv/emulator']).stateFile,
     join('/srv/emulator', 'directory.json'),
@@ -41,6 +46,8 @@ test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () =>
     ['--tenant', 'contoso'],
     ['--throttle', '1/1', '--no-throttle'],
     ['--verbose'],
+    ['--public-url', 'guestlist.example.com'],
+    ['--public-url', 'ftp://guestlist.example.com'],
   ]) {
     assert.throws(() => parseEmulatorArgs(bad), EmulatorUsageError, bad.join(' '));
   }
@@ -66,6 +73,7 @@ test('prints working .env lines, runs until stopped, and keeps its app across re
     );
     return {
       env,
+      text,
       stop: () => {
         stop.abort();
         return running;
@@ -75,6 +83,8 @@ test('prints working .env lines, runs until stopped, and keeps its app across re
 
   const first = await start();
   const { env } = first;
+  assert.match(first.text, /redirect URI http:\/\/127\.0\.0\.1:3000\/auth\/callback/);
+  assert.match(first.text, /adele\.vance@contoso\.onmicrosoft\.com \[Guestlist\.Admin\]/);
   assert.deepEqual(Object.keys(env).sort(), [
     'AZURE_AUTHORITY_HOST',
     'AZURE_CLIENT_ID',

@@ -37,7 +37,26 @@ export function openIdConfiguration(origin: string, state: EmulatorState, segmen
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid', 'roles'],
+    // Entra's list, plus the claims the emulator's ID tokens carry (sign-in/id-token.ts).
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nbf',
+      'nonce',
+      'preferred_username',
+      'name',
+      'email',
+      'tid',
+      'oid',
+      'ver',
+      'roles',
+      'acct',
+    ],
+    // Entra's document does not list this; the emulator does because it only takes S256.
+    code_challenge_methods_supported: ['S256'],
     tenant_region_scope: 'EU',
     cloud_instance_name: new URL(origin).host,
   };

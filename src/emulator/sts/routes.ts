@@ -1,5 +1,8 @@
 // The token side of the emulator: the login.microsoftonline.com paths MSAL calls for the
 // client-credentials flow, served on the emulator's origin (authorityHost = emulator url).
+
+import { answerSignIn, authorize } from '../sign-in/authorize.ts';
+import { logout } from '../sign-in/logout.ts';
 import type { EmulatorState } from '../state.ts';
 import type { SigningKey } from './access-token.ts';
 import { classifyTenant, instanceDiscovery, jwks, openIdConfiguration } from './metadata.ts';
@@ -10,6 +13,9 @@ export interface StsRequest {
   method: string;
   segments: string[];
   body: string;
+  query: URLSearchParams;
+  /** The Authorization header (client_secret_basic). */
+  authorization: string | undefined;
   correlationId: string | undefined;
   /** Origin the client called: discovery documents must name it (MSAL issuer check). */
   origin: string;
@@ -50,9 +56,15 @@ export async function handleSts(
       origins: [...new Set([request.origin, deps.url])],
       tenantSegment: tenant,
       form: new URLSearchParams(request.body),
+      authorization: request.authorization,
+      origin: request.origin,
       correlationId: request.correlationId,
     });
   }
+  // Staff sign-in (sign-in/): the browser-facing pages answer HTML and redirects.
+  if (route === 'GET oauth2/v2.0/authorize') return authorize(state, tenant, request.query);
+  if (route === 'POST login') return answerSignIn(state, tenant, new URLSearchParams(request.body));
+  if (route === 'GET oauth2/v2.0/logout') return logout(state, tenant, request.query);
   return {
     status: 404,
     body: { error: 'not_found', error_description: `No endpoint at /${request.segments.join('/')}` },

@@ -1,16 +1,18 @@
-// POST /{tenant}/oauth2/v2.0/token, client-credentials grant only
-// (identity-platform/v2-oauth2-client-creds-grant-flow.md). Checks run in Entra's order:
-// tenant, parameters, grant, app, credential, scope. Unknown form fields are ignored
-// because MSAL adds its own (x-client-SKU, x-client-VER, client_info, …).
+// POST /{tenant}/oauth2/v2.0/token: the client-credentials grant
+// (identity-platform/v2-oauth2-client-creds-grant-flow.md) and the authorization_code
+// grant of staff sign-in (sign-in/code-grant.ts). Checks run in Entra's order: tenant,
+// parameters, grant, app, credential, then the grant's own. Unknown form fields are
+// ignored because MSAL adds its own (x-client-SKU, x-client-VER, client_info, …).
+
+import { redeemCode } from '../sign-in/code-grant.ts';
 import type { EmulatorState } from '../state.ts';
 import { issueAccessToken, type SigningKey, TOKEN_LIFETIME_SECONDS } from './access-token.ts';
-import { checkClientAssertion } from './client-assertion.ts';
+import { authenticateClient, basicCredentials } from './client-auth.ts';
 import { classifyTenant } from './metadata.ts';
 import { AADSTS, type TokenErrorReply, tokenError } from './token-errors.ts';
 import { refusalFailure } from './token-faults.ts';
 
 const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
-const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export async function handleTokenRequest(input: {
   state: EmulatorState;
@@ -19,6 +21,10 @@ export async function handleTokenRequest(input: {
   origins: string[];
   tenantSegment: string;
   form: URLSearchParams;
+  /** The Authorization header, for client_secret_basic. */
+  authorization: string | undefined;
+  /** The origin this request came to: ID tokens are issued on it. */
+  origin: string;
   correlationId: string | undefined;
 }): Promise<TokenErrorReply> {
   const { state, form } = input;
@@ -32,34 +38,29 @@ export async function handleTokenRequest(input: {
   // Injected failures (token-faults.ts): a refusal set by the test, else a seeded transient one.
   const injected = state.tokenFaults.refusal ? refusalFailure(state.tokenFaults.refusal) : state.tokenFaults.inject();
   if (injected) return tokenError({ ...injected, now, correlationId: input.correlationId });
-  const clientId = form.get('client_id');
+  const basic = basicCredentials(input.authorization);
+  const clientId = basic?.clientId ?? form.get('client_id');
   if (!clientId) return fail(AADSTS.missingParameter('client_id'));
   const grantType = form.get('grant_type');
   if (!grantType) return fail(AADSTS.missingParameter('grant_type'));
-  if (grantType !== 'client_credentials') return fail(AADSTS.unsupportedGrant(grantType));
+  if (grantType !== 'client_credentials' && grantType !== 'authorization_code') {
+    return fail(AADSTS.unsupportedGrant(grantType));
+  }
   const app = state.apps.get(clientId);
   if (!app) return fail(AADSTS.appNotFound(clientId, state.tenantName));
+  const refused = await authenticateClient({
+    state,
+    app,
+    form,
+    basicSecret: basic?.secret ?? null,
+    audiences: tokenEndpointAliases(input.origins, state),
+  });
+  if (refused) return fail(refused);
 
-  const secret = form.get('client_secret');
-  const assertion = form.get('client_assertion');
-  if (secret !== null) {
-    if (app.clientSecret === null || secret !== app.clientSecret) return fail(AADSTS.wrongSecret(clientId));
-    if (app.secretExpired) return fail(AADSTS.secretExpired(clientId));
-  } else if (assertion !== null) {
-    if (form.get('client_assertion_type') !== JWT_BEARER) return fail(AADSTS.missingParameter('client_assertion_type'));
-    if (app.certificatePem === null)
-      return fail(AADSTS.badAssertion('No certificate is registered on the application.'));
-    const reason = await checkClientAssertion(assertion, {
-      certificatePem: app.certificatePem,
-      clientId,
-      audiences: tokenEndpointAliases(input.origins, state),
-      now,
-    });
-    if (reason !== null) return fail(AADSTS.badAssertion(reason));
-  } else {
-    return fail(AADSTS.noCredential());
+  if (grantType === 'authorization_code') {
+    const result = await redeemCode({ state, key: input.key, clientId, form, origin: input.origin });
+    return result.ok ? { status: 200, body: result.body } : fail(result.failure);
   }
-
   const scope = form.get('scope');
   if (!scope) return fail(AADSTS.missingParameter('scope'));
   if (scope.trim() !== GRAPH_DEFAULT_SCOPE) return fail(AADSTS.invalidScope(scope));
