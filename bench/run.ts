@@ -5,6 +5,7 @@ import { benchFaults } from './faults.ts';
 import { benchLatency } from './latency.ts';
 import { benchPostgres } from './postgres-drain.ts';
 import { benchThroughput } from './throughput.ts';
+import { benchQueue, benchWeb } from './web.ts';
 
 // `name:N` runs one with N requests instead of its default (small runs while developing).
 const BENCHMARKS: Record<string, (count?: number) => Promise<void>> = {
@@ -15,6 +16,9 @@ const BENCHMARKS: Record<string, (count?: number) => Promise<void>> = {
   faults: (count) => benchFaults('guestlist', count),
   'faults-microsoft': (count) => benchFaults('microsoft', count),
   postgres: (count) => benchPostgres(count),
+  // `web:S` and `queue:N`: seconds per load run, and requests in the database.
+  web: (seconds) => benchWeb(seconds),
+  queue: (count) => benchQueue(count),
 };
 
 const chosen = process.argv.slice(2);
