@@ -1,5 +1,6 @@
 // `guestlist token create --name NAME --role admin|approver`: the token goes to stdout
 // alone (so `TOKEN=$(guestlist token create …)` works) and is never shown again.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../adapters/store/index.ts';
 import { createApiToken } from '../app/create-api-token.ts';
@@ -22,7 +23,7 @@ export async function runToken(args: string[], config: Readonly<Config>): Promis
     await db.migrate();
     const { token, record } = await createApiToken(
       { store: db.store, clock: systemClock, ids: uuidIds },
-      { name: String(values.name), role: String(values.role) },
+      { name: String(values.name), role: String(values.role), actor: { kind: 'cli', user: userInfo().username } },
     );
     process.stdout.write(`${token}\n`);
     process.stderr.write(`Created ${record.role} token "${record.name}". Store it now: it cannot be shown again.\n`);

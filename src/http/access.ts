@@ -11,7 +11,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
-import type { Store } from '../ports.ts';
+import type { Clock, Store } from '../ports.ts';
 import { API_PREFIX } from './api-prefix.ts';
 import { authenticate, type Principal } from './auth.ts';
 
@@ -75,7 +75,11 @@ function checkAccess(access: Access, principal: Principal | null): void {
 }
 
 /** Installs the three hooks on `app`; call before any route is registered. */
-export function enforceAccess(app: FastifyInstance, store: Store, table: Readonly<Record<string, Access>> = ACCESS) {
+export function enforceAccess(
+  app: FastifyInstance,
+  deps: { store: Store; clock: Clock },
+  table: Readonly<Record<string, Access>> = ACCESS,
+) {
   const accessOf = (request: FastifyRequest): Access | undefined =>
     // A 404 or 405 has no route: there is nothing to protect, and the answer is the same for all.
     request.is404 ? PUBLIC : table[routeKey(request.method, request.routeOptions.url ?? '')];
@@ -88,7 +92,7 @@ export function enforceAccess(app: FastifyInstance, store: Store, table: Readonl
     }
   });
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(store, request.headers.authorization);
+    const principal = await authenticate(deps.store, request.headers.authorization, deps.clock.now());
     if (principal !== 'invalid') request.principal = principal;
     else if (accessOf(request) !== 'public') throw new UnauthorizedError('The bearer token is not valid.');
   });

@@ -97,7 +97,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
   // Before any route: its onRoute hook refuses a route without a row in the access table.
-  enforceAccess(app, deps.store, deps.access ?? ACCESS);
+  enforceAccess(app, deps, deps.access ?? ACCESS);
 
   await app.register(healthRoutes, {
     isReady: deps.isReady,

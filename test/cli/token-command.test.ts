@@ -29,7 +29,7 @@ test('token create prints the token alone on stdout, once, and stores only its h
 
   const db = await openDatabase(env.DATABASE_URL);
   try {
-    const found = await db.store.findApiTokenByHash(hashToken(token));
+    const found = await db.store.useApiToken(hashToken(token), new Date());
     assert.deepEqual({ name: found?.name, role: found?.role }, { name: 'ops', role: 'approver' });
   } finally {
     await db.close();

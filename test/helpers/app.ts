@@ -7,6 +7,9 @@ import { buildHttpApp, type HttpDeps } from '../../src/http/app.ts';
 import type { Store } from '../../src/ports.ts';
 import { fixedClock } from './clock.ts';
 
+/** Who creates the test tokens, as the admin audit trail names it. */
+const TEST_ACTOR = { kind: 'cli', user: 'test' } as const;
+
 /** The app's dependencies over `db`, as a test wants them unless it says otherwise. */
 export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): HttpDeps {
   return {
@@ -43,8 +46,8 @@ export async function testApp(
     }),
   );
   const deps = { store: db.store, clock, ids };
-  const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin' })).token;
-  const approver = (await createApiToken(deps, { name: 'bob-approver', role: 'approver' })).token;
+  const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin', actor: TEST_ACTOR })).token;
+  const approver = (await createApiToken(deps, { name: 'bob-approver', role: 'approver', actor: TEST_ACTOR })).token;
   return {
     app,
     db,
