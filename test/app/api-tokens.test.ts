@@ -7,7 +7,7 @@ import { createApiToken } from '../../src/app/create-api-token.ts';
 import { listApiTokens } from '../../src/app/list-api-tokens.ts';
 import { revokeApiToken } from '../../src/app/revoke-api-token.ts';
 import { hashToken } from '../../src/app/secret-tokens.ts';
-import { NotFoundError, ValidationError } from '../../src/domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
 import { fixedClock, sequentialIds } from '../helpers/clock.ts';
 
 const DAY = 86_400_000;
@@ -95,4 +95,18 @@ test('revoke takes an id or a name, is idempotent, and refuses an unknown token'
   );
 
   await assert.rejects(revokeApiToken(deps, { id: 'nobody', actor: OPS }), NotFoundError);
+});
+
+test('a name shared by several tokens is refused rather than guessed; the id still works', async (t) => {
+  const { deps } = await setup(t);
+  const a = await createApiToken(deps, { name: 'ci', role: 'admin', actor: OPS });
+  const b = await createApiToken(deps, { name: 'other', role: 'admin', actor: OPS });
+  // Names are unique in the database; a store that lists two alike stands for one that is not.
+  const store = { ...deps.store, listApiTokens: async () => [a.record, { ...b.record, name: 'ci' }] };
+  await assert.rejects(
+    revokeApiToken({ ...deps, store }, { id: 'ci', actor: OPS }),
+    (error: unknown) => error instanceof ConflictError && /revoke one by its id/.test(error.message),
+  );
+  assert.equal((await revokeApiToken({ ...deps, store }, { id: b.record.id, actor: OPS })).revoked, true);
+  assert.equal((await deps.store.listApiTokens()).find((token) => token.name === 'ci')?.revokedAt, null);
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { promisify } from 'node:util';
 import { openDatabase } from '../../src/adapters/store/index.ts';
 import { hashToken } from '../../src/app/secret-tokens.ts';
@@ -21,9 +21,15 @@ function cli(args: string[], env: Record<string, string>) {
   );
 }
 
-test('token create prints the token alone on stdout, once, and stores only its hash', async () => {
+/** A SQLite database in a folder of its own, removed after the test. */
+function databaseIn(t: TestContext): { DATABASE_URL: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'gl-token-'));
-  const env = { DATABASE_URL: `sqlite:${path.join(dir, 'gl.db')}` };
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return { DATABASE_URL: `sqlite:${path.join(dir, 'gl.db')}` };
+}
+
+test('token create prints the token alone on stdout, once, and stores only its hash', async (t) => {
+  const env = databaseIn(t);
   const result = await cli(['token', 'create', '--name', 'ops', '--role', 'approver'], env);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^gl_[A-Za-z0-9_-]{43}\n$/);
@@ -63,8 +69,7 @@ test('a bad setting stops the CLI with the setting named, and unknown commands a
 });
 
 test('token create with an expiry, list without the secret, revoke: the API refuses it', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-token-'));
-  const env = { DATABASE_URL: `sqlite:${path.join(dir, 'gl.db')}` };
+  const env = databaseIn(t);
   const created = await cli(['token', 'create', 'ci-bot', '--role', 'admin', '--expires-in-days', '30'], env);
   assert.equal(created.code, 0, created.stderr);
   const token = created.stdout.trim();
@@ -99,26 +104,18 @@ test('token create with an expiry, list without the secret, revoke: the API refu
   assert.match((await cli(['token', 'list'], env)).stdout, /ci-bot .* revoked\n$/);
 });
 
-test('token: unknown tokens, bad lifetimes and usage mistakes are refused clearly', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-token-'));
-  const env = { DATABASE_URL: `sqlite:${path.join(dir, 'gl.db')}` };
+test('token: unknown tokens, bad lifetimes and usage mistakes are refused clearly', async (t) => {
+  const env = databaseIn(t);
   const unknown = await cli(['token', 'revoke', 'nobody'], env);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /The token "nobody" was not found/);
-  for (const days of ['0', '366', 'never']) {
-    const bad = await cli(['token', 'create', 'x', '--role', 'admin', '--expires-in-days', days], env);
-    assert.equal(bad.code, 1, days);
-    assert.equal(bad.stdout, '');
-    assert.match(bad.stderr, /1 to 365 days/);
-  }
+  // One refused lifetime shows the CLI's answer; test/app/api-tokens.test.ts tries the others.
+  const never = await cli(['token', 'create', 'x', '--role', 'admin', '--expires-in-days', 'never'], env);
+  assert.equal(never.code, 1);
+  assert.equal(never.stdout, '');
+  assert.match(never.stderr, /1 to 365 days/);
   assert.match((await cli(['token', 'list'], env)).stdout, /No API tokens/);
-  for (const args of [
-    ['revoke'],
-    ['create', 'x'],
-    ['list', 'extra'],
-    ['create', 'x', '--role'],
-    ['list', '--colour'],
-  ]) {
+  for (const args of [['revoke'], ['create', 'x'], ['list', '--colour']]) {
     const usage = await cli(['token', ...args], env);
     assert.equal(usage.code, 2, args.join(' '));
     assert.match(usage.stderr, /Usage: guestlist token create NAME/);
