@@ -22,6 +22,12 @@ const USAGE = `Usage: guestlist token create NAME --role admin|approver [--expir
 
 type Action = (store: Store, actor: Actor) => Promise<number>;
 
+const OPTIONS_OF: Readonly<Record<string, readonly string[]>> = {
+  create: ['name', 'role', 'expires-in-days'],
+  list: ['json'],
+  revoke: [],
+};
+
 export async function runToken(args: string[], config: Readonly<Config>): Promise<number> {
   const action = parse(args);
   if (!action) {
@@ -55,6 +61,9 @@ function parse(args: string[]): Action | null {
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
+  // An option another subcommand takes is a mistake here, not something to ignore quietly.
+  const given = Object.keys(values);
+  if (!given.every((option) => OPTIONS_OF[command ?? '']?.includes(option))) return null;
   if (command === 'create') {
     // The name as the first word, or with --name (the older form, kept working).
     const name = values.name ?? (rest.length === 1 ? rest[0] : undefined);

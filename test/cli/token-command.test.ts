@@ -115,7 +115,7 @@ test('token: unknown tokens, bad lifetimes and usage mistakes are refused clearl
   assert.equal(never.stdout, '');
   assert.match(never.stderr, /1 to 365 days/);
   assert.match((await cli(['token', 'list'], env)).stdout, /No API tokens/);
-  for (const args of [['revoke'], ['create', 'x'], ['list', '--colour']]) {
+  for (const args of [['revoke'], ['create', 'x'], ['list', '--colour'], ['revoke', 'x', '--json']]) {
     const usage = await cli(['token', ...args], env);
     assert.equal(usage.code, 2, args.join(' '));
     assert.match(usage.stderr, /Usage: guestlist token create NAME/);
