@@ -25,7 +25,7 @@ export async function benchLatency(count = 200): Promise<void> {
     emulator.setInvitationThrottle(null);
     const { token } = await createApiToken(
       { store: runtime.db.store, clock: systemClock, ids: uuidIds },
-      { name: 'bench', role: 'admin' },
+      { name: 'bench', role: 'admin', actor: { kind: 'cli', user: 'bench' } },
     );
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     let arrived: ((atMs: number) => void) | null = null;

@@ -88,11 +88,37 @@ export interface ListRequestsQuery {
   after?: string;
 }
 
+/** An API token as stored and listed: never its secret nor its hash. */
 export interface ApiToken {
+  /** Stable public id: lists and revocation refer to the token by it. */
   id: string;
+  /** Unique: the audit trail names token callers by it (`token:<name>`). */
   name: string;
   role: Role;
   createdAt: Date;
+  /** Every token expires (domain/api-token.ts). Refused from this instant on. */
+  expiresAt: Date;
+  /** Updated at most once a minute (Store.useApiToken); null until first used. */
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  /** The actor that created it, as the audit trail names it (`cli:<user>`). */
+  createdBy: string;
+}
+
+/**
+ * An admin action that is not about one access request (`token.create`, `token.revoke`…),
+ * kept append-only in admin_audit. Never a secret in any field.
+ */
+export interface AdminAuditEntry {
+  at: Date;
+  /** As auditActor() names it. */
+  actor: string;
+  /** `<thing>.<verb>`, e.g. `token.revoke`. */
+  action: string;
+  /** What it was done to, e.g. the token's id. */
+  subject: string;
+  /** A short human-readable detail (the token's name and role, say), or null. */
+  detail: string | null;
 }
 
 /** A live email-verification link; the token itself is only ever in the email. */
@@ -181,9 +207,26 @@ export interface Store {
     jobs?: NewJob[];
   }): Promise<boolean>;
 
-  /** Throws ConflictError (`duplicate_token_name`) when the name is taken. */
-  insertApiToken(token: ApiToken, hash: string): Promise<void>;
-  findApiTokenByHash(hash: string): Promise<ApiToken | null>;
+  /**
+   * Stores a token by its hash, with its admin audit entry, in one transaction. Throws
+   * ConflictError (`duplicate_token_name`) when the name is taken, writing nothing.
+   */
+  insertApiToken(token: ApiToken, hash: string, audit: AdminAuditEntry): Promise<void>;
+  /**
+   * The token with this hash if it is live at `now` (not expired, not revoked), else null;
+   * records the use in lastUsedAt, writing at most once a minute per token.
+   */
+  useApiToken(hash: string, now: Date): Promise<ApiToken | null>;
+  /** Every token, live or not, oldest first. */
+  listApiTokens(): Promise<ApiToken[]>;
+  /**
+   * Sets revokedAt to `at`, with the audit entry, in one transaction, unless the token is
+   * already revoked (or does not exist): then writes nothing and returns false.
+   */
+  revokeApiToken(id: string, at: Date, audit: AdminAuditEntry): Promise<boolean>;
+  appendAdminAudit(entry: AdminAuditEntry): Promise<void>;
+  /** Newest first, at most `limit`. */
+  listAdminAudit(limit: number): Promise<AdminAuditEntry[]>;
 
   insertVerificationToken(token: VerificationToken): Promise<void>;
   findVerificationToken(hash: string): Promise<VerificationToken | null>;

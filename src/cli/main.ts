@@ -10,8 +10,11 @@ Commands:
   serve [--no-worker]      Start the web server (and, unless --no-worker, the job worker). npm start runs this.
   worker                   Run only the job worker (scale-out on PostgreSQL).
   migrate                  Apply database migrations and exit (serve and worker also apply them at start).
-  token create --name NAME --role admin|approver
-                           Create an API bearer token; prints the token alone on stdout, once.
+  token create NAME --role admin|approver [--expires-in-days N]
+                           Create an API bearer token (valid 90 days unless told, at most 365);
+                           prints the token alone on stdout, once. --name NAME also works.
+  token list [--json]      List API tokens: id, name, role, dates, active/expired/revoked. No secrets.
+  token revoke ID|NAME     Revoke an API token: requests bearing it are refused from now on.
   request resend ID        Resend the invitation of an invited request (new redeem URL, one new email).
   request confirm-match ID --user USER_ID | --invite-new
                            Say who a needs_confirmation request is for, or invite the address as a new guest.

@@ -124,7 +124,7 @@ export function enforceAccess(
       request.principal = await authenticateSession(deps.sessions, request.cookies[cookieName]);
       return;
     }
-    const principal = await authenticate(deps.store, request.headers.authorization);
+    const principal = await authenticate(deps.store, request.headers.authorization, deps.sessions.clock.now());
     if (principal !== 'invalid') request.principal = principal;
     else if (accessOf(request) !== 'public') throw new UnauthorizedError('The bearer token is not valid.');
   });

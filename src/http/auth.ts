@@ -45,12 +45,17 @@ const OFFERS_BEARER = /^Bearer +\S/i;
 
 /**
  * The caller an Authorization header names: null when there is none (anonymous),
- * 'invalid' when it is malformed, another scheme or an unknown token.
+ * 'invalid' when it is malformed, another scheme, or an unknown, expired or revoked token.
  */
-export async function authenticate(store: Store, header: string | undefined): Promise<Principal | null | 'invalid'> {
+export async function authenticate(
+  store: Store,
+  header: string | undefined,
+  now: Date,
+): Promise<Principal | null | 'invalid'> {
   if (header === undefined) return null;
   const match = BEARER.exec(header);
-  const token = match ? await store.findApiTokenByHash(hashToken(match[1]!)) : null;
+  // Null for an expired or revoked token too; records the use (at most once a minute).
+  const token = match ? await store.useApiToken(hashToken(match[1]!), now) : null;
   if (!token) return 'invalid';
   return { name: token.name, role: token.role, actor: { kind: 'token', name: token.name } };
 }

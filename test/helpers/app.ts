@@ -22,6 +22,9 @@ export const TEST_BRANDING: HttpDeps['branding'] = {
   privacyUrl: null,
 };
 
+/** Who creates the test tokens, as the admin audit trail names it. */
+const TEST_ACTOR = { kind: 'cli', user: 'test' } as const;
+
 /** The app's dependencies over `db`, as a test wants them unless it says otherwise. */
 export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): HttpDeps {
   return {
@@ -62,8 +65,8 @@ export async function testApp(
     }),
   );
   const deps = { store: db.store, clock, ids };
-  const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin' })).token;
-  const approver = (await createApiToken(deps, { name: 'bob-approver', role: 'approver' })).token;
+  const admin = (await createApiToken(deps, { name: 'alice-admin', role: 'admin', actor: TEST_ACTOR })).token;
+  const approver = (await createApiToken(deps, { name: 'bob-approver', role: 'approver', actor: TEST_ACTOR })).token;
   return {
     app,
     db,

@@ -26,7 +26,7 @@ export type Api = (
 export async function adminApi(runtime: Runtime, name = 'e2e'): Promise<Api> {
   const { token } = await createApiToken(
     { store: runtime.db.store, clock: systemClock, ids: uuidIds },
-    { name, role: 'admin' },
+    { name, role: 'admin', actor: { kind: 'cli', user: 'test' } },
   );
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return async (method, url, body) => {

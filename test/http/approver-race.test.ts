@@ -60,7 +60,7 @@ for (const factory of databaseFactories.filter((each) => each.name !== 'sqlite (
     const { db } = opened;
     const deps = { store: db.store, clock: fixedClock(), ids: { next: randomUUID } };
     const token = async (name: string, role: 'admin' | 'approver') => ({
-      authorization: `Bearer ${(await createApiToken(deps, { name, role })).token}`,
+      authorization: `Bearer ${(await createApiToken(deps, { name, role, actor: { kind: 'cli', user: 'test' } })).token}`,
     });
     const [alice, bob] = [await token('alice', 'admin'), await token('bob', 'approver')];
 

@@ -1,15 +1,8 @@
 // Rows ⇄ domain values. The only place that knows how each dialect stores a time.
 import type { Insertable, Selectable } from 'kysely';
 import type { AccessRequest, Status } from '../../domain/lifecycle.ts';
-import type { ApiToken, AuditEntry, Job, JobKind, SandboxMessage } from '../../ports.ts';
-import type {
-  AccessRequestsTable,
-  ApiTokensTable,
-  AuditEventsTable,
-  DialectKind,
-  JobsTable,
-  SandboxMessagesTable,
-} from './schema.ts';
+import type { AuditEntry, Job, JobKind, SandboxMessage } from '../../ports.ts';
+import type { AccessRequestsTable, AuditEventsTable, DialectKind, JobsTable, SandboxMessagesTable } from './schema.ts';
 
 export interface Codec {
   /** A Date as the dialect stores it: fixed-width ISO text on SQLite, the Date itself for pg. */
@@ -101,10 +94,6 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
     lockedBy: row.locked_by,
     lockedUntil: toDateOrNull(row.locked_until),
   };
-}
-
-export function tokenFromRow(row: Pick<Selectable<ApiTokensTable>, 'id' | 'name' | 'role' | 'created_at'>): ApiToken {
-  return { id: row.id, name: row.name, role: row.role as ApiToken['role'], createdAt: toDate(row.created_at) };
 }
 
 export function messageFromRow(row: Selectable<SandboxMessagesTable>): SandboxMessage {

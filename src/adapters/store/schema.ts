@@ -49,6 +49,22 @@ export interface ApiTokensTable {
   role: string;
   token_hash: string;
   created_at: Timestamp;
+  expires_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  /** The actor that created it (`cli:<user>`…); `unknown` for tokens older than migrations/0007. */
+  created_by: string;
+}
+
+/** Admin actions not about one access request (migrations/0007); append-only. */
+export interface AdminAuditTable {
+  /** Insertion order: several entries may share the same millisecond. */
+  seq: Generated<number | string>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string | null;
 }
 
 export interface SandboxMessagesTable {
@@ -122,6 +138,7 @@ export interface Tables {
   provisioning_progress: ProvisioningProgressTable;
   directory_pause: DirectoryPauseTable;
   sessions: SessionsTable;
+  admin_audit: AdminAuditTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

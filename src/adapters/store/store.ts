@@ -3,6 +3,7 @@
 import { ConflictError } from '../../domain/errors.ts';
 import { FINAL_STATUSES } from '../../domain/lifecycle.ts';
 import type { Store } from '../../ports.ts';
+import { apiTokenMethods } from './api-tokens.ts';
 import {
   auditFromRow,
   auditToRow,
@@ -11,7 +12,6 @@ import {
   requestFromRow,
   requestToRow,
   toDate,
-  tokenFromRow,
 } from './codec.ts';
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { directoryPauseMethods } from './directory-pause.ts';
@@ -97,34 +97,7 @@ export function createStore(
 
     ...progressStore(ctx),
 
-    async insertApiToken(token, hash) {
-      try {
-        await db
-          .insertInto('api_tokens')
-          .values({
-            id: token.id,
-            name: token.name,
-            role: token.role,
-            token_hash: hash,
-            created_at: time(token.createdAt),
-          })
-          .execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new ConflictError('duplicate_token_name', `A token named ${token.name} already exists.`);
-        }
-        throw error;
-      }
-    },
-
-    async findApiTokenByHash(hash) {
-      const row = await db
-        .selectFrom('api_tokens')
-        .select(['id', 'name', 'role', 'created_at'])
-        .where('token_hash', '=', hash)
-        .executeTakeFirst();
-      return row ? tokenFromRow(row) : null;
-    },
+    ...apiTokenMethods(ctx),
 
     async insertVerificationToken(token) {
       await db

@@ -321,15 +321,6 @@ for (const factory of databaseFactories) {
       );
     });
 
-    test('stores API tokens by hash, with unique names', async (t) => {
-      const { db } = await fresh(t, factory);
-      const token = { id: 'tok-1', name: 'alice', role: 'admin' as const, createdAt: T0 };
-      await db.store.insertApiToken(token, 'hash-1');
-      assert.deepEqual(await db.store.findApiTokenByHash('hash-1'), token);
-      assert.equal(await db.store.findApiTokenByHash('hash-2'), null);
-      await assert.rejects(db.store.insertApiToken({ ...token, id: 'tok-2' }, 'hash-2'), ConflictError);
-    });
-
     test('stores verification tokens by hash, several per request, with their expiry', async (t) => {
       const { db } = await fresh(t, factory);
       const request = aRequest();
