@@ -180,12 +180,29 @@ export function createGraphDirectory(input: {
     }
   }
 
+  // DELETE …/members/{id}/$ref → 204; 404 when the user is not a member (or the user or
+  // group does not exist). The goal state holds then, so it is not an error here; but a
+  // membership added seconds ago may not have replicated yet, so the adapter says `absent`
+  // and the caller decides whether that can be lag (group-delete-members.md).
+  async function removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'absent'> {
+    const path = `/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(userId)}/$ref`;
+    return (await notFoundAsAbsent(() => graph.call((api) => api(path).delete()))) ? 'removed' : 'absent';
+  }
+
+  // DELETE /users/{id} → 204 (the user stays restorable for 30 days); 404 when already gone.
+  async function deleteUser(userId: string): Promise<'deleted' | 'absent'> {
+    const path = `/users/${encodeURIComponent(userId)}`;
+    return (await notFoundAsAbsent(() => graph.call((api) => api(path).delete()))) ? 'deleted' : 'absent';
+  }
+
   return {
     findUsersByEmail,
     verifiedDomains,
     getUser,
     invite,
     addToGroup,
+    removeFromGroup,
+    deleteUser,
     invitationsHeldForMs: () => invitations.remainingMs(),
   };
 }
@@ -199,6 +216,17 @@ function isAlreadyMember(err: unknown): boolean {
     err.httpStatus === 400 &&
     /added object references already exist/i.test(err.message)
   );
+}
+
+/** True when the call succeeded, false when Graph answered 404; other errors pass. */
+async function notFoundAsAbsent(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (err instanceof DirectoryError && err.httpStatus === 404) return false;
+    throw err;
+  }
 }
 
 function toDirectoryUser(user: GraphUser): DirectoryUser {
