@@ -100,7 +100,16 @@ async function deleteGuest(
     return;
   }
   held?.throwIfAborted();
-  const outcome = await deps.directory.deleteUser(userId);
+  let outcome: 'deleted' | 'absent';
+  try {
+    outcome = await deps.directory.deleteUser(userId);
+  } catch (error) {
+    // Not allowed to delete users (User.ReadWrite.All is optional): the groups are gone,
+    // the account stays, and the history says what to grant or do by hand.
+    if (!(error instanceof DirectoryError) || error.httpStatus !== 403) throw error;
+    await note(deps, request, 'guest_kept', `User ${userId} was not deleted: ${error.describe()}`);
+    return;
+  }
   if (outcome === 'absent') throwIfLag(deps, progress, `Deleting user ${userId}`);
   await note(
     deps,

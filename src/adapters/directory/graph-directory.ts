@@ -12,6 +12,7 @@ import type {
 } from '../../ports.ts';
 import { createGraphClient } from './graph-client.ts';
 import { encodeFilter, odataString } from './odata.ts';
+import { DELETE_USERS } from './permissions.ts';
 import { throttleGate } from './throttle-gate.ts';
 
 // externalUserState comes back only when named in $select ("Finding a person"); the
@@ -190,9 +191,24 @@ export function createGraphDirectory(input: {
   }
 
   // DELETE /users/{id} → 204 (the user stays restorable for 30 days); 404 when already gone.
+  // User.ReadWrite.All is optional (only a revoke that asks to delete needs it): its 403 is
+  // about this call, not a tenant fault that should pause provisioning (user-delete.md).
   async function deleteUser(userId: string): Promise<'deleted' | 'absent'> {
     const path = `/users/${encodeURIComponent(userId)}`;
-    return (await notFoundAsAbsent(() => graph.call((api) => api(path).delete()))) ? 'deleted' : 'absent';
+    try {
+      const done = await notFoundAsAbsent(() => graph.call((api) => api(path).delete(), { optional: true }));
+      return done ? 'deleted' : 'absent';
+    } catch (err) {
+      if (!(err instanceof DirectoryError) || err.httpStatus !== 403) throw err;
+      throw new DirectoryError({
+        message: `Guestlist may not delete users: grant the application permission ${DELETE_USERS.name} (${err.message})`,
+        transient: false,
+        graphCode: err.graphCode,
+        httpStatus: 403,
+        requestId: err.requestId,
+        cause: err,
+      });
+    }
   }
 
   return {
