@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { removeAccess } from '../../src/app/remove-access.ts';
 import { revokeAccess } from '../../src/app/revoke-access.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
+import { DirectoryError } from '../../src/domain/directory-error.ts';
 import { InvalidTransitionError, ValidationError } from '../../src/domain/errors.ts';
 import { transientError } from '../fakes/directory.ts';
 import { GROUP_A, GROUP_B, type Harness, provisioningHarness, silent as silentLogger } from './provisioning-harness.ts';
@@ -110,6 +111,30 @@ describe('revoking access', () => {
       'the retry skipped GROUP_A, already recorded as removed',
     );
     assert.equal((await actions(id)).filter((action) => action === 'access_removed').length, 2);
+  });
+
+  test('a refusal gives up and says in the history which groups are left; the request stays revoked', async () => {
+    const { id } = await invited();
+    await revokeAccess(h.deps, { id, actor: ADMIN });
+    h.directory.failNext(
+      'removeFromGroup',
+      new DirectoryError({
+        message: 'Insufficient privileges to complete the operation.',
+        transient: false,
+        graphCode: 'Request_BadRequest',
+        httpStatus: 400,
+      }),
+    );
+    await h.drain();
+    assert.equal(await h.status(id), 'revoked');
+    const failed = (await h.db.store.listAudit(id)).find((entry) => entry.action === 'access_removal_failed');
+    assert.match(failed?.reason ?? '', /Insufficient privileges/);
+    assert.match(failed?.reason ?? '', new RegExp(`Still a member of: ${GROUP_A}, ${GROUP_B}\\.`));
+    assert.deepEqual(
+      (await h.db.jobs.listJobs(id)).filter((job) => job.kind === 'revoke_access'),
+      [],
+      'given up at once: a refusal is not retried',
+    );
   });
 
   test('deleteGuest deletes the guest this request invited', async () => {
