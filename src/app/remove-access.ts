@@ -10,8 +10,12 @@
 // the not-found window after the user was recorded, a 404 may be a membership (or a user)
 // that has not replicated yet and would reappear after we gave up, so it is retried as
 // replication lag (domain/replication-lag.ts); after the window it is taken as done.
-// Residual: a membership added later than the user was recorded (a slow grant retry) gets
-// less of the window; an admin can see each removal in the history.
+// Residuals: a membership added later than the user was recorded (a slow grant retry) gets
+// less of the window; a grant run that outlived its lease could add a group after this job
+// removed it (it checks its `held` signal before each add). And a group the person was
+// already in is recorded as granted (Graph's "already a member" cannot be told from our own
+// earlier add whose answer was lost), so revoking removes it too. Each removal is in the
+// history for an admin to check.
 import { auditActor, WORKER } from '../domain/actor.ts';
 import { DirectoryError } from '../domain/directory-error.ts';
 import type { AccessRequest, Status } from '../domain/lifecycle.ts';
