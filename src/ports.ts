@@ -22,7 +22,8 @@ export interface AuditEntry {
 /**
  * Provisioning is a chain of jobs, each safe to repeat and retried on its own:
  * `provision` (find or invite) → `grant_access` (each group) → `send_invitation` (Guestlist's
- * email) → `check_redemption`. `resend_invitation` is an admin's resend.
+ * email) → `check_redemption`. `resend_invitation` is an admin's resend; `revoke_access`
+ * removes what provisioning granted after a revoke or expiry.
  */
 export type JobKind =
   | 'provision'
@@ -30,13 +31,21 @@ export type JobKind =
   | 'send_invitation'
   | 'resend_invitation'
   | 'check_redemption'
-  | 'send_verification';
+  | 'send_verification'
+  | 'revoke_access';
+
+/** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
+export interface JobPayload {
+  /** `revoke_access`: delete the guest account too, if this request's invitation created it. */
+  deleteGuest?: boolean;
+}
 
 export interface NewJob {
   kind: JobKind;
   /** The access request this job works on. */
   requestId: string;
   runAt: Date;
+  payload?: JobPayload | undefined;
 }
 
 export interface Job extends NewJob {
@@ -58,8 +67,14 @@ export interface ProvisioningProgress {
    * so "not found" for that user is transient until this time plus the not-found window.
    */
   directoryUserAt: Date | null;
-  /** The groups already granted for this request. */
+  /** The groups granted for this request and not removed since (revoke_access removes them). */
   grantedGroupIds: string[];
+  /**
+   * The user this request's invitation created (the lookup before it found nobody); null
+   * when the request found or re-invited someone who already existed. Only this user may
+   * be deleted when access is revoked.
+   */
+  createdUserId: string | null;
   /**
    * When the last POST /invitations whose outcome may be unknown was about to go (written
    * before it; cleared when Graph answered that it did nothing, e.g. 429).
@@ -410,6 +425,14 @@ export interface Directory {
   invitationsHeldForMs(): number;
   /** Adds the user to the group; "already a member" is success. */
   addToGroup(groupId: string, userId: string): Promise<void>;
+  /**
+   * Removes the user from the group (`DELETE /groups/{id}/members/{id}/$ref`). `absent`:
+   * Graph answered 404 (not a member, already removed, or a membership or user too new to
+   * have replicated yet): the caller decides whether that can be lag (app/remove-access.ts).
+   */
+  removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'absent'>;
+  /** Deletes the user (`DELETE /users/{id}`; restorable for 30 days). `absent`: Graph answered 404. */
+  deleteUser(userId: string): Promise<'deleted' | 'absent'>;
 }
 
 // ---------------------------------------------------------------- mail, clock, ids

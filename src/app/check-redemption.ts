@@ -9,6 +9,7 @@ import { redemptionState } from '../domain/directory-match.ts';
 import { nextRedemptionCheckDelay } from '../domain/redemption.ts';
 import type { Directory, Logger } from '../ports.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
+import { removeAccessJob } from './remove-access.ts';
 import { INVITATION_EMAIL_ACTIONS } from './send-invitation.ts';
 
 export interface CheckRedemptionDeps extends ChangeStatusDeps {
@@ -66,6 +67,8 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
         reason: `The invitation was not redeemed within ${days} days. The person can ask for access again.`,
       },
       actor: SYSTEM,
+      // The groups this request granted go too (the guest is kept: they may ask again).
+      jobs: (next, at) => [removeAccessJob(next.id, at, false)],
     });
     return null;
   }

@@ -133,7 +133,13 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
       : await inviteAskingMicrosoft(deps, request, progress, found, confirmed, held);
   checkInvitedUser(invitation.userId, found, progress);
   const uncertain = 'uncertain' in invitation && invitation.uncertain === true;
-  await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending', undefined, uncertain);
+  // Whether this request's invitation created the user (the only user a revoke may delete):
+  // the lookup found nobody, or (`microsoft` mode) it finds someone the lookup before the
+  // lost mailing POST did not, whom that POST created.
+  const created =
+    !found ||
+    (lostAt !== null && deps.settings.invitationEmail === 'microsoft' && progress.mailingInvitationUserId !== found.id);
+  await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending', undefined, uncertain, created);
 }
 
 /**
@@ -378,6 +384,8 @@ async function recordUser(
   emailsSent?: number,
   /** `microsoft` mode: whether Microsoft sent the email is unknown; the history says so. */
   emailUncertain = false,
+  /** This request's invitation created the user (recorded as createdUserId). */
+  created = false,
 ): Promise<void> {
   const now = deps.clock.now();
   const recorded = await deps.store.recordProgress({
@@ -392,6 +400,7 @@ async function recordUser(
       invitationPostedAt: null,
       mailingInvitationPostedAt: null,
       ...(emailsSent === undefined ? {} : { invitationEmailsSent: emailsSent }),
+      ...(created ? { createdUserId: userId } : {}),
     },
     jobs: [{ kind: 'grant_access', requestId: request.id, runAt: now }],
     ...(emailUncertain

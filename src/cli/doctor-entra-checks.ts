@@ -7,7 +7,7 @@ import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer }
 import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
 import { createCredential, graphScope } from '../adapters/directory/credential.ts';
-import { isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
+import { DELETE_USERS, isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
 import type { Context } from './doctor.ts';
 import { type Line, skipped } from './doctor-lines.ts';
@@ -104,19 +104,39 @@ export async function checkPermissions({ entra, token, noToken, deps }: Context)
   if (!roles) {
     return [{ mark: '!', text: 'The token is not a readable JWT; cannot tell which permissions are granted.' }];
   }
-  return requiredPermissions({ groups: deps.config.invitation.groupIds.length > 0 }).map((permission) =>
-    isGranted(permission, roles)
-      ? { mark: '✓', text: `Permission ${permission.name} is granted.` }
-      : {
-          mark: '✗',
-          text: `Permission ${permission.name} is missing: Guestlist needs it to ${permission.usedFor}.`,
-          fix: forApp(
-            `Entra admin center → App registrations → <app> → API permissions → Add a permission → Microsoft Graph → ` +
-              `Application permissions → ${permission.name} → Add; then "Grant admin consent for <your tenant>".`,
-            entra,
-          ),
-        },
+  const required: Line[] = requiredPermissions({ groups: deps.config.invitation.groupIds.length > 0 }).map(
+    (permission) =>
+      isGranted(permission, roles)
+        ? { mark: '✓', text: `Permission ${permission.name} is granted.` }
+        : {
+            mark: '✗',
+            text: `Permission ${permission.name} is missing: Guestlist needs it to ${permission.usedFor}.`,
+            fix: forApp(
+              `Entra admin center → App registrations → <app> → API permissions → Add a permission → Microsoft Graph → ` +
+                `Application permissions → ${permission.name} → Add; then "Grant admin consent for <your tenant>".`,
+              entra,
+            ),
+          },
   );
+  return [...required, deletingGuests(roles, entra)];
+}
+
+/** Optional: without it, a revoke that asks to delete the guest keeps the account (and says so). */
+function deletingGuests(roles: readonly string[], entra: EntraConfig): Line {
+  if (isGranted(DELETE_USERS, roles)) {
+    return {
+      mark: '✓',
+      text: `Permission ${DELETE_USERS.name} is granted (optional): a revoke can delete the guest account a request invited.`,
+    };
+  }
+  return {
+    mark: 'skipped',
+    text: `Deleting guest accounts on revoke — ${DELETE_USERS.name} is not granted (optional; a revoke still removes the groups and keeps the account).`,
+    fix: forApp(
+      `to ${DELETE_USERS.usedFor}: App registrations → <app> → API permissions → Microsoft Graph → Application permissions → ${DELETE_USERS.name}; then grant admin consent.`,
+      entra,
+    ),
+  };
 }
 
 /** The application permissions an app-only token carries (its `roles` claim); null when it is not a readable JWT. */

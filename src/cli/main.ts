@@ -18,6 +18,9 @@ Commands:
   request resend ID        Resend the invitation of an invited request (new redeem URL, one new email).
   request confirm-match ID --user USER_ID | --invite-new
                            Say who a needs_confirmation request is for, or invite the address as a new guest.
+  request revoke ID [--reason TEXT] [--delete-guest]
+                           Revoke a request's access: its group memberships are removed; --delete-guest also
+                           deletes the guest account, if this request invited it.
   doctor [--send-test ADDRESS]
                            Check the configuration, database, Entra cloud, certificate, token, permissions,
                            groups and mail server (connects and logs in, sends nothing); with --send-test,

@@ -58,6 +58,7 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`POST ${API_PREFIX}/access-requests/:id/retry`]: ADMINS,
   [`POST ${API_PREFIX}/access-requests/:id/resend-invitation`]: ADMINS,
   [`POST ${API_PREFIX}/access-requests/:id/confirm-match`]: ADMINS,
+  [`POST ${API_PREFIX}/access-requests/:id/revoke`]: ADMINS,
   [`GET ${API_PREFIX}/sandbox/messages`]: ADMINS,
 };
 

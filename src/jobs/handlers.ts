@@ -7,6 +7,7 @@ import { grantAccess } from '../app/grant-access.ts';
 import type { InvitationBranding } from '../app/invitation-email.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
 import { recordMailFailure } from '../app/record-mail-failure.ts';
+import { recordRemovalFailure, removeAccess } from '../app/remove-access.ts';
 import { resendInvitationJob } from '../app/resend-invitation.ts';
 import { sendInvitation } from '../app/send-invitation.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
@@ -82,6 +83,14 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       // checkRedemption turns directory errors into "look again later"; only a bug gets here.
       giveUp: async (job, error) =>
         deps.logger.error({ err: error, requestId: job.requestId }, 'redemption check gave up'),
+    },
+    // After a revoke or an expiry: the group memberships this request granted, and the
+    // guest it invited when the revoke asked. The request is final: giving up only says so.
+    revoke_access: {
+      needsDirectory: true,
+      directoryOperations: ['removeFromGroup', 'getUser', 'deleteUser'],
+      run: (job, held) => removeAccess(provisionDeps, job.requestId, job.payload, held),
+      giveUp: (job, error) => recordRemovalFailure(provisionDeps, job.requestId, error),
     },
     send_verification: {
       run: (job) => sendVerification({ ...deps, settings: deps.verification }, job.requestId),

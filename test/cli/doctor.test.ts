@@ -25,7 +25,18 @@ test('all ✓ with every permission and an existing group: exit 0', async (t) =>
   assert.match(output, /✓ Token acquired/);
   for (const role of ALL_ROLES) assert.match(output, new RegExp(`✓ Permission ${role} is granted`));
   assert.match(output, new RegExp(`✓ Group ${group.id}`));
+  // Deleting guests on revoke is optional: listed as skipped, with how to enable it.
+  assert.match(output, /^- skipped: Deleting guest accounts on revoke — User\.ReadWrite\.All is not granted/m);
+
   assert.ok(!output.includes(entra.credential.kind === 'secret' ? entra.credential.secret : '\0'), 'no secret');
+});
+
+test('User.ReadWrite.All, optional, is ✓ when granted: a revoke can delete the guest it invited', async (t) => {
+  const em = await startTenant(t);
+  const entra = await appConfig(em, [...ALL_ROLES, 'User.ReadWrite.All']);
+  const { code, output } = await doctor(configFor(entra, { groupIds: [] }), em);
+  assert.equal(code, 0, output);
+  assert.match(output, /✓ Permission User\.ReadWrite\.All is granted \(optional\)/);
 });
 
 for (const missing of ALL_ROLES) {

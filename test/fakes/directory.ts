@@ -20,7 +20,14 @@ export interface FakeUser extends DirectoryUser {
   userPrincipalName?: string;
 }
 
-type Method = 'findUsersByEmail' | 'invite' | 'addToGroup' | 'getUser' | 'verifiedDomains';
+type Method =
+  | 'findUsersByEmail'
+  | 'invite'
+  | 'addToGroup'
+  | 'getUser'
+  | 'verifiedDomains'
+  | 'removeFromGroup'
+  | 'deleteUser';
 
 export interface FakeDirectory extends Directory {
   users: Map<string, FakeUser>;
@@ -31,6 +38,10 @@ export interface FakeDirectory extends Directory {
   emails: string[];
   /** Every addToGroup call, in order. */
   groupAdds: Array<{ groupId: string; userId: string }>;
+  /** Every removeFromGroup call, in order. */
+  groupRemovals: Array<{ groupId: string; userId: string }>;
+  /** Every deleteUser call, in order. */
+  userDeletes: string[];
   domains: VerifiedDomains | null;
   /** New users stay invisible to lookups, getUser and group adds for this long. */
   lagMs: number;
@@ -44,6 +55,8 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
   const invites: InviteInput[] = [];
   const emails: string[] = [];
   const groupAdds: Array<{ groupId: string; userId: string }> = [];
+  const groupRemovals: Array<{ groupId: string; userId: string }> = [];
+  const userDeletes: string[] = [];
   const failures = new Map<string, { error: Error; afterEffect: boolean; times: number }>();
   let seq = 0;
 
@@ -71,6 +84,8 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
     invites,
     emails,
     groupAdds,
+    groupRemovals,
+    userDeletes,
     domains: { names: ['contoso.com', 'contoso.onmicrosoft.com'], initial: 'contoso.onmicrosoft.com' },
     lagMs: 0,
     failNext(method, error, options) {
@@ -156,6 +171,25 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
       members.add(userId);
       groups.set(groupId, members);
       take('addToGroup', 'after');
+    },
+    // Graph's 404 (not a member; a user not replicated yet) is `absent`, as the adapter says.
+    async removeFromGroup(groupId, userId) {
+      groupRemovals.push({ groupId, userId });
+      take('removeFromGroup', 'before');
+      const user = users.get(userId);
+      const removed = user !== undefined && visible(user) && (groups.get(groupId)?.delete(userId) ?? false);
+      take('removeFromGroup', 'after');
+      return removed ? 'removed' : 'absent';
+    },
+    async deleteUser(userId) {
+      userDeletes.push(userId);
+      take('deleteUser', 'before');
+      const user = users.get(userId);
+      if (!user || !visible(user)) return 'absent';
+      users.delete(userId);
+      for (const members of groups.values()) members.delete(userId);
+      take('deleteUser', 'after');
+      return 'deleted';
     },
   };
   return self;

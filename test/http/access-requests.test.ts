@@ -280,6 +280,50 @@ describe('access requests API', () => {
     assert.equal(history.filter((entry) => entry.action === 'approve' || entry.action === 'reject').length, 1);
   });
 
+  test('revoke: an approved request becomes revoked with its removal job; a pending one is a 409; bad bodies are 400s', async () => {
+    const id = await pending('revoke.me@tailspin.test');
+    const stillPending = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/revoke`,
+      headers: t.admin,
+      payload: {},
+    });
+    assert.equal(stillPending.statusCode, 409, stillPending.body);
+    const approved = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/approve`,
+      headers: t.approver,
+    });
+    assert.equal(approved.statusCode, 200);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/revoke`,
+      headers: t.admin,
+      payload: { deleteGuest: 'yes' },
+    });
+    assert.equal(bad.statusCode, 400, 'deleteGuest is a boolean, not coerced');
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${id}/revoke`,
+      headers: t.admin,
+      payload: { reason: 'Contract ended', deleteGuest: true },
+    });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    assert.equal(revoked.json().status, 'revoked');
+    const jobs = await t.db.jobs.listJobs(id);
+    assert.deepEqual(
+      jobs.filter((job) => job.kind === 'revoke_access').map((job) => job.payload),
+      [{ deleteGuest: true }],
+    );
+    const history = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json().history;
+    assert.deepEqual(history.at(-1), {
+      ...history.at(-1),
+      actor: 'token:alice-admin',
+      toStatus: 'revoked',
+      reason: 'Contract ended. The guest account is to be deleted if this request invited it.',
+    });
+  });
+
   test('retry is for failed requests and for admins only', async () => {
     const id = await pending('retry-me@fabrikam.com');
     const url = `/api/v1/access-requests/${id}/retry`;

@@ -42,6 +42,8 @@ function breakable(directory: Directory) {
     getUser: wrap(directory.getUser),
     invite: wrap(directory.invite),
     addToGroup: wrap(directory.addToGroup),
+    removeFromGroup: wrap(directory.removeFromGroup),
+    deleteUser: wrap(directory.deleteUser),
     invitationsHeldForMs: () => 0,
   };
   return Object.assign(state, { directory: broken });

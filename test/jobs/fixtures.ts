@@ -108,6 +108,7 @@ export async function workerSetup(
         resend_invitation: scripted('ok'),
         check_redemption: scripted('ok'),
         send_verification: scripted('ok'),
+        revoke_access: scripted('ok'),
         ...own,
       },
       clock,

@@ -12,6 +12,7 @@ import type {
 } from '../../ports.ts';
 import { createGraphClient } from './graph-client.ts';
 import { encodeFilter, odataString } from './odata.ts';
+import { DELETE_USERS } from './permissions.ts';
 import { throttleGate } from './throttle-gate.ts';
 
 // externalUserState comes back only when named in $select ("Finding a person"); the
@@ -180,12 +181,44 @@ export function createGraphDirectory(input: {
     }
   }
 
+  // DELETE …/members/{id}/$ref → 204; 404 when the user is not a member (or the user or
+  // group does not exist). The goal state holds then, so it is not an error here; but a
+  // membership added seconds ago may not have replicated yet, so the adapter says `absent`
+  // and the caller decides whether that can be lag (group-delete-members.md).
+  async function removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'absent'> {
+    const path = `/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(userId)}/$ref`;
+    return (await notFoundAsAbsent(() => graph.call((api) => api(path).delete()))) ? 'removed' : 'absent';
+  }
+
+  // DELETE /users/{id} → 204 (the user stays restorable for 30 days); 404 when already gone.
+  // User.ReadWrite.All is optional (only a revoke that asks to delete needs it): its 403 is
+  // about this call, not a tenant fault that should pause provisioning (user-delete.md).
+  async function deleteUser(userId: string): Promise<'deleted' | 'absent'> {
+    const path = `/users/${encodeURIComponent(userId)}`;
+    try {
+      const done = await notFoundAsAbsent(() => graph.call((api) => api(path).delete(), { optional: true }));
+      return done ? 'deleted' : 'absent';
+    } catch (err) {
+      if (!(err instanceof DirectoryError) || err.httpStatus !== 403) throw err;
+      throw new DirectoryError({
+        message: `Guestlist may not delete users: grant the application permission ${DELETE_USERS.name} (${err.message})`,
+        transient: false,
+        graphCode: err.graphCode,
+        httpStatus: 403,
+        requestId: err.requestId,
+        cause: err,
+      });
+    }
+  }
+
   return {
     findUsersByEmail,
     verifiedDomains,
     getUser,
     invite,
     addToGroup,
+    removeFromGroup,
+    deleteUser,
     invitationsHeldForMs: () => invitations.remainingMs(),
   };
 }
@@ -199,6 +232,17 @@ function isAlreadyMember(err: unknown): boolean {
     err.httpStatus === 400 &&
     /added object references already exist/i.test(err.message)
   );
+}
+
+/** True when the call succeeded, false when Graph answered 404; other errors pass. */
+async function notFoundAsAbsent(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (err instanceof DirectoryError && err.httpStatus === 404) return false;
+    throw err;
+  }
 }
 
 function toDirectoryUser(user: GraphUser): DirectoryUser {

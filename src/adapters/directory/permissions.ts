@@ -25,7 +25,8 @@ const USER_READ: RequiredPermission = {
 
 const GROUP_MEMBER_WRITE: RequiredPermission = {
   name: 'GroupMember.ReadWrite.All',
-  usedFor: 'add guests to GUESTLIST_GROUP_IDS (POST /groups/{id}/members/$ref)',
+  usedFor:
+    'add guests to GUESTLIST_GROUP_IDS and remove them when access is revoked or expires (POST and DELETE /groups/{id}/members/$ref)',
   impliedBy: ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
 };
 
@@ -70,10 +71,23 @@ export const READ_VERIFIED_DOMAINS: RequiredPermission = {
 };
 
 /**
+ * Optional: deleting the guest account a request invited, when an admin revokes with
+ * "delete the guest" (user-delete.md). Without it the groups are still removed and the
+ * history says the account was kept.
+ */
+export const DELETE_USERS: RequiredPermission = {
+  name: 'User.ReadWrite.All',
+  usedFor: 'delete the guest account a revoked request invited, when asked (DELETE /users/{id})',
+  impliedBy: ['Directory.ReadWrite.All'],
+};
+
+/**
  * Every application permission Guestlist can use: what the sandbox and `guestlist
  * emulator` grant their app, and what the README lists (required first, then optional).
  * Role-assignable groups' extra permission is left out on purpose: it is highly privileged.
  */
 export function allPermissionNames(): string[] {
-  return [...requiredPermissions({ groups: true }), READ_VERIFIED_DOMAINS, READ_INVITATION_POLICY].map((p) => p.name);
+  return [...requiredPermissions({ groups: true }), READ_VERIFIED_DOMAINS, READ_INVITATION_POLICY, DELETE_USERS].map(
+    (p) => p.name,
+  );
 }

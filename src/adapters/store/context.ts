@@ -32,6 +32,7 @@ export async function insertJobs(ctx: StoreContext, trx: Kysely<Tables>, jobs: N
         locked_by: null,
         locked_until: null,
         created_at: ctx.codec.time(at),
+        payload: job.payload ? JSON.stringify(job.payload) : null,
       })),
     )
     .execute();

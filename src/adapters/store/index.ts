@@ -25,8 +25,11 @@ export interface Database {
   queries: RequestQueries;
   /** Console sessions. */
   sessions: SessionStore;
-  /** Applies pending migrations. Idempotent; safe when several processes start at once. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations. Idempotent; safe when several processes start at once.
+   * `upTo` stops after that migration (tests of an upgrade from an older version).
+   */
+  migrate(upTo?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,8 +80,8 @@ function assemble(
     jobs: createJobQueue(ctx),
     queries: createQueries(ctx),
     sessions: createSessionStore(ctx),
-    async migrate() {
-      await migrateToLatest(db, kind, await hooks.resolveSchema());
+    async migrate(upTo?: string) {
+      await migrateToLatest(db, kind, await hooks.resolveSchema(), upTo);
     },
     close,
   };

@@ -25,8 +25,16 @@ function provider(kind: DialectKind): MigrationProvider {
   };
 }
 
-/** Applies every pending migration; a no-op when there is none. Throws on failure. */
-export async function migrateToLatest<DB>(db: Kysely<DB>, kind: DialectKind, schema: string | null): Promise<void> {
+/**
+ * Applies every pending migration (or those up to and including `upTo`: tests building a
+ * database as an older version left it); a no-op when there is none. Throws on failure.
+ */
+export async function migrateToLatest<DB>(
+  db: Kysely<DB>,
+  kind: DialectKind,
+  schema: string | null,
+  upTo?: string,
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: provider(kind),
@@ -35,7 +43,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, kind: DialectKind, sch
     // schemas in one database (tests, tenants) it would find another schema's table.
     ...(kind === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
     throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });

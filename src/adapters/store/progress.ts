@@ -17,6 +17,7 @@ export const NO_PROGRESS: Readonly<ProvisioningProgress> = Object.freeze({
   confirmedMatch: null,
   matchCandidates: null,
   mailError: null,
+  createdUserId: null,
 });
 
 export function progressStore(ctx: StoreContext): Pick<Store, 'getProgress' | 'recordProgress'> {
@@ -91,6 +92,7 @@ function progressFromRow(row: Selectable<ProvisioningProgressTable>): Provisioni
     matchCandidates:
       row.match_candidates === null ? null : (JSON.parse(row.match_candidates) as DirectoryMatch[]).map(reviveMatch),
     mailError: row.mail_error,
+    createdUserId: row.created_user_id ?? null,
   };
 }
 
@@ -112,6 +114,7 @@ function progressToRow(progress: Partial<ProvisioningProgress>, codec: Codec): P
     row.match_candidates = progress.matchCandidates === null ? null : JSON.stringify(progress.matchCandidates);
   }
   if (progress.mailError !== undefined) row.mail_error = progress.mailError;
+  if (progress.createdUserId !== undefined) row.created_user_id = progress.createdUserId;
   return row;
 }
 

@@ -41,6 +41,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: Timestamp | null;
   created_at: Timestamp;
+  /** JSON JobPayload, or null (migrations/0009). */
+  payload: string | null;
 }
 
 export interface ApiTokensTable {
@@ -102,6 +104,8 @@ export interface ProvisioningProgressTable {
   /** JSON array of DirectoryMatch. */
   match_candidates: string | null;
   mail_error: string | null;
+  /** migrations/0009. */
+  created_user_id: string | null;
 }
 
 /** At most one row, id 'directory' (migrations/0005). */

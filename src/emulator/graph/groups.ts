@@ -72,6 +72,10 @@ function removeMember(_op: GraphOperation, params: Record<string, string>, ctx: 
   const refusal = memberWriteRefusal(group, ctx.claims.roles);
   if (refusal) throw refusal;
   const userId = params.memberId ?? '';
+  // An unknown user, or one created a moment ago and not replicated yet, is the same 404 as
+  // on POST …/$ref: a caller cannot tell lag from "not a member" by the status alone.
+  if (!ctx.state.users.has(userId) || !isReplicated(ctx.state, userId)) throw resourceNotFound(userId);
+  // A user who is not a member (never was, or removed already): Graph's 404 for the reference.
   if (!group.members.delete(userId)) {
     throw new GraphError(
       404,

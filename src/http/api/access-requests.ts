@@ -4,6 +4,7 @@ import { confirmMatch } from '../../app/confirm-match.ts';
 import { decideRequest } from '../../app/decide-request.ts';
 import { resendInvitation } from '../../app/resend-invitation.ts';
 import { retryRequest } from '../../app/retry-request.ts';
+import { revokeAccess } from '../../app/revoke-access.ts';
 import { submitRequest } from '../../app/submit-request.ts';
 import { REQUESTER } from '../../domain/actor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -19,6 +20,7 @@ import {
   ListResponse,
   problemResponses,
   RejectBody,
+  RevokeBody,
   SubmitBody,
   SubmitResponse,
 } from './schemas.ts';
@@ -176,6 +178,32 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     async (request, reply) => {
       const next = await resendInvitation(deps, { id: request.params.id, actor: callerActor(request) });
       return reply.status(202).send(requestView(next));
+    },
+  );
+
+  app.post(
+    '/access-requests/:id/revoke',
+    {
+      schema: {
+        summary: 'Revoke access: remove the group memberships, and optionally the guest account',
+        description:
+          'The request becomes revoked at once; a job then removes each group membership this request granted and, ' +
+          "with deleteGuest, deletes the guest account if this request's invitation created it (never a user that existed before).",
+        params: IdParams,
+        body: RevokeBody,
+        response: { 200: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { reason, deleteGuest } = request.body;
+      return requestView(
+        await revokeAccess(deps, {
+          id: request.params.id,
+          actor: callerActor(request),
+          ...(reason ? { reason } : {}),
+          deleteGuest: deleteGuest ?? false,
+        }),
+      );
     },
   );
 

@@ -107,6 +107,15 @@ export const RejectBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const RevokeBody = Type.Object(
+  {
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, pattern: NO_CONTROL_CHARACTERS })),
+    /** Also delete the guest account, if this request's invitation created it (app/remove-access.ts). */
+    deleteGuest: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
 export const SandboxMessageView = Type.Object({
   id: Type.String(),
   source: Type.Union([Type.Literal('guestlist'), Type.Literal('graph')]),

@@ -274,3 +274,31 @@ test('after a 429 on POST /invitations, further invitations wait out Retry-After
   assert.equal(em.invitations.list().length, 2, 'the held-back invitation never reached Graph');
   assert.ok(await directory.findUsersByEmail('first@fabrikam.com'), 'lookups are not held back');
 });
+
+test('removeFromGroup removes a member, and says absent (not an error) for one who is not', async (t) => {
+  const em = await startTenant(t);
+  const directory = directoryFor(em, await appConfig(em));
+  const group = em.addGroup();
+  const user = await em.addUser({ mail: 'lee@contoso.com', userType: 'Guest' });
+  await directory.addToGroup(group.id, user.id);
+  assert.equal(await directory.removeFromGroup(group.id, user.id), 'removed');
+  assert.deepEqual(em.groupMembers(group.id), []);
+  assert.equal(await directory.removeFromGroup(group.id, user.id), 'absent');
+  em.setFaults({ rate: 1, statuses: [503] });
+  const error = await rejection(directory.removeFromGroup(group.id, user.id));
+  assert.deepEqual([error.transient, error.httpStatus], [true, 503], 'other failures are classified as usual');
+});
+
+test('deleteUser deletes, says absent when already gone, and a missing permission is about the call, not the tenant', async (t) => {
+  const em = await startTenant(t);
+  const user = await em.addUser({ mail: 'max@contoso.com', userType: 'Guest' });
+  const refused = await rejection(directoryFor(em, await appConfig(em)).deleteUser(user.id));
+  assert.deepEqual([refused.transient, refused.httpStatus, refused.scope], [false, 403, 'request']);
+  assert.match(refused.message, /grant the application permission User\.ReadWrite\.All/);
+  assert.ok(em.getUser(user.id), 'nothing deleted');
+
+  const directory = directoryFor(em, await appConfig(em, [...ALL_ROLES, 'User.ReadWrite.All']));
+  assert.equal(await directory.deleteUser(user.id), 'deleted');
+  assert.equal(em.getUser(user.id), undefined);
+  assert.equal(await directory.deleteUser(user.id), 'absent');
+});

@@ -321,6 +321,34 @@ for (const factory of databaseFactories) {
       );
     });
 
+    test('a job keeps its payload; progress keeps the user its invitation created', async (t) => {
+      const { db } = await fresh(t, factory);
+      const request = aRequest({ status: 'revoked' });
+      await db.store.insertRequest(request, anAudit(request), [
+        { kind: 'revoke_access', requestId: request.id, runAt: at(1), payload: { deleteGuest: true } },
+        aJob(request, at(2), 'send_invitation'),
+      ]);
+      const jobs = await db.jobs.listJobs(request.id);
+      assert.deepEqual(jobs[0]?.payload, { deleteGuest: true });
+      assert.equal('payload' in (jobs[1] ?? {}), false, 'a job without one reads as before');
+      const claimed = await db.jobs.claim('w', at(5), 60_000);
+      assert.deepEqual(claimed?.payload, { deleteGuest: true }, 'the worker gets it with the claim');
+      assert.equal((await db.store.getProgress(request.id)).createdUserId, null);
+      await db.store.recordProgress({
+        requestId: request.id,
+        expectedStatus: ['revoked'],
+        at: at(6),
+        progress: { createdUserId: 'user-9' },
+      });
+      await db.store.recordProgress({
+        requestId: request.id,
+        expectedStatus: ['revoked'],
+        at: at(7),
+        progress: { grantedGroupIds: [] },
+      });
+      assert.equal((await db.store.getProgress(request.id)).createdUserId, 'user-9');
+    });
+
     test('stores verification tokens by hash, several per request, with their expiry', async (t) => {
       const { db } = await fresh(t, factory);
       const request = aRequest();
