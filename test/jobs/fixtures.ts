@@ -108,6 +108,8 @@ export async function workerSetup(
         resend_invitation: scripted('ok'),
         check_redemption: scripted('ok'),
         send_verification: scripted('ok'),
+        expire_verification: scripted('ok'),
+        notify_requester: scripted('ok'),
         ...own,
       },
       clock,

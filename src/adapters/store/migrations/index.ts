@@ -7,6 +7,7 @@ import * as m0002 from './0002_verification_tokens.ts';
 import * as m0003 from './0003_one_in_flight_per_email.ts';
 import * as m0004 from './0004_provisioning_progress.ts';
 import * as m0005 from './0005_directory_pause.ts';
+import * as m0008 from './0008_requester_links.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0003_one_in_flight_per_email': m0003,
   '0004_provisioning_progress': m0004,
   '0005_directory_pause': m0005,
+  '0008_requester_links': m0008,
 };

@@ -1,0 +1,20 @@
+// Which moves of a request owe its requester an email, and the job that sends it. Kept in
+// one table so change-status.ts can queue the job in the move's own transaction (outbox).
+import type { EventType, Status } from '../domain/lifecycle.ts';
+import type { NewJob } from '../ports.ts';
+
+/**
+ * The events the requester hears about. An unconfirmed request that expires is not among
+ * them: nobody proved the address, and mailing it would let anyone send our email to it.
+ */
+export const REQUESTER_NOTICE_EVENTS: readonly EventType[] = ['approve', 'reject', 'fail', 'expire'];
+const SILENT_EXPIRY_FROM: readonly Status[] = ['pending_verification'];
+
+export function owesRequesterNotice(event: EventType, from: Status): boolean {
+  if (!REQUESTER_NOTICE_EVENTS.includes(event)) return false;
+  return !(event === 'expire' && SILENT_EXPIRY_FROM.includes(from));
+}
+
+export function requesterNoticeJobs(event: EventType, from: Status, requestId: string, now: Date): NewJob[] {
+  return owesRequesterNotice(event, from) ? [{ kind: 'notify_requester', requestId, runAt: now }] : [];
+}
