@@ -1,6 +1,6 @@
 // An approver approves or rejects a pending request. Approval writes the provisioning
 // job in the same transaction as the new status; the directory is called after commit.
-// Either way the requester is emailed (change-status.ts queues it with the move).
+// A rejection emails the requester (change-status.ts queues it with the move).
 import type { Actor } from '../domain/actor.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';

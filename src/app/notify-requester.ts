@@ -61,9 +61,7 @@ async function noticeFor(store: Store, entry: AuditEntry): Promise<RequesterNoti
       return { event: 'reject', sharedReason: (await store.isReasonShared(entry.requestId)) ? entry.reason : null };
     case 'expire':
       return { event: 'expire', from: entry.fromStatus };
-    case 'fail':
-      return { event: 'fail' };
     default:
-      return { event: 'approve' };
+      return { event: 'fail' };
   }
 }

@@ -6,7 +6,6 @@ import type { MailMessage } from '../ports.ts';
 import type { InvitationBranding } from './invitation-email.ts';
 
 export type RequesterNotice =
-  | { event: 'approve' }
   /** `sharedReason`: only when the approver chose to share it; null otherwise. */
   | { event: 'reject'; sharedReason: string | null }
   | { event: 'fail' }
@@ -37,14 +36,6 @@ export function requesterEmail(input: {
 
 function wording(notice: RequesterNotice, app: string, org: string): { subject: string; paragraphs: string[] } {
   switch (notice.event) {
-    case 'approve':
-      return {
-        subject: `Your request for ${app} was approved`,
-        paragraphs: [
-          `${org} approved your request for access to ${app}.`,
-          `An invitation email follows: open its link and sign in with this email address to reach ${app}.`,
-        ],
-      };
     case 'reject':
       return {
         subject: `Your request for ${app} was not approved`,

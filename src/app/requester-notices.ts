@@ -4,10 +4,13 @@ import type { EventType, Status } from '../domain/lifecycle.ts';
 import type { NewJob } from '../ports.ts';
 
 /**
- * The events the requester hears about. An unconfirmed request that expires is not among
- * them: nobody proved the address, and mailing it would let anyone send our email to it.
+ * The events the requester hears about. Not `approve`: the invitation email (Guestlist's, or
+ * Microsoft's in `microsoft` mode) follows within minutes and is the news that matters, and
+ * a second email in the same minute is noise; until then the status page says "approved".
+ * Not the expiry of an unconfirmed request: nobody proved the address, and mailing it would
+ * let anyone send our email to it.
  */
-export const REQUESTER_NOTICE_EVENTS: readonly EventType[] = ['approve', 'reject', 'fail', 'expire'];
+export const REQUESTER_NOTICE_EVENTS: readonly EventType[] = ['reject', 'fail', 'expire'];
 const SILENT_EXPIRY_FROM: readonly Status[] = ['pending_verification'];
 
 export function owesRequesterNotice(event: EventType, from: Status): boolean {

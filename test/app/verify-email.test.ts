@@ -54,10 +54,10 @@ describe('email verification', () => {
 
   test('an anonymous submission queues the email; the link confirms the address once', async () => {
     const request = await anonymous();
-    assert.deepEqual(
-      (await db.jobs.listJobs(request.id)).map((job) => job.kind).sort(),
-      ['expire_verification', 'send_verification'],
-    );
+    assert.deepEqual((await db.jobs.listJobs(request.id)).map((job) => job.kind).sort(), [
+      'expire_verification',
+      'send_verification',
+    ]);
     assert.equal(await sendVerification(deps(), request.id), null, 'sent: nothing to run again');
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0]?.to, ['ada@fabrikam.com']);
