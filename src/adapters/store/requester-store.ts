@@ -37,34 +37,29 @@ export function requesterMethods(ctx: StoreContext): RequesterMethods {
 
     async takeVerificationSlot(email, now, intervalMs) {
       const cutoff = new Date(now.getTime() - intervalMs);
-      return db.transaction().execute(async (trx) => {
-        const before = await trx
-          .selectFrom('verification_slots')
-          .select('sent_at')
-          .where('email', '=', email)
-          .executeTakeFirst();
-        // One conditional statement decides: of two workers racing for the same address,
-        // the second finds the row already moved to `now` and updates nothing.
-        const result = await trx
-          .insertInto('verification_slots')
-          .values({ email, sent_at: time(now) })
-          .onConflict((oc) =>
-            oc
-              .column('email')
-              .doUpdateSet({ sent_at: time(now) })
-              .where('verification_slots.sent_at', '<=', time(cutoff)),
-          )
-          .executeTakeFirst();
-        if ((result.numInsertedOrUpdatedRows ?? 0n) > 0n) {
-          return { taken: true as const, previous: before ? toDate(before.sent_at) : null };
-        }
-        const current = await trx
-          .selectFrom('verification_slots')
-          .select('sent_at')
-          .where('email', '=', email)
-          .executeTakeFirstOrThrow();
-        return { taken: false as const, freeAt: new Date(toDate(current.sent_at).getTime() + intervalMs) };
-      });
+      const slot = () =>
+        db.selectFrom('verification_slots').select('sent_at').where('email', '=', email).executeTakeFirst();
+      const before = await slot();
+      // One conditional statement decides, with no transaction held across awaits: of two
+      // callers racing for the same address, the second finds the row already moved to a
+      // time after the cutoff and writes nothing (PostgreSQL re-checks the WHERE on the
+      // committed row; SQLite runs the statement under its write lock).
+      const result = await db
+        .insertInto('verification_slots')
+        .values({ email, sent_at: time(now) })
+        .onConflict((oc) =>
+          oc
+            .column('email')
+            .doUpdateSet({ sent_at: time(now) })
+            .where('verification_slots.sent_at', '<=', time(cutoff)),
+        )
+        .executeTakeFirst();
+      if ((result.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+        return { taken: true, previous: before ? toDate(before.sent_at) : null };
+      }
+      const current = await slot();
+      const last = current ? toDate(current.sent_at).getTime() : now.getTime();
+      return { taken: false, freeAt: new Date(last + intervalMs) };
     },
 
     async releaseVerificationSlot(email, takenAt, previous) {
