@@ -18,6 +18,8 @@ export interface NotifyRequesterDeps {
   branding: InvitationBranding;
   /** Where Guestlist is reached, for the status link. */
   publicUrl: string;
+  /** Where the app is reached (the invitation's redirect URL), for someone who needs no invitation. */
+  appUrl: string;
 }
 
 export async function notifyRequester(deps: NotifyRequesterDeps, requestId: string, held?: AbortSignal): Promise<void> {
@@ -44,7 +46,7 @@ export async function notifyRequester(deps: NotifyRequesterDeps, requestId: stri
           to: request.email,
           firstName: request.firstName,
           branding: deps.branding,
-          notice: await noticeFor(deps.store, entry),
+          notice: await noticeFor(deps, entry),
           statusUrl,
         }),
       );
@@ -55,10 +57,15 @@ export async function notifyRequester(deps: NotifyRequesterDeps, requestId: stri
   }
 }
 
-async function noticeFor(store: Store, entry: AuditEntry): Promise<RequesterNotice> {
+async function noticeFor(deps: NotifyRequesterDeps, entry: AuditEntry): Promise<RequesterNotice> {
   switch (entry.action) {
     case 'reject':
-      return { event: 'reject', sharedReason: (await store.isReasonShared(entry.requestId)) ? entry.reason : null };
+      return {
+        event: 'reject',
+        sharedReason: (await deps.store.isReasonShared(entry.requestId)) ? entry.reason : null,
+      };
+    case 'activate':
+      return { event: 'activate', appUrl: deps.appUrl };
     case 'expire':
       return { event: 'expire', from: entry.fromStatus };
     default:

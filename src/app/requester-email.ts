@@ -9,6 +9,8 @@ export type RequesterNotice =
   /** `sharedReason`: only when the approver chose to share it; null otherwise. */
   | { event: 'reject'; sharedReason: string | null }
   | { event: 'fail' }
+  /** Approved for someone who already had an account: no invitation, they just sign in there. */
+  | { event: 'activate'; appUrl: string }
   /** `from`: the state that expired (an invitation not redeemed, access that ended…). */
   | { event: 'expire'; from: Status | null };
 
@@ -42,6 +44,13 @@ function wording(notice: RequesterNotice, app: string, org: string): { subject: 
         paragraphs: [
           `${org} did not approve your request for access to ${app}.`,
           ...(notice.sharedReason ? [`The reason given: ${notice.sharedReason}`] : []),
+        ],
+      };
+    case 'activate':
+      return {
+        subject: `You have access to ${app}`,
+        paragraphs: [
+          `${org} approved your request for access to ${app}. You already have an account there, so there is no invitation to accept: sign in with this email address at ${notice.appUrl}`,
         ],
       };
     case 'fail':

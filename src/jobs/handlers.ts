@@ -106,7 +106,12 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
         deps.logger.error({ err: error, requestId: job.requestId }, 'could not expire an unconfirmed request'),
     },
     notify_requester: {
-      run: (job, held) => notifyRequester({ ...deps, publicUrl: deps.verification.publicUrl }, job.requestId, held),
+      run: (job, held) =>
+        notifyRequester(
+          { ...deps, publicUrl: deps.verification.publicUrl, appUrl: deps.provisioning.redirectUrl },
+          job.requestId,
+          held,
+        ),
       // The request's state is right; only the email to the requester is missing. Admins see why.
       giveUp: (job, error) =>
         recordMailFailure(deps, { id: job.requestId, what: 'The email telling the requester', error }),

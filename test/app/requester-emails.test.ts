@@ -37,6 +37,7 @@ test('a rejection email goes once, even when its job runs twice or two jobs race
     mailer: { send: async (m: MailMessage) => void sent.push(m) },
     branding,
     publicUrl: 'https://gl.test',
+    appUrl: 'https://app.contoso.com',
   };
   await Promise.all([notifyRequester(deps, request.id), notifyRequester(deps, request.id)]);
   await notifyRequester(deps, request.id);
@@ -77,6 +78,22 @@ test('an invitation not redeemed in time expires, and the requester is told; a f
   await h.drain({ horizonMs: 0 });
   assert.match(h.notices.at(-1)!.text, /Contoso has been told/);
   assert.doesNotMatch(h.notices.at(-1)!.text, /Graph/);
+});
+
+test('someone who already had an account is told they have access (no invitation comes); an invitee who redeemed is not', async (t) => {
+  const h = await provisioningHarness();
+  t.after(() => h.close());
+  h.directory.addUser({ id: 'member', mail: 'mia@fabrikam.com', userType: 'Member', externalUserState: null });
+  const member = await h.approved('mia@fabrikam.com');
+  const invitee = await h.approved('ivo@fabrikam.com');
+  await h.drain();
+  assert.equal(await h.status(member), 'active');
+  assert.equal(await h.status(invitee), 'invited');
+  assert.deepEqual(
+    h.notices.map((m) => [m.to[0], m.subject]),
+    [['mia@fabrikam.com', 'You have access to Project X']],
+  );
+  assert.match(h.notices[0]!.text, /sign in with this email address at https:\/\/app\.contoso\.com/);
 });
 
 const HOSTILE = [
