@@ -23,7 +23,10 @@ export interface AuditEntry {
  * Provisioning is a chain of jobs, each safe to repeat and retried on its own:
  * `provision` (find or invite) → `grant_access` (each group) → `send_invitation` (Guestlist's
  * email) → `check_redemption`. `resend_invitation` is an admin's resend; `revoke_access`
- * removes what provisioning granted after a revoke or expiry.
+ * removes what provisioning granted after a revoke or expiry. The requester's
+ * side: `send_verification` (the link, one email per address per slot),
+ * `expire_verification` (an unconfirmed request ends with its links) and
+ * `notify_requester` (an email when the request is decided or ends).
  */
 export type JobKind =
   | 'provision'
@@ -32,7 +35,9 @@ export type JobKind =
   | 'resend_invitation'
   | 'check_redemption'
   | 'send_verification'
-  | 'revoke_access';
+  | 'revoke_access'
+  | 'expire_verification'
+  | 'notify_requester';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {
@@ -145,6 +150,22 @@ export interface VerificationToken {
   createdAt: Date;
 }
 
+/** A private link to a request's status page; the token itself is only ever in an email. */
+export interface StatusToken {
+  /** SHA-256 (hex) of the token. */
+  hash: string;
+  requestId: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/** The answer to asking for an address's next verification-email slot. */
+export type VerificationSlot =
+  /** This caller holds the slot from `at`; `previous` is what to restore if nothing is sent. */
+  | { taken: true; previous: Date | null }
+  /** An email went out less than the interval ago; the slot frees at `freeAt`. */
+  | { taken: false; freeAt: Date };
+
 export interface SandboxMessage {
   id: string;
   to: string[];
@@ -201,6 +222,8 @@ export interface Store {
     jobs: NewJob[];
     /** Provisioning progress decided together with this move (an admin's confirmed match). */
     progress?: Partial<ProvisioningProgress>;
+    /** A rejection whose reason the approver chose to show the requester. */
+    shareReason?: boolean;
   }): Promise<boolean>;
   /** How far provisioning has got (defaults for a request that has not started). */
   getProgress(requestId: string): Promise<ProvisioningProgress>;
@@ -245,6 +268,37 @@ export interface Store {
 
   insertVerificationToken(token: VerificationToken): Promise<void>;
   findVerificationToken(hash: string): Promise<VerificationToken | null>;
+
+  /** Expiry of the request's latest verification link, or null when none was made. */
+  latestVerificationExpiry(requestId: string): Promise<Date | null>;
+
+  /**
+   * Takes the address's verification-email slot at `now` when the last email went out at
+   * least `intervalMs` before (one caller wins, across processes), else says when it frees.
+   */
+  takeVerificationSlot(email: string, now: Date, intervalMs: number): Promise<VerificationSlot>;
+  /** Gives back a slot taken at `takenAt` whose email could not be sent (if nobody took it since). */
+  releaseVerificationSlot(email: string, takenAt: Date, previous: Date | null): Promise<void>;
+  /** The address's `pending_verification` requests no verification email was sent for, oldest first. */
+  listUnmailedVerifications(email: string, limit: number): Promise<AccessRequest[]>;
+  /** Records one verification email sent to `email`, carrying links for `requestIds`. */
+  recordVerificationEmail(input: { email: string; requestIds: string[]; sentAt: Date }): Promise<void>;
+  /** How many verification emails carried a link for the request. */
+  countVerificationEmails(requestId: string): Promise<number>;
+
+  insertStatusToken(token: StatusToken): Promise<void>;
+  findStatusToken(hash: string): Promise<StatusToken | null>;
+  /** Whether the request's rejection reason was shared with the requester. */
+  isReasonShared(requestId: string): Promise<boolean>;
+  /** The events (`approve`, `reject`, …) the requester has been emailed about. */
+  listRequesterNotices(requestId: string): Promise<string[]>;
+  /**
+   * Claims the requester's email about `event` before it is sent: false when it was already
+   * claimed (sent, or being sent by another run), so two runs never both send it.
+   */
+  recordRequesterNotice(requestId: string, event: string, at: Date): Promise<boolean>;
+  /** Gives back a claim whose email could not be sent, so a retry sends it. */
+  releaseRequesterNotice(requestId: string, event: string): Promise<void>;
 
   insertSandboxMessage(message: SandboxMessage): Promise<void>;
   /** Oldest first. */

@@ -5,6 +5,7 @@ import { type Actor, auditActor } from '../domain/actor.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, type LifecycleEvent, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, NewJob, ProvisioningProgress, Store } from '../ports.ts';
+import { requesterNoticeJobs } from './requester-notices.ts';
 
 export interface ChangeStatusDeps {
   store: Store;
@@ -23,6 +24,8 @@ export async function changeStatus(
     jobs?: (next: AccessRequest, now: Date) => NewJob[];
     /** Provisioning progress written in the same transaction. */
     progress?: Partial<ProvisioningProgress>;
+    /** A rejection whose reason the requester may read (their status page and email). */
+    shareReason?: boolean;
   },
 ): Promise<AccessRequest> {
   const now = deps.clock.now();
@@ -40,8 +43,13 @@ export async function changeStatus(
       reason: input.note ?? next.reason,
       at: now,
     },
-    jobs: input.jobs?.(next, now) ?? [],
+    // The requester's email about this move, if it owes one, commits with it (outbox).
+    jobs: [
+      ...(input.jobs?.(next, now) ?? []),
+      ...requesterNoticeJobs(input.event.type, input.request.status, next.id, now),
+    ],
     ...(input.progress ? { progress: input.progress } : {}),
+    ...(input.shareReason ? { shareReason: true } : {}),
   });
   if (!saved) {
     // Someone else moved the request between our read and our write: report the state

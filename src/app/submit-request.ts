@@ -6,9 +6,6 @@ import { parsePerson } from '../domain/person.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
-/** At most one verification email per address in this window, whoever keeps submitting. */
-export const VERIFICATION_EMAIL_INTERVAL_MS = 15 * 60_000;
-
 export interface SubmitRequestInput {
   email: string;
   firstName: string;
@@ -25,22 +22,16 @@ export async function submitRequest(
 ): Promise<AccessRequest> {
   const person = parsePerson(input);
   const now = deps.clock.now();
-  const open = await deps.store.listOpenRequestsByEmail(person.email);
   if (input.verified) {
-    // Admins get the truth about duplicates. Anonymous callers never do (see the route):
-    // their answer is the same whatever this finds.
+    // Admins get the truth about duplicates. Anonymous callers never do: their submission
+    // reads nothing about the address, and their answer (the route's 202 with the new
+    // request's id and `pending_verification`) is the same whatever exists for it.
+    const open = await deps.store.listOpenRequestsByEmail(person.email);
     const underway = open.find((request) => request.status !== 'pending_verification');
     if (underway) {
       throw new ConflictError('duplicate_request', `An open request for this address already exists: ${underway.id}.`);
     }
   }
-  // Anyone can type anyone's address: mail a confirmation link at most once per interval
-  // per address, so the form cannot be used to flood a mailbox with our emails.
-  const mailedRecently = open.some(
-    (request) =>
-      request.status === 'pending_verification' &&
-      now.getTime() - request.createdAt.getTime() < VERIFICATION_EMAIL_INTERVAL_MS,
-  );
 
   const submitted: AccessRequest = {
     id: deps.ids.next(),
@@ -66,9 +57,16 @@ export async function submitRequest(
       reason: input.verified ? 'Submitted with a verified address.' : null,
       at: now,
     },
-    // An unverified request waits for its owner to confirm the address: mail the link
-    // after commit (outbox), never inside the transaction.
-    input.verified || mailedRecently ? [] : [{ kind: 'send_verification', requestId: request.id, runAt: now }],
+    // An unverified request waits for its owner to confirm the address: mail the link after
+    // commit (outbox), never inside the transaction. Always queued: the job, not the
+    // submission, applies the one-email-per-15-minutes rule (send-verification.ts), so
+    // submissions cannot use up an owner's emails. The expiry job ends it if unconfirmed.
+    input.verified
+      ? []
+      : [
+          { kind: 'send_verification', requestId: request.id, runAt: now },
+          { kind: 'expire_verification', requestId: request.id, runAt: now },
+        ],
   );
   if (input.verified) {
     // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.

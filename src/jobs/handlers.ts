@@ -2,9 +2,11 @@
 // A kind that calls the directory says `needsDirectory: true`: while a tenant-wide fault
 // pauses provisioning, its jobs wait instead of running (directory-pause.ts).
 import { checkRedemption } from '../app/check-redemption.ts';
+import { expireUnverified } from '../app/expire-unverified.ts';
 import { failRequest } from '../app/fail-request.ts';
 import { grantAccess } from '../app/grant-access.ts';
 import type { InvitationBranding } from '../app/invitation-email.ts';
+import { notifyRequester } from '../app/notify-requester.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
 import { recordMailFailure } from '../app/record-mail-failure.ts';
 import { recordRemovalFailure, removeAccess } from '../app/remove-access.ts';
@@ -93,12 +95,35 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       giveUp: (job, error) => recordRemovalFailure(provisionDeps, job.requestId, error),
     },
     send_verification: {
-      run: (job) => sendVerification({ ...deps, settings: deps.verification }, job.requestId),
+      // Waiting for the address's next slot is not a failure: `again`, no attempt counted.
+      run: async (job, held) => {
+        const again = await sendVerification({ ...deps, settings: deps.verification }, job.requestId, held);
+        return again ? { again, note: 'Waiting for the next verification email to this address.' } : undefined;
+      },
       // The request stays pending_verification; the requester can ask again. Admins see why.
       giveUp: async (job, error) => {
         deps.logger.error({ err: error, requestId: job.requestId }, 'could not send the verification email');
         await recordMailFailure(deps, { id: job.requestId, what: 'The verification email', error });
       },
+    },
+    expire_verification: {
+      run: async (job) => {
+        const again = await expireUnverified({ ...deps, validForMs: deps.verification.validForMs }, job.requestId);
+        return again ? { again } : undefined;
+      },
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not expire an unconfirmed request'),
+    },
+    notify_requester: {
+      run: (job, held) =>
+        notifyRequester(
+          { ...deps, publicUrl: deps.verification.publicUrl, appUrl: deps.provisioning.redirectUrl },
+          job.requestId,
+          held,
+        ),
+      // The request's state is right; only the email to the requester is missing. Admins see why.
+      giveUp: (job, error) =>
+        recordMailFailure(deps, { id: job.requestId, what: 'The email telling the requester', error }),
     },
   });
 }

@@ -26,7 +26,10 @@ export interface Harness {
   db: Database;
   directory: FakeDirectory;
   clock: ReturnType<typeof fixedClock>;
+  /** Invitation and verification emails, in the order sent. */
   mail: MailMessage[];
+  /** The emails telling a requester their request was rejected, failed or expired (notify-requester.ts). */
+  notices: MailMessage[];
   /** Makes the next n sends fail. */
   failMail(n: number): void;
   deps: ReturnType<typeof useCaseDeps>;
@@ -55,6 +58,7 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
   const clock = fixedClock();
   const directory = fakeDirectory(clock);
   const mail: MailMessage[] = [];
+  const notices: MailMessage[] = [];
   let mailFailures = 0;
   const deps = useCaseDeps(db, clock);
   const settings: ProvisioningSettings = {
@@ -87,7 +91,9 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
               mailFailures--;
               throw Object.assign(new Error('Connection refused'), { code: 'ECONNECTION' });
             }
-            mail.push(message);
+            // Requester notices end with their status link; kept apart so the scenarios'
+            // one-invitation-email counts stay about invitations.
+            (/\nSee your request: /.test(message.text) ? notices : mail).push(message);
           },
         },
         provisioning: settings,
@@ -100,6 +106,7 @@ export async function provisioningHarness(overrides: Partial<ProvisioningSetting
     directory,
     clock,
     mail,
+    notices,
     failMail: (n) => {
       mailFailures = n;
     },

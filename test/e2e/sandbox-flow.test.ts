@@ -115,7 +115,7 @@ test('an anonymous request is confirmed from the emailed link and then waits for
     (m) => m.to.includes('visitor@tailspin.test'),
   );
   assert.equal(message?.source, 'guestlist');
-  assert.equal(message?.subject, 'Confirm your email address');
+  assert.equal(message?.subject, 'Confirm your email address for the app');
   const link = message?.links.find((l) => l.startsWith(`${runtime.config.publicUrl}/verify?token=`));
   assert.ok(link);
 

@@ -109,6 +109,8 @@ export async function workerSetup(
         check_redemption: scripted('ok'),
         send_verification: scripted('ok'),
         revoke_access: scripted('ok'),
+        expire_verification: scripted('ok'),
+        notify_requester: scripted('ok'),
         ...own,
       },
       clock,

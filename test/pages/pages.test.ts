@@ -85,6 +85,7 @@ test('the verification link shows a button; confirming moves the request on; a b
         },
       },
       settings: { publicUrl: base, validForMs: 3_600_000 },
+      branding: { organizationName: 'Contoso', appName: 'Project X' },
     },
     request.id,
   );

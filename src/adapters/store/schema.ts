@@ -132,6 +132,38 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** migrations/0008: the last verification email per address (the 15-minute slot). */
+export interface VerificationSlotsTable {
+  email: string;
+  sent_at: Timestamp;
+}
+
+/** migrations/0008: each verification email sent, one row per request it carried a link for. */
+export interface VerificationEmailsTable {
+  id: string;
+  email: string;
+  request_id: string;
+  sent_at: Timestamp;
+}
+
+export interface StatusTokensTable {
+  token_hash: string;
+  request_id: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface SharedReasonsTable {
+  request_id: string;
+  at: Timestamp;
+}
+
+export interface RequesterNoticesTable {
+  request_id: string;
+  event: string;
+  sent_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -143,6 +175,11 @@ export interface Tables {
   directory_pause: DirectoryPauseTable;
   sessions: SessionsTable;
   admin_audit: AdminAuditTable;
+  verification_slots: VerificationSlotsTable;
+  verification_emails: VerificationEmailsTable;
+  status_tokens: StatusTokensTable;
+  shared_reasons: SharedReasonsTable;
+  requester_notices: RequesterNoticesTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

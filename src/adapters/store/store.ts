@@ -16,6 +16,7 @@ import {
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { directoryPauseMethods } from './directory-pause.ts';
 import { progressStore, writeProgress } from './progress.ts';
+import { requesterMethods } from './requester-store.ts';
 
 export function createStore(
   ctx: StoreContext,
@@ -61,7 +62,7 @@ export function createStore(
       return rows.map(auditFromRow);
     },
 
-    async saveTransition({ next, expectedStatus, audit, jobs, progress }) {
+    async saveTransition({ next, expectedStatus, audit, jobs, progress, shareReason }) {
       const { id, created_at: _createdAt, ...changes } = requestToRow(next, codec);
       const saved = await db
         .transaction()
@@ -78,6 +79,11 @@ export function createStore(
           if (result.numUpdatedRows === 0n) return false;
           await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
           if (progress) await writeProgress(trx, codec, next.id, progress);
+          if (shareReason)
+            await trx
+              .insertInto('shared_reasons')
+              .values({ request_id: next.id, at: time(audit.at) })
+              .execute();
           await insertJobs(ctx, trx, jobs, audit.at);
           return true;
         })
@@ -137,6 +143,7 @@ export function createStore(
     },
 
     ...directoryPauseMethods(ctx),
+    ...requesterMethods(ctx),
 
     isReady: lifecycle.isReady,
     close: lifecycle.close,

@@ -9,6 +9,7 @@ import * as m0004 from './0004_provisioning_progress.ts';
 import * as m0005 from './0005_directory_pause.ts';
 import * as m0006 from './0006_sessions.ts';
 import * as m0007 from './0007_api_token_lifecycle.ts';
+import * as m0008 from './0008_requester_links.ts';
 import * as m0009 from './0009_revoke_access.ts';
 
 export interface MigrationModule {
@@ -24,5 +25,6 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0005_directory_pause': m0005,
   '0006_sessions': m0006,
   '0007_api_token_lifecycle': m0007,
+  '0008_requester_links': m0008,
   '0009_revoke_access': m0009,
 };
