@@ -112,6 +112,21 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+export interface LocalAdminsTable {
+  username: string;
+  display_name: string;
+  password_hash: string;
+  created_at: Timestamp;
+  failed_count: number;
+  locked_until: Timestamp | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -122,6 +137,8 @@ export interface Tables {
   provisioning_progress: ProvisioningProgressTable;
   directory_pause: DirectoryPauseTable;
   sessions: SessionsTable;
+  local_admins: LocalAdminsTable;
+  server_secrets: ServerSecretsTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';
