@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { argon2Hasher } from '../../src/adapters/identity/argon2.ts';
+import { createLocalAdmin } from '../../src/app/local-admins.ts';
 import { axeViolations, launchBrowser, watchCsp } from '../helpers/browser.ts';
 import { type SignInHarness, signInHarness } from '../helpers/sign-in.ts';
 
@@ -28,6 +30,11 @@ before(async () => {
   // The public URL is where the browser reaches Guestlist: the redirect URI is built from it.
   h = await signInHarness({ publicUrl: base });
   await h.app.listen({ host: '127.0.0.1', port });
+  // A local admin, so the page shows (and axe checks) the break-glass form too.
+  await createLocalAdmin(
+    { localAdmins: h.db.localAdmins, hasher: argon2Hasher, clock: h.clock },
+    { username: 'ops', displayName: 'Operations', password: 'correct horse battery staple' },
+  );
   browser = await launchBrowser();
   mkdirSync(shots, { recursive: true });
 });
@@ -45,6 +52,7 @@ test('sign in with Microsoft and sign out, by clicks; both sign-in pages pass ax
     const response = await page.goto(`${base}/auth/signin?next=${encodeURIComponent('/auth/signin')}`);
     assert.equal(response?.status(), 200);
     assert.equal(await page.locator('h1').textContent(), 'Sign in to the console');
+    assert.ok(await page.getByLabel('User name').isVisible(), 'the break-glass form is there');
     assert.deepEqual(await axeViolations(page), []);
     await page.screenshot({ path: `${shots}/page-auth-signin.png`, fullPage: true });
 
