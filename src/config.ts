@@ -67,6 +67,11 @@ export interface Config {
   };
   /** Console sessions: ended after idleMs without use, or maxMs after sign-in. */
   sessions: { idleMs: number; maxMs: number };
+  /**
+   * GUESTLIST_COOKIE_SECRET: signs the short-lived sign-in cookie (state, nonce, PKCE
+   * verifier). Null: Guestlist generates one and keeps it in the database (server_secrets).
+   */
+  cookieSecret: string | null;
   /** Redemption checks; an invitation not redeemed within expiryMs expires. */
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   mail: { smtpUrl: string | null; from: string };
@@ -215,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
         readInteger(read('GUESTLIST_SESSION_MAX_HOURS'), 'GUESTLIST_SESSION_MAX_HOURS', 12, 1, 24 * 7, fail) *
         3_600_000,
     },
+    cookieSecret: readCookieSecret(read('GUESTLIST_COOKIE_SECRET'), fail),
     redemptionCheck: {
       firstMs: checkMinutes * 60_000,
       maxMs: Math.max(checkMinutes * 60_000, 6 * 3_600_000),
@@ -268,6 +274,15 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** At least 32 characters: it is an HMAC key, and a guessable one lets anyone forge a sign-in attempt. */
+function readCookieSecret(value: string | undefined, fail: Fail): string | null {
+  if (value === undefined) return null;
+  if (value.length < 32) {
+    fail('GUESTLIST_COOKIE_SECRET', 'must be at least 32 characters (for example: openssl rand -base64 32).');
+  }
+  return value;
 }
 
 function readEntra(read: (name: string) => string | undefined, fail: Fail): EntraConfig | null {

@@ -17,6 +17,8 @@ export function createLogger(level: string, destination?: DestinationStream) {
         '*.token',
         '*.password',
         'config.entra.credential',
+        'config.cookieSecret',
+        '*.cookieSecret',
         // Connection URLs may carry a password (postgres://user:pw@…, smtps://user:pw@…).
         'config.databaseUrl',
         'config.mail.smtpUrl',

@@ -1,8 +1,10 @@
 // Composition root: the only place adapters are built and wired into `deps`.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createGraphDirectory } from './adapters/directory/index.ts';
+import { argon2Hasher } from './adapters/identity/argon2.ts';
+import { createOpenIdProvider, type SignInSettings } from './adapters/identity/openid.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
@@ -13,7 +15,10 @@ import { jobHandlers } from './jobs/handlers.ts';
 import { createWorker } from './jobs/worker.ts';
 import type { AppLogger } from './logger.ts';
 import type { Clock, Ids } from './ports.ts';
-import { type Sandbox, startSandbox } from './sandbox.ts';
+import { type Sandbox, SIGN_IN_CALLBACK_PATH, startSandbox } from './sandbox.ts';
+
+/** How often the web process deletes ended sessions (they are refused from their end anyway). */
+export const SESSION_SWEEP_MS = 15 * 60_000;
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -101,6 +106,27 @@ export async function startGuestlist(
     let http: FastifyInstance | null = null;
     let url: string | null = null;
     if (options.http) {
+      // Sign in with Microsoft: the emulator in sandbox mode, else the configured tenant
+      // with the same app registration (and credential) as the Graph adapter.
+      const signIn: SignInSettings = sandbox
+        ? {
+            issuer: sandbox.signIn.issuer,
+            clientId: sandbox.signIn.clientId,
+            credential: { kind: 'secret', secret: sandbox.signIn.clientSecret },
+            redirectUri: sandbox.signIn.redirectUri,
+            ca: sandbox.signIn.ca,
+          }
+        : {
+            issuer: `${entra.authorityHost}/${entra.tenantId}/v2.0`,
+            clientId: entra.clientId,
+            credential: entra.credential,
+            redirectUri: `${config.publicUrl}${SIGN_IN_CALLBACK_PATH}`,
+          };
+      // The key that signs the sign-in cookie: the same in every web process, and across
+      // restarts (an attempt under way survives one), so it is set or kept in the database.
+      const cookieSecret =
+        config.cookieSecret ??
+        (await db.serverSecrets.getOrCreate('cookie-signing-key', randomBytes(32).toString('base64url')));
       http = await buildHttpApp({
         store: db.store,
         queries: db.queries,
@@ -111,6 +137,10 @@ export async function startGuestlist(
         publicUrl: config.publicUrl,
         branding: config.branding,
         sessionSettings: config.sessions,
+        identity: createOpenIdProvider(signIn, logger),
+        localAdmins: db.localAdmins,
+        passwordHasher: argon2Hasher,
+        cookieSecret,
         submissionsPerMinute: config.submissionsPerMinute,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
@@ -120,6 +150,17 @@ export async function startGuestlist(
       // Closing the server first stops new requests; the worker then drains.
       const server = http;
       stops.unshift(() => server.close());
+      // Ended sessions are refused by the query already; this only keeps the table small.
+      const sweep = setInterval(() => {
+        db.sessions.deleteEnded(clock.now()).then(
+          (deleted) => {
+            if (deleted > 0) logger.debug({ deleted }, 'deleted ended sessions');
+          },
+          (error: unknown) => logger.warn({ err: error }, 'could not delete ended sessions'),
+        );
+      }, SESSION_SWEEP_MS);
+      sweep.unref();
+      stops.unshift(async () => clearInterval(sweep));
     }
     let stopped: Promise<void> | null = null;
     return {

@@ -362,6 +362,85 @@ export interface SessionStore {
   delete(idHash: string): Promise<void>;
   /** Removes ended sessions; returns how many. */
   deleteEnded(now: Date): Promise<number>;
+  /** Ends every session of one person (a deleted local admin); returns how many. */
+  deleteFor(via: Session['via'], subject: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------- sign-in
+
+/** A break-glass local admin (`guestlist admin create`); signs in with a password, always as admin. */
+export interface LocalAdmin {
+  username: string;
+  displayName: string;
+  /** The argon2id PHC string ($argon2id$v=19$…); never leaves the server. */
+  passwordHash: string;
+  createdAt: Date;
+  /** Failed sign-ins since the last success or lockout. */
+  failedCount: number;
+  /** Sign-in refused until then (after too many failures); null when not locked. */
+  lockedUntil: Date | null;
+}
+
+export interface LocalAdminStore {
+  /** Throws ConflictError (`duplicate_local_admin`) when the user name is taken. */
+  create(admin: LocalAdmin): Promise<void>;
+  find(username: string): Promise<LocalAdmin | null>;
+  /** By user name. */
+  list(): Promise<LocalAdmin[]>;
+  count(): Promise<number>;
+  /** Returns whether there was one. */
+  delete(username: string): Promise<boolean>;
+  /**
+   * Counts one failed sign-in (atomically); once `limit` are counted, locks the account
+   * until `lockUntil` and starts counting again. Returns the account after the change.
+   */
+  recordFailure(username: string, limit: number, lockUntil: Date): Promise<LocalAdmin | null>;
+  /** Clears the failures and any lock. */
+  recordSuccess(username: string): Promise<void>;
+}
+
+/** Secrets Guestlist makes for itself and keeps in the database (shared by every process). */
+export interface ServerSecretStore {
+  /** The secret stored under `name`; stores `candidate` first when there is none (the first process wins). */
+  getOrCreate(name: string, candidate: string): Promise<string>;
+}
+
+/** Hashes and checks passwords (argon2id). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+/** What Guestlist learned of a person from a verified ID token. */
+export interface IdentityClaims {
+  /** `oid`: the person's object id in the tenant (stable across apps, unlike `sub`). */
+  objectId: string;
+  name: string;
+  email: string | null;
+  /** The `roles` claim: app role values assigned to the person (or a group they are in). */
+  roles: string[];
+}
+
+/** What the browser keeps between the redirect to the identity provider and the callback. */
+export interface SignInAttempt {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+/** Staff sign-in with OpenID Connect (authorization code + PKCE): Entra ID, or the emulator. */
+export interface IdentityProvider {
+  /** A fresh attempt and the authorize URL to send the browser to. Throws IdentityProviderUnavailableError. */
+  begin(): Promise<{ attempt: SignInAttempt; url: URL }>;
+  /**
+   * Redeems the code in `callback` (the query the browser came back with to the redirect
+   * URI) with the attempt's PKCE verifier, checks state, nonce and the ID token; the
+   * person's claims. Throws SignInFailedError (the provider said no, or the answer did
+   * not check out) or IdentityProviderUnavailableError.
+   */
+  complete(callback: URLSearchParams, attempt: SignInAttempt): Promise<IdentityClaims>;
+  /** Where to send the browser to sign out of Microsoft too, or null when unknown (no discovery, no logout endpoint). */
+  signOutUrl(): Promise<URL | null>;
 }
 
 // ---------------------------------------------------------------- jobs

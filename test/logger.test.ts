@@ -83,6 +83,7 @@ test('the whole configuration can be logged without its secrets', () => {
     GUESTLIST_APP_URL: 'https://app.contoso.com/',
     GUESTLIST_PUBLIC_URL: 'https://access.contoso.com',
     GUESTLIST_MAIL_FROM: 'Contoso access <access@contoso.com>',
+    GUESTLIST_COOKIE_SECRET: 'SECRET-cookie-signing-key-0123456789',
   });
   logger.info({ config }, 'configuration');
   const text = output();

@@ -1,4 +1,4 @@
-// `guestlist <command>`: serve, worker, migrate, token, doctor, emulator.
+// `guestlist <command>`: serve, worker, migrate, token, admin, request, doctor, emulator.
 // Runs as `npm run guestlist -- <command>` in the repository and `guestlist` when installed.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,11 @@ Commands:
                            prints the token alone on stdout, once. --name NAME also works.
   token list [--json]      List API tokens: id, name, role, dates, active/expired/revoked. No secrets.
   token revoke ID|NAME     Revoke an API token: requests bearing it are refused from now on.
+  admin create USERNAME [--name "Display Name"]
+                           Create a break-glass local admin (for when Microsoft sign-in is down or not set up);
+                           the password (at least 15 characters) is asked for, or read from stdin, never an argument.
+  admin list | admin delete USERNAME
+                           List the local admins; delete one (and end its sessions) once sign-in with Microsoft works.
   request resend ID        Resend the invitation of an invited request (new redeem URL, one new email).
   request confirm-match ID --user USER_ID | --invite-new
                            Say who a needs_confirmation request is for, or invite the address as a new guest.
@@ -43,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./migrate-command.ts')).runMigrate(readConfig());
     case 'token':
       return (await import('./token-command.ts')).runToken(rest, readConfig());
+    case 'admin':
+      return (await import('./admin-command.ts')).runAdmin(rest, readConfig());
     case 'request':
       return (await import('./request-command.ts')).runRequest(rest, readConfig());
     case 'doctor': {

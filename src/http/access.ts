@@ -42,6 +42,13 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /verify': PUBLIC,
   'POST /verify': PUBLIC,
   'GET /sandbox/redeem': PUBLIC,
+  // Signing in and out (web/auth/): anyone; what they guard is the session they start.
+  'GET /auth/signin': PUBLIC,
+  'GET /auth/signin/microsoft': PUBLIC,
+  'GET /auth/callback': PUBLIC,
+  'POST /auth/local': PUBLIC,
+  'POST /auth/signout': PUBLIC,
+  'GET /auth/signedout': PUBLIC,
   'GET /assets/*': PUBLIC,
   'GET /brand.css': PUBLIC,
   [`GET ${API_PREFIX}/openapi.json`]: PUBLIC,

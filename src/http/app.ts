@@ -2,6 +2,8 @@
 // rate limits, who is calling), health checks, and two encapsulated plugins, the JSON API
 // (http/api/) and the web pages (http/web/), each with its own parsers and error handler.
 // No listening here (main.ts does that), so tests use app.inject().
+
+import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
@@ -15,7 +17,16 @@ import Fastify, {
 } from 'fastify';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
-import type { Clock, Ids, RequestQueries, SessionStore, Store } from '../ports.ts';
+import type {
+  Clock,
+  IdentityProvider,
+  Ids,
+  LocalAdminStore,
+  PasswordHasher,
+  RequestQueries,
+  SessionStore,
+  Store,
+} from '../ports.ts';
 import { ACCESS, type Access, enforceAccess, isApiUrl } from './access.ts';
 import { api } from './api/index.ts';
 import { API_PREFIX } from './api-prefix.ts';
@@ -40,6 +51,19 @@ export interface HttpDeps {
   publicUrl: string;
   branding: Config['branding'];
   sessionSettings: SessionSettings;
+  /** Sign in with Microsoft (adapters/identity/openid.ts); null when not set up. */
+  identity: IdentityProvider | null;
+  /** Break-glass local admins and how their passwords are checked. */
+  localAdmins: LocalAdminStore;
+  passwordHasher: PasswordHasher;
+  /** Local sign-in attempts per client address per minute (web/auth/sign-in.ts's default unless set). */
+  localSignInsPerMinute?: number;
+  /**
+   * Signs the sign-in attempt cookie. Every process behind one public URL needs the same
+   * one (main.ts: GUESTLIST_COOKIE_SECRET, else the one kept in the database); a random
+   * one per app when absent (tests).
+   */
+  cookieSecret?: string;
   logger?: FastifyServerOptions['loggerInstance'];
   /** Fastify's trustProxy (GUESTLIST_TRUST_PROXY). */
   trustProxy?: boolean | string;
@@ -103,7 +127,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(cookie);
+  await app.register(cookie, { secret: deps.cookieSecret ?? randomBytes(32).toString('base64url') });
   // Double-submit CSRF for the web pages' forms (checked in web/index.ts); registered here
   // so that every page, error pages included, can carry a token for the sign-out button.
   await app.register(csrf, {
@@ -112,21 +136,24 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
   // Before any route: its onRoute hook refuses a route without a row in the access table.
-  enforceAccess(
-    app,
-    {
-      store: deps.store,
-      sessions: { sessions: deps.sessions, clock: deps.clock, settings: deps.sessionSettings },
-      secureCookies: https,
-    },
-    deps.access ?? ACCESS,
-  );
+  const sessions = { sessions: deps.sessions, clock: deps.clock, settings: deps.sessionSettings };
+  enforceAccess(app, { store: deps.store, sessions, secureCookies: https }, deps.access ?? ACCESS);
 
   await app.register(healthRoutes, {
     isReady: deps.isReady,
     directoryPause: () => deps.store.getDirectoryPause(),
   });
   await app.register(api, { prefix: API_PREFIX, ...deps });
-  await app.register(webPages, { web, store: deps.store, clock: deps.clock, ids: deps.ids, sandbox: deps.sandbox });
+  await app.register(webPages, {
+    web,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    sandbox: deps.sandbox,
+    identity: deps.identity,
+    sessions,
+    local: { localAdmins: deps.localAdmins, hasher: deps.passwordHasher, clock: deps.clock },
+    localSignInsPerMinute: deps.localSignInsPerMinute,
+  });
   return app;
 }

@@ -1,6 +1,7 @@
 // A built HTTP app over a fresh in-memory SQLite store, with an admin and an approver
 // token. Tests drive it with app.inject(); nothing listens on a port.
 import { randomUUID } from 'node:crypto';
+import { argon2Hasher } from '../../src/adapters/identity/argon2.ts';
 import { type Database, openDatabase } from '../../src/adapters/store/index.ts';
 import { createApiToken } from '../../src/app/create-api-token.ts';
 import { startSession } from '../../src/app/sessions.ts';
@@ -39,6 +40,9 @@ export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): Ht
     publicUrl: 'http://localhost:3000',
     branding: TEST_BRANDING,
     sessionSettings: TEST_SESSIONS,
+    identity: null,
+    localAdmins: db.localAdmins,
+    passwordHasher: argon2Hasher,
     ...overrides,
   };
 }

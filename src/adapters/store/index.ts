@@ -4,10 +4,11 @@
 // Open one Database per process and share it between the web server and the worker.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { JobQueue, RequestQueries, SessionStore, Store } from '../../ports.ts';
+import type { JobQueue, LocalAdminStore, RequestQueries, ServerSecretStore, SessionStore, Store } from '../../ports.ts';
 import { codecFor } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { createJobQueue } from './job-queue.ts';
+import { createLocalAdminStore, createServerSecretStore } from './local-admins.ts';
 import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import { createQueries } from './queries.ts';
@@ -25,6 +26,10 @@ export interface Database {
   queries: RequestQueries;
   /** Console sessions. */
   sessions: SessionStore;
+  /** Break-glass local admins. */
+  localAdmins: LocalAdminStore;
+  /** Secrets Guestlist generated for itself (the cookie-signing key). */
+  serverSecrets: ServerSecretStore;
   /**
    * Applies pending migrations. Idempotent; safe when several processes start at once.
    * `upTo` stops after that migration (tests of an upgrade from an older version).
@@ -80,6 +85,8 @@ function assemble(
     jobs: createJobQueue(ctx),
     queries: createQueries(ctx),
     sessions: createSessionStore(ctx),
+    localAdmins: createLocalAdminStore(ctx),
+    serverSecrets: createServerSecretStore(ctx),
     async migrate(upTo?: string) {
       await migrateToLatest(db, kind, await hooks.resolveSchema(), upTo);
     },

@@ -164,6 +164,21 @@ export interface RequesterNoticesTable {
   sent_at: Timestamp;
 }
 
+export interface LocalAdminsTable {
+  username: string;
+  display_name: string;
+  password_hash: string;
+  created_at: Timestamp;
+  failed_count: number;
+  locked_until: Timestamp | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: Timestamp;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
@@ -180,6 +195,8 @@ export interface Tables {
   status_tokens: StatusTokensTable;
   shared_reasons: SharedReasonsTable;
   requester_notices: RequesterNoticesTable;
+  local_admins: LocalAdminsTable;
+  server_secrets: ServerSecretsTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

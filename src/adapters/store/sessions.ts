@@ -78,5 +78,14 @@ export function createSessionStore(ctx: StoreContext): SessionStore {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+
+    async deleteFor(via, subject) {
+      const result = await db
+        .deleteFrom('sessions')
+        .where('via', '=', via)
+        .where('subject', '=', subject)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -13,7 +13,7 @@ export interface FieldInput {
   value?: string | undefined;
   error?: string | undefined;
   hint?: string;
-  type?: 'text' | 'email' | 'search' | 'textarea';
+  type?: 'text' | 'email' | 'search' | 'textarea' | 'password';
   autocomplete?: string;
   required?: boolean;
   maxLength?: number;

@@ -10,9 +10,12 @@
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Clock, Ids, Store } from '../../ports.ts';
+import type { LocalAdminDeps } from '../../app/local-admins.ts';
+import type { SessionDeps } from '../../app/sessions.ts';
+import type { Clock, IdentityProvider, Ids, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
+import { signInRoutes } from './auth/sign-in.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
 import { homeRoutes } from './public/home.ts';
@@ -26,6 +29,11 @@ export interface WebDeps {
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
+  /** Sign in with Microsoft; null when not set up. */
+  identity: IdentityProvider | null;
+  sessions: SessionDeps;
+  local: LocalAdminDeps;
+  localSignInsPerMinute?: number | undefined;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -62,6 +70,13 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
   );
 
   await app.register(homeRoutes, { web });
+  await app.register(signInRoutes, {
+    web,
+    identity: deps.identity,
+    sessions: deps.sessions,
+    local: deps.local,
+    ...(deps.localSignInsPerMinute ? { localSignInsPerMinute: deps.localSignInsPerMinute } : {}),
+  });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };
