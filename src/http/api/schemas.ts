@@ -2,6 +2,7 @@
 // with them, the OpenAPI document is generated from them, and the TypeScript types are
 // derived from them (Static<…>) instead of being written twice.
 import { type Static, Type } from 'typebox';
+import { JUSTIFICATION_MAX_LENGTH } from '../../domain/justification.ts';
 import { STATUSES } from '../../domain/lifecycle.ts';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../domain/person.ts';
 
@@ -20,6 +21,13 @@ export const SubmitBody = Type.Object(
     // The schema bounds the size; domain/person.ts applies the exact rules after trimming.
     firstName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
     lastName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
+    justification: Type.Optional(
+      Type.String({
+        // Room for \r\n line endings and surrounding spaces; the domain counts what is kept.
+        maxLength: JUSTIFICATION_MAX_LENGTH * 2,
+        description: 'Why the requester needs access (optional, at most 1000 characters); shown to approvers.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -41,6 +49,7 @@ const requestFields = {
   email: Type.String(),
   firstName: Type.String(),
   lastName: Type.String(),
+  justification: Nullable(Type.String()),
   status: StatusSchema,
   directoryUserId: Nullable(Type.String()),
   redeemUrl: Nullable(Type.String()),

@@ -8,6 +8,7 @@ import * as m0003 from './0003_one_in_flight_per_email.ts';
 import * as m0004 from './0004_provisioning_progress.ts';
 import * as m0005 from './0005_directory_pause.ts';
 import * as m0006 from './0006_sessions.ts';
+import * as m0011 from './0011_request_justification.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0004_provisioning_progress': m0004,
   '0005_directory_pause': m0005,
   '0006_sessions': m0006,
+  '0011_request_justification': m0011,
 };
