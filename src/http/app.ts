@@ -15,6 +15,7 @@ import Fastify, {
 } from 'fastify';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
+import type { TrustProxy } from '../config-values.ts';
 import type { Clock, Ids, RequestQueries, SessionStore, Store } from '../ports.ts';
 import { ACCESS, type Access, enforceAccess, isApiUrl } from './access.ts';
 import { api } from './api/index.ts';
@@ -22,6 +23,8 @@ import { API_PREFIX } from './api-prefix.ts';
 import { healthRoutes } from './health.ts';
 import { answerClientError, sendProblem } from './problems.ts';
 import type { SandboxHooks } from './sandbox-hooks.ts';
+import { submissionLimit } from './submission-limit.ts';
+import { fastifyTrustProxy } from './trust-proxy.ts';
 import { sendErrorPage } from './web/errors.ts';
 import { webPages } from './web/index.ts';
 import type { WebSettings } from './web/render.ts';
@@ -41,8 +44,8 @@ export interface HttpDeps {
   branding: Config['branding'];
   sessionSettings: SessionSettings;
   logger?: FastifyServerOptions['loggerInstance'];
-  /** Fastify's trustProxy (GUESTLIST_TRUST_PROXY). */
-  trustProxy?: boolean | string;
+  /** Whose X-Forwarded-For to believe (GUESTLIST_TRUST_PROXY); nobody's when unset. */
+  trustProxy?: TrustProxy;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -64,7 +67,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(deps.trustProxy),
     // Fastify's own answers to a path parameter over 100 characters (414), a malformed URL
     // (400, both echoing the URL) and headers over Node's 16 KB (431) are plain JSON; ours
     // are problem+json like every other error, and echo nothing of the request.
@@ -126,7 +129,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     isReady: deps.isReady,
     directoryPause: () => deps.store.getDirectoryPause(),
   });
-  await app.register(api, { prefix: API_PREFIX, ...deps });
+  // One allowance for both ways of asking anonymously, the API and the form.
+  const limit = submissionLimit(app, deps.submissionsPerMinute);
+  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit });
   await app.register(webPages, { web, store: deps.store, clock: deps.clock, ids: deps.ids, sandbox: deps.sandbox });
   return app;
 }

@@ -390,7 +390,7 @@ describe('rate limit and sandbox messages', () => {
         headers: { 'x-forwarded-for': client },
         remoteAddress: '10.0.0.5',
       });
-    const proxied = await testApp({ submissionsPerMinute: 1, trustProxy: '10.0.0.0/8' });
+    const proxied = await testApp({ submissionsPerMinute: 1, trustProxy: { addresses: ['10.0.0.0/8'] } });
     try {
       assert.equal((await send(proxied, '203.0.113.1')).statusCode, 202);
       assert.equal((await send(proxied, '203.0.113.2')).statusCode, 202, 'another client');
