@@ -112,6 +112,7 @@ export async function startGuestlist(
         branding: config.branding,
         sessionSettings: config.sessions,
         submissionsPerMinute: config.submissionsPerMinute,
+        verificationMs: config.verificationMs,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
         logger,

@@ -37,6 +37,8 @@ export interface HttpDeps {
   ids: Ids;
   isReady: () => Promise<boolean>;
   submissionsPerMinute: number;
+  /** How long an emailed confirmation link works (GUESTLIST_VERIFICATION_HOURS); the request form says so. */
+  verificationMs: number;
   /** Present in sandbox mode only. */
   sandbox: SandboxHooks | null;
   /** Where people reach Guestlist; https makes cookies Secure and turns HSTS on. */
@@ -132,6 +134,14 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // One allowance for both ways of asking anonymously, the API and the form.
   const limit = submissionLimit(app, deps.submissionsPerMinute);
   await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit });
-  await app.register(webPages, { web, store: deps.store, clock: deps.clock, ids: deps.ids, sandbox: deps.sandbox });
+  await app.register(webPages, {
+    web,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    sandbox: deps.sandbox,
+    submissionLimit: limit,
+    verificationMs: deps.verificationMs,
+  });
   return app;
 }

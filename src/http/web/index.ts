@@ -13,9 +13,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock, Ids, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
+import type { SubmissionLimit } from '../submission-limit.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
 import { homeRoutes } from './public/home.ts';
+import { requestRoutes } from './public/request/index.ts';
 import { verifyRoutes } from './public/verify.ts';
 import type { WebSettings } from './render.ts';
 import { sandboxRedeemRoutes } from './sandbox/redeem.ts';
@@ -26,6 +28,10 @@ export interface WebDeps {
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
+  /** The anonymous submission allowance the request form shares with the API. */
+  submissionLimit: SubmissionLimit;
+  /** How long an emailed confirmation link works. */
+  verificationMs: number;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -62,6 +68,8 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
   );
 
   await app.register(homeRoutes, { web });
+  const { store, clock, ids, submissionLimit, verificationMs } = deps;
+  await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };
