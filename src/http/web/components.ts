@@ -45,12 +45,19 @@ export function field(input: FieldInput): Raw {
  * when the page loads (autofocus: no script needed), so keyboard and screen reader users
  * start at what to fix.
  */
-export function errorSummary(errors: Record<string, string>, labels: Record<string, string>): Raw {
+export function errorSummary(
+  errors: Record<string, string>,
+  labels: Record<string, string>,
+  options: { prefixLabels?: boolean } = {},
+): Raw {
   const entries = Object.entries(errors);
   if (entries.length === 0) return html``;
+  // Messages that already name their field ("Last name must not be empty.") stand alone.
+  const text = (name: string, message: string) =>
+    options.prefixLabels === false ? message : `${labels[name] ?? name}: ${message}`;
   return html`<div class="errors" role="alert" tabindex="-1" id="errors" autofocus>
     <h2>Please correct ${entries.length === 1 ? 'this' : 'these'}</h2>
-    <ul>${entries.map(([name, message]) => html`<li><a href="#field-${name}">${labels[name] ?? name}: ${message}</a></li>`)}</ul>
+    <ul>${entries.map(([name, message]) => html`<li><a href="#field-${name}">${text(name, message)}</a></li>`)}</ul>
   </div>`;
 }
 

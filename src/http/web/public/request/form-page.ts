@@ -22,7 +22,7 @@ export function requestFormBody(web: WebSettings, input: FormPageInput): Raw {
     branding.introText ??
     `Tell us who you are. We email you a link to confirm your address, then ${org} decides on your request and lets you know by email.`;
   return html`<div class="narrow">
-    ${errorSummary(errors as Record<string, string>, LABELS)}
+    ${errorSummary(errors as Record<string, string>, LABELS, { prefixLabels: false })}
     <h1>Ask for access to ${branding.appName}</h1>
     <p class="intro">${intro}</p>
     <form method="post" action="/request" class="stack" novalidate>
