@@ -67,7 +67,7 @@ test("with the proxies' addresses, a client that reaches Guestlist directly cann
   }
 });
 
-test('an address with a port (as Azure Application Gateway appends it) is one client whatever the port', async () => {
+test('an address with a port (as App Service and Application Gateway append it) is one client whatever the port', async () => {
   const { t, send } = await limited({ hops: 1 }, 1);
   try {
     assert.equal((await send('203.0.113.7:50123')).statusCode, 202);
