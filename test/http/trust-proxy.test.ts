@@ -75,6 +75,13 @@ test('an address with a port (as App Service and Application Gateway append it) 
   } finally {
     await t.close();
   }
+  const listed = await limited({ addresses: ['10.0.0.0/8'] }, 1);
+  try {
+    assert.equal((await listed.send('198.51.100.1, 203.0.113.7:50123')).statusCode, 202);
+    assert.equal((await listed.send('198.51.100.2, 203.0.113.7:50124')).statusCode, 429, 'with listed proxies too');
+  } finally {
+    await listed.t.close();
+  }
   assert.equal(clientKey('203.0.113.7:443'), '203.0.113.7');
   assert.equal(clientKey('[2001:db8::1]:443'), clientKey('2001:db8::1'));
   assert.equal(clientKey('2001:db8::1'), clientKey('2001:db8:0:0:ff::2'), 'IPv6 counts by /56');
