@@ -180,6 +180,7 @@ async function seedRequests(file: string, count: number): Promise<{ email: strin
       directoryUserId: null,
       redeemUrl: null,
       reason: null,
+      justification: null,
       createdAt: new Date(start + i * 60_000),
       updatedAt: new Date(start + i * 60_000),
     };

@@ -93,15 +93,39 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** `true`/`false`, or a comma-separated list of the proxies' addresses/CIDRs. */
-export function readTrustProxy(value: string | undefined, fail: Fail): boolean | string {
-  if (value === undefined || /^(false|0|no)$/i.test(value)) return false;
-  if (/^(true|yes)$/i.test(value)) return true;
-  const entries = value.split(',').map((entry) => entry.trim());
-  if (entries.every(isAddressOrCidr)) return entries.join(',');
+/**
+ * Whose `X-Forwarded-For` to believe when telling who the client is (the submission limit
+ * counts per client address): nobody's (false: the connection's address), the nearest
+ * `hops` proxies', or the proxies at these addresses/CIDRs.
+ */
+export type TrustProxy = false | { hops: number } | { addresses: string[] };
+
+export const MAX_PROXY_HOPS = 10;
+
+/** `false`, a hop count (`1`), or a comma-separated list of the proxies' addresses/CIDRs. Never `true`. */
+export function readTrustProxy(value: string | undefined, fail: Fail): TrustProxy {
+  const text = value?.trim() ?? '';
+  if (/^(|false|0|no)$/i.test(text)) return false;
+  if (/^(true|yes)$/i.test(text)) {
+    fail(
+      'GUESTLIST_TRUST_PROXY',
+      'true is refused: it believes every address in X-Forwarded-For, which any client can write, so anyone could ' +
+        'escape the submission limit by sending a new address each time. Set how many proxies stand in front of ' +
+        'Guestlist (1 behind Azure Container Apps or App Service) or their addresses (such as 10.0.0.5 or ' +
+        '10.0.0.0/8); README.md, "Behind a proxy", says which.',
+    );
+    return false;
+  }
+  if (/^[0-9]+$/.test(text)) {
+    const hops = Number(text);
+    if (hops <= MAX_PROXY_HOPS) return { hops };
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.every(isAddressOrCidr)) return { addresses: entries };
   fail(
     'GUESTLIST_TRUST_PROXY',
-    `must be true, false, or the proxies' addresses such as 10.0.0.0/8,127.0.0.1 (got "${value}").`,
+    `must be false, the number of proxies in front of Guestlist (1 to ${MAX_PROXY_HOPS}), or the proxies' addresses ` +
+      `such as 10.0.0.0/8,127.0.0.1 (got "${value}").`,
   );
   return false;
 }

@@ -13,6 +13,7 @@ import {
   readNumber,
   readTrustProxy,
   readUrl,
+  type TrustProxy,
   urlHost,
 } from './config-values.ts';
 import { WORKER_DEFAULTS } from './jobs/worker.ts';
@@ -76,8 +77,8 @@ export interface Config {
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   mail: { smtpUrl: string | null; from: string };
   submissionsPerMinute: number;
-  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe (rate limits key on the client address). */
-  trustProxy: boolean | string;
+  /** Which proxies' X-Forwarded-For to believe (the submission limit counts per client address). */
+  trustProxy: TrustProxy;
   /** How long an emailed verification link works. */
   verificationMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };

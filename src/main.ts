@@ -142,6 +142,7 @@ export async function startGuestlist(
         passwordHasher: argon2Hasher,
         cookieSecret,
         submissionsPerMinute: config.submissionsPerMinute,
+        verificationMs: config.verificationMs,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
         logger,

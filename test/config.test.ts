@@ -166,14 +166,31 @@ test('Entra mode needs SMTP, a sender and a public URL for the verification emai
   assert.equal(loadConfig({}).mail.smtpUrl, null);
 });
 
-test("GUESTLIST_TRUST_PROXY: off by default, true, or the proxies' addresses", () => {
+test("GUESTLIST_TRUST_PROXY: off by default, a hop count, or the proxies' addresses; never true", () => {
   assert.equal(loadConfig({}).trustProxy, false);
-  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: 'true' }).trustProxy, true);
-  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1');
-  for (const bad of ['the load balancer', 'abc', '10', 'fe', '10.0.0.0/33', '10.0.0.1/8/1']) {
-    assert.match(problemsOf(() => loadConfig({ GUESTLIST_TRUST_PROXY: bad })).GUESTLIST_TRUST_PROXY!, /addresses/, bad);
+  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: 'false' }).trustProxy, false);
+  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: '0' }).trustProxy, false);
+  assert.deepEqual(loadConfig({ GUESTLIST_TRUST_PROXY: '1' }).trustProxy, { hops: 1 });
+  assert.deepEqual(loadConfig({ GUESTLIST_TRUST_PROXY: ' 2 ' }).trustProxy, { hops: 2 });
+  assert.deepEqual(loadConfig({ GUESTLIST_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, {
+    addresses: ['10.0.0.0/8', '127.0.0.1'],
+  });
+  assert.deepEqual(loadConfig({ GUESTLIST_TRUST_PROXY: '::1,fd00::/8' }).trustProxy, {
+    addresses: ['::1', 'fd00::/8'],
+  });
+  for (const yes of ['true', 'TRUE', 'yes']) {
+    const problem = problemsOf(() => loadConfig({ GUESTLIST_TRUST_PROXY: yes })).GUESTLIST_TRUST_PROXY!;
+    assert.match(problem, /true is refused/, yes);
+    assert.match(problem, /any client can write/, 'says why');
+    assert.match(problem, /1 behind Azure Container Apps or App Service/, 'says what to set instead');
   }
-  assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: '::1,fd00::/8' }).trustProxy, '::1,fd00::/8');
+  for (const bad of ['the load balancer', 'abc', '11', '-1', '1.5', 'fe', '10.0.0.0/33', '10.0.0.1/8/1']) {
+    assert.match(
+      problemsOf(() => loadConfig({ GUESTLIST_TRUST_PROXY: bad })).GUESTLIST_TRUST_PROXY!,
+      /the number of proxies in front of Guestlist \(1 to 10\), or the proxies' addresses/,
+      bad,
+    );
+  }
 });
 
 test('the secret never appears in a configuration error message', () => {

@@ -1,8 +1,8 @@
 // A person (or an admin on their behalf) asks for access.
 import { type Actor, auditActor } from '../domain/actor.ts';
 import { ConflictError } from '../domain/errors.ts';
+import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
-import { parsePerson } from '../domain/person.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
@@ -10,6 +10,8 @@ export interface SubmitRequestInput {
   email: string;
   firstName: string;
   lastName: string;
+  /** "Why do you need access?": optional, blank is none. */
+  justification?: string | null | undefined;
   /** Who submits: the requester (the public form/API) or an admin's token. */
   actor: Actor;
   /** True when an admin vouches for the address, so no email verification is needed. */
@@ -20,7 +22,7 @@ export async function submitRequest(
   deps: { store: Store; clock: Clock; ids: Ids },
   input: SubmitRequestInput,
 ): Promise<AccessRequest> {
-  const person = parsePerson(input);
+  const { person, justification } = parseSubmission(input);
   const now = deps.clock.now();
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do: their submission
@@ -36,6 +38,7 @@ export async function submitRequest(
   const submitted: AccessRequest = {
     id: deps.ids.next(),
     ...person,
+    justification,
     status: 'pending_verification',
     directoryUserId: null,
     redeemUrl: null,

@@ -37,6 +37,8 @@ export interface AccessRequest {
   email: string;
   firstName: string;
   lastName: string;
+  /** Why the requester needs access, in their words (optional; shown to approvers). */
+  justification: string | null;
   status: Status;
   /** Entra object id of the guest (or existing user), once known. */
   directoryUserId: string | null;

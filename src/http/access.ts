@@ -39,6 +39,10 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
   'GET /welcome': PUBLIC,
+  // The request form; its POST shares the API's anonymous submission allowance.
+  'GET /request': PUBLIC,
+  'POST /request': PUBLIC,
+  'GET /request/sent': PUBLIC,
   'GET /verify': PUBLIC,
   'POST /verify': PUBLIC,
   'GET /sandbox/redeem': PUBLIC,

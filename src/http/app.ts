@@ -17,6 +17,7 @@ import Fastify, {
 } from 'fastify';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
+import type { TrustProxy } from '../config-values.ts';
 import type {
   Clock,
   IdentityProvider,
@@ -33,6 +34,8 @@ import { API_PREFIX } from './api-prefix.ts';
 import { healthRoutes } from './health.ts';
 import { answerClientError, sendProblem } from './problems.ts';
 import type { SandboxHooks } from './sandbox-hooks.ts';
+import { submissionLimit } from './submission-limit.ts';
+import { fastifyTrustProxy } from './trust-proxy.ts';
 import { sendErrorPage } from './web/errors.ts';
 import { webPages } from './web/index.ts';
 import type { WebSettings } from './web/render.ts';
@@ -45,6 +48,8 @@ export interface HttpDeps {
   ids: Ids;
   isReady: () => Promise<boolean>;
   submissionsPerMinute: number;
+  /** How long an emailed confirmation link works (GUESTLIST_VERIFICATION_HOURS); the request form says so. */
+  verificationMs: number;
   /** Present in sandbox mode only. */
   sandbox: SandboxHooks | null;
   /** Where people reach Guestlist; https makes cookies Secure and turns HSTS on. */
@@ -65,8 +70,8 @@ export interface HttpDeps {
    */
   cookieSecret?: string;
   logger?: FastifyServerOptions['loggerInstance'];
-  /** Fastify's trustProxy (GUESTLIST_TRUST_PROXY). */
-  trustProxy?: boolean | string;
+  /** Whose X-Forwarded-For to believe (GUESTLIST_TRUST_PROXY); nobody's when unset. */
+  trustProxy?: TrustProxy;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -88,7 +93,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(deps.trustProxy),
     // Fastify's own answers to a path parameter over 100 characters (414), a malformed URL
     // (400, both echoing the URL) and headers over Node's 16 KB (431) are plain JSON; ours
     // are problem+json like every other error, and echo nothing of the request.
@@ -143,7 +148,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     isReady: deps.isReady,
     directoryPause: () => deps.store.getDirectoryPause(),
   });
-  await app.register(api, { prefix: API_PREFIX, ...deps });
+  // One allowance for both ways of asking anonymously, the API and the form.
+  const limit = submissionLimit(app, deps.submissionsPerMinute);
+  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit });
   await app.register(webPages, {
     web,
     store: deps.store,
@@ -154,6 +161,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     sessions,
     local: { localAdmins: deps.localAdmins, hasher: deps.passwordHasher, clock: deps.clock },
     localSignInsPerMinute: deps.localSignInsPerMinute,
+    submissionLimit: limit,
+    verificationMs: deps.verificationMs,
   });
   return app;
 }

@@ -65,6 +65,7 @@ function request(status: Status): AccessRequest {
     email: 'a@contoso.com',
     firstName: 'A',
     lastName: 'B',
+    justification: null,
     status,
     directoryUserId: null,
     redeemUrl: null,

@@ -36,6 +36,7 @@ export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): Ht
     ids: { next: () => randomUUID() },
     isReady: () => db.store.isReady(),
     submissionsPerMinute: 1000,
+    verificationMs: 24 * 3_600_000,
     sandbox: null,
     publicUrl: 'http://localhost:3000',
     branding: TEST_BRANDING,
@@ -48,7 +49,9 @@ export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): Ht
 }
 
 export async function testApp(
-  options: Partial<Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy' | 'access'>> & {
+  options: Partial<
+    Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy' | 'access' | 'branding' | 'logger'>
+  > & {
     /** Wraps the store the app uses (to delay or fail a call); `db.store` stays the real one. */
     wrapStore?: (store: Store) => Store;
   } = {},
@@ -66,6 +69,8 @@ export async function testApp(
       sandbox: options.sandbox ?? null,
       trustProxy: options.trustProxy ?? false,
       ...(options.access ? { access: options.access } : {}),
+      ...(options.branding ? { branding: options.branding } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     }),
   );
   const deps = { store: db.store, clock, ids };

@@ -43,6 +43,28 @@ describe('access requests API', () => {
     assert.equal(stored?.status, 'pending_verification');
   });
 
+  test('the reason for access is stored and shown to approvers; a bad one is a 400 naming the field', async () => {
+    const res = await submit({ ...person, email: 'why@fabrikam.com', justification: ' Supplier audit,\r\nQ3 ' });
+    assert.equal(res.statusCode, 202, res.body);
+    const { id } = res.json();
+    const shown = await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver });
+    assert.equal(shown.json().justification, 'Supplier audit,\nQ3');
+    const none = await submit({ ...person, email: 'noreason@fabrikam.com' });
+    const plain = await t.app.inject({ url: `/api/v1/access-requests/${none.json().id}`, headers: t.approver });
+    assert.equal(plain.json().justification, null, 'optional, and null when left out');
+
+    const bad = await submit({ ...person, email: 'bad.reason@fabrikam.com', justification: 'see \u202Efdp.exe' });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(
+      bad.json().errors.map((e: { field: string }) => e.field),
+      ['/justification'],
+    );
+    const long = await submit({ ...person, email: 'long.reason@fabrikam.com', justification: 'a'.repeat(1001) });
+    assert.equal(long.statusCode, 400);
+    assert.equal((await t.db.store.listOpenRequestsByEmail('bad.reason@fabrikam.com')).length, 0);
+    assert.equal((await t.db.store.listOpenRequestsByEmail('long.reason@fabrikam.com')).length, 0);
+  });
+
   test('anonymous callers get the same answer whether or not the address already asked', async () => {
     const first = await submit({ ...person, email: 'twice@fabrikam.com' });
     const second = await submit({ ...person, email: 'twice@fabrikam.com' });
@@ -412,7 +434,7 @@ describe('rate limit and sandbox messages', () => {
         headers: { 'x-forwarded-for': client },
         remoteAddress: '10.0.0.5',
       });
-    const proxied = await testApp({ submissionsPerMinute: 1, trustProxy: '10.0.0.0/8' });
+    const proxied = await testApp({ submissionsPerMinute: 1, trustProxy: { addresses: ['10.0.0.0/8'] } });
     try {
       assert.equal((await send(proxied, '203.0.113.1')).statusCode, 202);
       assert.equal((await send(proxied, '203.0.113.2')).statusCode, 202, 'another client');

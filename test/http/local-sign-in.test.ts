@@ -176,7 +176,7 @@ describe('local sign-in rate limit', () => {
     const db = await openDatabase('sqlite::memory:');
     await db.migrate();
     // Behind a proxy that says who the client is (GUESTLIST_TRUST_PROXY).
-    const app = await buildHttpApp(httpDepsFor(db, { localSignInsPerMinute: 3, trustProxy: true }));
+    const app = await buildHttpApp(httpDepsFor(db, { localSignInsPerMinute: 3, trustProxy: { hops: 1 } }));
     try {
       const from = (ip: string) => {
         const browser = webClient(app);

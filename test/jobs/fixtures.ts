@@ -155,6 +155,7 @@ export async function fileApprovedRequest(
     email,
     firstName: 'Ada',
     lastName: 'Lovelace',
+    justification: null,
     status: 'approved',
     directoryUserId: null,
     redeemUrl: null,

@@ -10,6 +10,8 @@ export interface AccessRequestsTable {
   email: string;
   first_name: string;
   last_name: string;
+  /** migrations/0011. */
+  justification: string | null;
   status: string;
   directory_user_id: string | null;
   redeem_url: string | null;

@@ -10,6 +10,7 @@ import { REQUESTER } from '../../domain/actor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { callerActor } from '../auth.ts';
+import type { SubmissionLimit } from '../submission-limit.ts';
 import {
   AccessRequestDetail,
   AccessRequestView,
@@ -31,8 +32,8 @@ export interface AccessRequestRoutesOptions {
   queries: RequestQueries;
   clock: Clock;
   ids: Ids;
-  /** Anonymous submissions allowed per client address per minute. */
-  submissionsPerMinute: number;
+  /** The anonymous submission allowance, shared with the request form (http/submission-limit.ts). */
+  submissionLimit: SubmissionLimit;
 }
 
 export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesOptions> = async (app, deps) => {
@@ -49,14 +50,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         body: SubmitBody,
         response: { 202: SubmitResponse, ...problemResponses(400, 401, 403, 409, 413, 415, 429) },
       },
-      config: {
-        rateLimit: {
-          // Admin tools importing requests are not throttled; the public is. The principal is
-          // already known: the app's onRequest hook (http/access.ts) runs before this route's.
-          max: async (request) => (request.principal ? 1_000_000 : deps.submissionsPerMinute),
-          timeWindow: 60_000,
-        },
-      },
+      // Admin tools importing requests are not throttled; the public is.
+      onRequest: deps.submissionLimit,
     },
     async (request, reply) => {
       // Only an admin's token gets this far (http/access.ts): it vouches for the address.

@@ -8,6 +8,7 @@ import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import { sendProblem } from '../problems.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
+import type { SubmissionLimit } from '../submission-limit.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { sandboxMessageRoutes } from './sandbox-messages.ts';
 
@@ -16,7 +17,7 @@ export interface ApiDeps {
   queries: RequestQueries;
   clock: Clock;
   ids: Ids;
-  submissionsPerMinute: number;
+  submissionLimit: SubmissionLimit;
   sandbox: SandboxHooks | null;
 }
 
@@ -56,8 +57,8 @@ export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
       security: [{ bearer: [] }],
     },
   });
-  const { store, queries, clock, ids, submissionsPerMinute } = deps;
-  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionsPerMinute });
+  const { store, queries, clock, ids, submissionLimit } = deps;
+  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit });
   if (deps.sandbox) await app.register(sandboxMessageRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

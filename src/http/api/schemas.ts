@@ -2,6 +2,7 @@
 // with them, the OpenAPI document is generated from them, and the TypeScript types are
 // derived from them (Static<…>) instead of being written twice.
 import { type Static, Type } from 'typebox';
+import { JUSTIFICATION_MAX_LENGTH } from '../../domain/justification.ts';
 import { STATUSES } from '../../domain/lifecycle.ts';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../domain/person.ts';
 
@@ -12,6 +13,12 @@ const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\
 
 export const StatusSchema = Type.Enum(STATUSES, { description: 'Lifecycle state of an access request.' });
 
+/** Room for \r\n line endings and surrounding spaces; domain/justification.ts counts what is kept. */
+export const Justification = Type.String({
+  maxLength: JUSTIFICATION_MAX_LENGTH * 2,
+  description: 'Why the requester needs access (optional, at most 1000 characters); shown to approvers.',
+});
+
 export const SubmitBody = Type.Object(
   {
     // Deliberately no `format: email`: surrounding spaces and upper case are normalized,
@@ -20,6 +27,7 @@ export const SubmitBody = Type.Object(
     // The schema bounds the size; domain/person.ts applies the exact rules after trimming.
     firstName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
     lastName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
+    justification: Type.Optional(Justification),
   },
   { additionalProperties: false },
 );
@@ -41,6 +49,7 @@ const requestFields = {
   email: Type.String(),
   firstName: Type.String(),
   lastName: Type.String(),
+  justification: Nullable(Type.String()),
   status: StatusSchema,
   directoryUserId: Nullable(Type.String()),
   redeemUrl: Nullable(Type.String()),

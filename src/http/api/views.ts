@@ -10,6 +10,7 @@ export function requestView(request: AccessRequest): Static<typeof AccessRequest
     email: request.email,
     firstName: request.firstName,
     lastName: request.lastName,
+    justification: request.justification,
     status: request.status,
     directoryUserId: request.directoryUserId,
     redeemUrl: request.redeemUrl,

@@ -40,13 +40,24 @@ export function field(input: FieldInput): Raw {
   </div>`;
 }
 
-/** The list of what to fix, first in the form, each linking to its field. */
-export function errorSummary(errors: Record<string, string>, labels: Record<string, string>): Raw {
+/**
+ * The list of what to fix, first in the form, each linking to its field. It takes the focus
+ * when the page loads (autofocus: no script needed), so keyboard and screen reader users
+ * start at what to fix.
+ */
+export function errorSummary(
+  errors: Record<string, string>,
+  labels: Record<string, string>,
+  options: { prefixLabels?: boolean } = {},
+): Raw {
   const entries = Object.entries(errors);
   if (entries.length === 0) return html``;
-  return html`<div class="errors" role="alert" tabindex="-1" id="errors">
+  // Messages that already name their field ("Last name must not be empty.") stand alone.
+  const text = (name: string, message: string) =>
+    options.prefixLabels === false ? message : `${labels[name] ?? name}: ${message}`;
+  return html`<div class="errors" role="alert" tabindex="-1" id="errors" autofocus>
     <h2>Please correct ${entries.length === 1 ? 'this' : 'these'}</h2>
-    <ul>${entries.map(([name, message]) => html`<li><a href="#field-${name}">${labels[name] ?? name}: ${message}</a></li>`)}</ul>
+    <ul>${entries.map(([name, message]) => html`<li><a href="#field-${name}">${text(name, message)}</a></li>`)}</ul>
   </div>`;
 }
 

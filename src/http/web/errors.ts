@@ -31,7 +31,8 @@ export function sendErrorPage(web: WebSettings, error: unknown, request: Fastify
       app role to you in Microsoft Entra (Enterprise applications → Guestlist → Users and groups).</p>`;
   } else if (problem.status === 429) {
     body = html`<h1>Please wait a moment</h1>
-      <p>We have received many requests from your network in a short time. Wait a minute, then try again.</p>`;
+      <p>We have received many requests from your network in a short time, so this one was not sent.
+      Wait a minute, then try again.</p>`;
   } else if (problem.status === 404) {
     body = html`<h1>Page not found</h1><p>There is nothing at this address. <a href="/">Go to the start page</a>.</p>`;
   }

@@ -15,10 +15,12 @@ import type { SessionDeps } from '../../app/sessions.ts';
 import type { Clock, IdentityProvider, Ids, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
+import type { SubmissionLimit } from '../submission-limit.ts';
 import { signInRoutes } from './auth/sign-in.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
 import { homeRoutes } from './public/home.ts';
+import { requestRoutes } from './public/request/index.ts';
 import { verifyRoutes } from './public/verify.ts';
 import type { WebSettings } from './render.ts';
 import { sandboxRedeemRoutes } from './sandbox/redeem.ts';
@@ -34,6 +36,10 @@ export interface WebDeps {
   sessions: SessionDeps;
   local: LocalAdminDeps;
   localSignInsPerMinute?: number | undefined;
+  /** The anonymous submission allowance the request form shares with the API. */
+  submissionLimit: SubmissionLimit;
+  /** How long an emailed confirmation link works. */
+  verificationMs: number;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -77,6 +83,8 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
     local: deps.local,
     ...(deps.localSignInsPerMinute ? { localSignInsPerMinute: deps.localSignInsPerMinute } : {}),
   });
+  const { store, clock, ids, submissionLimit, verificationMs } = deps;
+  await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };

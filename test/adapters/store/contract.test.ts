@@ -65,10 +65,17 @@ for (const factory of databaseFactories) {
 
     test('inserts and reads a request with its audit entry', async (t) => {
       const { db } = await fresh(t, factory);
-      const request = aRequest({ createdAt: new Date('2026-03-01T09:00:00.123Z'), reason: 'because' });
+      const request = aRequest({
+        createdAt: new Date('2026-03-01T09:00:00.123Z'),
+        reason: 'because',
+        justification: 'I run the\nsupplier audit — 審査',
+      });
       const audit = anAudit(request);
       await db.store.insertRequest(request, audit, []);
       assert.deepEqual(await db.store.getRequest(request.id), request);
+      const without = aRequest();
+      await db.store.insertRequest(without, anAudit(without), []);
+      assert.equal((await db.store.getRequest(without.id))?.justification, null);
       assert.deepEqual(await db.store.listAudit(request.id), [audit]);
       assert.equal(await db.store.getRequest('00000000-0000-4000-8000-000000000000'), null);
       assert.deepEqual(await db.jobs.listJobs(request.id), []);

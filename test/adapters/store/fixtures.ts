@@ -16,6 +16,7 @@ export function aRequest(overrides: Partial<AccessRequest> = {}): AccessRequest 
     email: `${randomUUID().slice(0, 8)}@example.org`,
     firstName: 'Ada',
     lastName: 'Lovelace',
+    justification: null,
     status: 'pending_approval',
     directoryUserId: null,
     redeemUrl: null,

@@ -12,6 +12,7 @@ import * as m0007 from './0007_api_token_lifecycle.ts';
 import * as m0008 from './0008_requester_links.ts';
 import * as m0009 from './0009_revoke_access.ts';
 import * as m0010 from './0010_local_admins.ts';
+import * as m0011 from './0011_request_justification.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0008_requester_links': m0008,
   '0009_revoke_access': m0009,
   '0010_local_admins': m0010,
+  '0011_request_justification': m0011,
 };
