@@ -8,6 +8,7 @@ import * as m0003 from './0003_one_in_flight_per_email.ts';
 import * as m0004 from './0004_provisioning_progress.ts';
 import * as m0005 from './0005_directory_pause.ts';
 import * as m0006 from './0006_sessions.ts';
+import * as m0012 from './0012_console_indexes.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
@@ -21,4 +22,6 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0004_provisioning_progress': m0004,
   '0005_directory_pause': m0005,
   '0006_sessions': m0006,
+  // 0007–0011 are being added on other branches; 0012 depends on none of them.
+  '0012_console_indexes': m0012,
 };
