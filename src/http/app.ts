@@ -127,6 +127,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     directoryPause: () => deps.store.getDirectoryPause(),
   });
   await app.register(api, { prefix: API_PREFIX, ...deps });
-  await app.register(webPages, { web, store: deps.store, clock: deps.clock, ids: deps.ids, sandbox: deps.sandbox });
+  await app.register(webPages, {
+    web,
+    store: deps.store,
+    queries: deps.queries,
+    clock: deps.clock,
+    ids: deps.ids,
+    sandbox: deps.sandbox,
+  });
   return app;
 }

@@ -10,9 +10,10 @@
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Clock, Ids, Store } from '../../ports.ts';
+import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
+import { consoleRoutes } from './admin/index.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
 import { homeRoutes } from './public/home.ts';
@@ -23,6 +24,7 @@ import { sandboxRedeemRoutes } from './sandbox/redeem.ts';
 export interface WebDeps {
   web: WebSettings;
   store: Store;
+  queries: RequestQueries;
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
@@ -63,5 +65,6 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
 
   await app.register(homeRoutes, { web });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
+  await app.register(consoleRoutes, deps);
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };
