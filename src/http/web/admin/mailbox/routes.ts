@@ -22,7 +22,7 @@ function message(m: Omit<SandboxMessage, 'html'>): Raw {
     <summary><strong>${m.subject}</strong> — to ${m.to.join(', ')} — ${timeTag(m.sentAt)} — ${source}</summary>
     <p>From ${m.from}</p>
     <pre class="mail-text">${m.text}</pre>
-    ${m.links.length ? html`<h3>Links</h3><ul>${m.links.map((url) => html`<li>${link(url)}</li>`)}</ul>` : html``}
+    ${m.links.length ? html`<p><strong>Links</strong></p><ul>${m.links.map((url) => html`<li>${link(url)}</li>`)}</ul>` : html``}
   </details>`;
 }
 
