@@ -83,7 +83,7 @@ export interface ListRequestsQuery {
   status?: Status;
   /** Any of these states (the console's "waiting for you"); with `status`, both apply. */
   statuses?: readonly Status[];
-  /** Part of the email address or of the name, any case. */
+  /** The start of the address, of its domain, of the full name or of the last name; any case. */
   search?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
