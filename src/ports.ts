@@ -239,8 +239,8 @@ export interface Store {
 export interface RequestQueries {
   /** Newest first. A cursor that is not one we issued throws ValidationError. */
   listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
-  /** How many requests are in each state (states with none are left out). */
-  countByStatus(): Promise<Partial<Record<Status, number>>>;
+  /** How many requests are in each state, or in each of `only` (states with none are left out). */
+  countByStatus(only?: readonly Status[]): Promise<Partial<Record<Status, number>>>;
   /**
    * The audit trail across all requests, newest first (in the order written). A cursor that
    * is not one we issued throws ValidationError.

@@ -71,10 +71,11 @@ export function createQueries(ctx: StoreContext): RequestQueries {
       return { items, next: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
-    async countByStatus() {
+    async countByStatus(only) {
       const rows = await db
         .selectFrom('access_requests')
         .select(['status', (eb) => eb.fn.countAll<number | string | bigint>().as('count')])
+        .$if(only !== undefined, (q) => q.where('status', 'in', only!.length ? [...only!] : ['']))
         .groupBy('status')
         .execute();
       return Object.fromEntries(rows.map((row) => [row.status as Status, Number(row.count)]));

@@ -143,6 +143,7 @@ for (const factory of databaseFactories) {
       assert.deepEqual(await ids('ovelace'), [], 'not the middle of a word');
       assert.deepEqual(await ids('a', ['failed']), [], 'with the states filter');
       assert.deepEqual(await ids('g', ['failed', 'pending_approval']), [grace.id]);
+      assert.deepEqual(await db.queries.countByStatus(['failed', 'active']), { failed: 1 }, 'counts of some states');
     });
 
     test('the audit trail across requests: newest first, with the address, filters and pages', async (t) => {

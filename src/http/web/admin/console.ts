@@ -29,13 +29,18 @@ export function waitingStatuses(request: FastifyRequest): readonly Status[] {
 
 export type Counts = Partial<Record<Status, number>>;
 
-/** The page context of a console page, with the count of what waits for the caller. */
+/**
+ * The page context of a console page, with the count of what waits for the caller. Only
+ * the queue asks for `every` state's count (its filter shows them): the waiting states are
+ * few and small, so counting only them costs next to nothing on the other pages.
+ */
 export async function consoleContext(
   deps: ConsoleDeps,
   request: FastifyRequest,
   reply: FastifyReply,
+  every = false,
 ): Promise<{ ctx: PageContext; counts: Counts }> {
-  const counts = await deps.queries.countByStatus();
+  const counts = await deps.queries.countByStatus(every ? undefined : waitingStatuses(request));
   const waiting = waitingStatuses(request).reduce((sum, status) => sum + (counts[status] ?? 0), 0);
   return { ctx: { ...pageContext(deps.web, request, reply), waiting }, counts };
 }

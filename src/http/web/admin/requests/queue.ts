@@ -30,7 +30,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
     query: { filter: QueueFilter; search: string; after?: string | undefined },
     form?: { errors: FieldErrors; selected: string[]; reason: string; share: boolean },
   ) => {
-    const { ctx, counts } = await consoleContext(deps, request, reply);
+    const { ctx, counts } = await consoleContext(deps, request, reply, true);
     const { filter, search, after } = query;
     const page = await deps.queries.listRequests({
       limit: PAGE_SIZE,
