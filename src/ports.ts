@@ -101,8 +101,29 @@ export interface ProvisioningProgress {
 
 export interface ListRequestsQuery {
   status?: Status;
-  /** Part of the email address or of the name, any case. */
+  /** Any of these states (the console's "waiting for you"); with `status`, both apply. */
+  statuses?: readonly Status[];
+  /** The start of the address, of its domain, of the full name or of the last name; any case. */
   search?: string;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+/** An audit entry with the address of its request, for the trail across all requests. */
+export interface AuditTrailEntry extends AuditEntry {
+  email: string;
+}
+
+export interface AuditTrailQuery {
+  /** Part of the actor string, any case. */
+  actor?: string;
+  /** The exact action (`approve`, `reject`, `resend_requested` …). */
+  action?: string;
+  /** Entries at or after this time. */
+  from?: Date;
+  /** Entries before this time. */
+  to?: Date;
   limit: number;
   /** Opaque cursor from a previous page. */
   after?: string;
@@ -330,8 +351,13 @@ export interface Store {
 export interface RequestQueries {
   /** Newest first. A cursor that is not one we issued throws ValidationError. */
   listRequests(query: ListRequestsQuery): Promise<{ items: AccessRequest[]; next: string | null }>;
-  /** How many requests are in each state (states with none are left out). */
-  countByStatus(): Promise<Partial<Record<Status, number>>>;
+  /** How many requests are in each state, or in each of `only` (states with none are left out). */
+  countByStatus(only?: readonly Status[]): Promise<Partial<Record<Status, number>>>;
+  /**
+   * The audit trail across all requests, newest first (in the order written). A cursor that
+   * is not one we issued throws ValidationError.
+   */
+  listAuditTrail(query: AuditTrailQuery): Promise<{ items: AuditTrailEntry[]; next: string | null }>;
 }
 
 // ---------------------------------------------------------------- sessions

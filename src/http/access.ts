@@ -71,6 +71,18 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`POST ${API_PREFIX}/access-requests/:id/confirm-match`]: ADMINS,
   [`POST ${API_PREFIX}/access-requests/:id/revoke`]: ADMINS,
   [`GET ${API_PREFIX}/sandbox/messages`]: ADMINS,
+  // The console (web/admin/): approvers see and decide requests; the rest is for admins.
+  'GET /admin': APPROVERS,
+  'GET /admin/requests/:id': APPROVERS,
+  'POST /admin/requests/:id/approve': APPROVERS,
+  'POST /admin/requests/:id/reject': APPROVERS,
+  'POST /admin/requests/bulk': APPROVERS,
+  'POST /admin/requests/:id/retry': ADMINS,
+  'POST /admin/requests/:id/resend-invitation': ADMINS,
+  'POST /admin/requests/:id/confirm-match': ADMINS,
+  'GET /admin/audit': ADMINS,
+  'GET /admin/audit.csv': ADMINS,
+  'GET /admin/mailbox': ADMINS,
 };
 
 declare module 'fastify' {

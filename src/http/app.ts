@@ -154,6 +154,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(webPages, {
     web,
     store: deps.store,
+    queries: deps.queries,
     clock: deps.clock,
     ids: deps.ids,
     sandbox: deps.sandbox,

@@ -66,10 +66,10 @@ describe('the request form', () => {
       [['requester', 'submit', 'pending_verification']],
     );
     // The confirmation email, and the request's end should nobody confirm it.
-    assert.deepEqual(
-      (await t.db.jobs.listJobs(stored!.id)).map((job) => job.kind).sort(),
-      ['expire_verification', 'send_verification'],
-    );
+    assert.deepEqual((await t.db.jobs.listJobs(stored!.id)).map((job) => job.kind).sort(), [
+      'expire_verification',
+      'send_verification',
+    ]);
 
     const sent = await browser.get('/request/sent');
     assert.equal(sent.statusCode, 200);

@@ -28,6 +28,9 @@ const PAYLOADS: Record<string, object> = {
   'POST /api/v1/access-requests': { email: 'ada@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' },
   'POST /api/v1/access-requests/:id/reject': { reason: 'Unknown company' },
   'POST /api/v1/access-requests/:id/confirm-match': { inviteAsNewGuest: true },
+  'POST /admin/requests/:id/reject': { reason: 'Unknown company' },
+  'POST /admin/requests/:id/confirm-match': { choice: 'new' },
+  'POST /admin/requests/bulk': { ids: ':id', action: 'approve' },
 };
 
 describe('route access', () => {
@@ -130,7 +133,10 @@ describe('route access', () => {
           res =
             method === 'GET'
               ? await browser.get(url)
-              : await browser.post(url, (payload ?? {}) as Record<string, string>);
+              : await browser.post(
+                  url,
+                  Object.fromEntries(Object.entries(payload ?? {}).map(([k, v]) => [k, v === ':id' ? id : v])),
+                );
         }
         if (expected === 'allowed') {
           assert.ok(

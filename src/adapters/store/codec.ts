@@ -1,15 +1,8 @@
 // Rows ⇄ domain values. The only place that knows how each dialect stores a time.
 import type { Insertable, Selectable } from 'kysely';
 import type { AccessRequest, Status } from '../../domain/lifecycle.ts';
-import type { ApiToken, AuditEntry, Job, JobKind, JobPayload, SandboxMessage } from '../../ports.ts';
-import type {
-  AccessRequestsTable,
-  ApiTokensTable,
-  AuditEventsTable,
-  DialectKind,
-  JobsTable,
-  SandboxMessagesTable,
-} from './schema.ts';
+import type { AuditEntry, Job, JobKind, JobPayload, SandboxMessage } from '../../ports.ts';
+import type { AccessRequestsTable, AuditEventsTable, DialectKind, JobsTable, SandboxMessagesTable } from './schema.ts';
 
 export interface Codec {
   /** A Date as the dialect stores it: fixed-width ISO text on SQLite, the Date itself for pg. */

@@ -30,3 +30,20 @@ export function decodeCursor(cursor: string): Position {
     { field: '/after', message: 'Use the `next` value of a previous page.' },
   ]);
 }
+
+/** The audit trail's cursor: the insertion sequence number of the last entry of a page. */
+export function encodeSeqCursor(seq: number): string {
+  return Buffer.from(JSON.stringify(['seq', seq])).toString('base64url');
+}
+
+export function decodeSeqCursor(cursor: string): number {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value[0] === 'seq' && Number.isSafeInteger(value[1]) && value[1] > 0) return value[1];
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The page cursor is not valid.', [
+    { field: '/after', message: 'Use the link to the next page of a previous page.' },
+  ]);
+}

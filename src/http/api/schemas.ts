@@ -92,7 +92,11 @@ export const ListQuery = Type.Object(
   {
     status: Type.Optional(StatusSchema),
     search: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'Part of the email address or of the name, any case.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'The start of the email address, of its domain, of the full name or of the last name; any case.',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     after: Type.Optional(Type.String({ maxLength: 200 })),

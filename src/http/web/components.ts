@@ -13,9 +13,11 @@ export interface FieldInput {
   value?: string | undefined;
   error?: string | undefined;
   hint?: string;
-  type?: 'text' | 'email' | 'search' | 'textarea' | 'password';
+  type?: 'text' | 'email' | 'search' | 'date' | 'textarea' | 'password';
   autocomplete?: string;
   required?: boolean;
+  /** Mark an unrequired field "(optional)" (the default); false when it is needed for one choice only. */
+  optionalMark?: boolean;
   maxLength?: number;
 }
 
@@ -33,7 +35,9 @@ export function field(input: FieldInput): Raw {
       ? html`<textarea${common}>${input.value ?? ''}</textarea>`
       : html`<input type="${input.type ?? 'text'}"${common} value="${input.value ?? ''}">`;
   return html`<div class="field">
-    <label for="${id}">${input.label}${input.required ? html`` : html` <span class="hint">(optional)</span>`}</label>
+    <label for="${id}">${input.label}${
+      input.required || input.optionalMark === false ? html`` : html` <span class="hint">(optional)</span>`
+    }</label>
     ${input.hint ? html`<p class="hint" id="${id}-hint">${input.hint}</p>` : html``}
     ${input.error ? html`<p class="error" id="${id}-error">${input.error}</p>` : html``}
     ${control}
@@ -92,4 +96,27 @@ export function statusLabel(status: string): string {
 
 export function statusBadge(status: string): Raw {
   return html`<span class="badge ${status}">${statusLabel(status)}</span>`;
+}
+
+/** A date and time as people read it (UTC, to the minute), machine-readable in `datetime`. */
+export function timeTag(date: Date): Raw {
+  const iso = date.toISOString();
+  return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`;
+}
+
+/** Text a requester typed (names, addresses), isolated so right-to-left tricks stay inside it. */
+export function userText(text: string): Raw {
+  return html`<bdi>${text}</bdi>`;
+}
+
+/** A labelled checkbox; its error (if any) shown above it and tied to it. */
+export function checkbox(input: { name: string; label: string; checked?: boolean; error?: string | undefined }): Raw {
+  const id = `field-${input.name}`;
+  return html`<div class="field checkbox">
+    ${input.error ? html`<p class="error" id="${id}-error">${input.error}</p>` : html``}
+    <input type="checkbox" id="${id}" name="${input.name}" value="yes"${input.checked ? html` checked` : html``}${
+      input.error ? html` aria-describedby="${id}-error" aria-invalid="true"` : html``
+    }>
+    <label for="${id}">${input.label}</label>
+  </div>`;
 }

@@ -12,10 +12,11 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LocalAdminDeps } from '../../app/local-admins.ts';
 import type { SessionDeps } from '../../app/sessions.ts';
-import type { Clock, IdentityProvider, Ids, Store } from '../../ports.ts';
+import type { Clock, IdentityProvider, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
 import type { SubmissionLimit } from '../submission-limit.ts';
+import { consoleRoutes } from './admin/index.ts';
 import { signInRoutes } from './auth/sign-in.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
@@ -28,6 +29,7 @@ import { sandboxRedeemRoutes } from './sandbox/redeem.ts';
 export interface WebDeps {
   web: WebSettings;
   store: Store;
+  queries: RequestQueries;
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
@@ -86,5 +88,6 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
   const { store, clock, ids, submissionLimit, verificationMs } = deps;
   await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
+  await app.register(consoleRoutes, deps);
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };

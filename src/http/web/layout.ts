@@ -16,6 +16,8 @@ export interface PageContext {
   principal: Principal | null;
   /** A CSRF token for this response's forms (the sign-out button needs one). */
   csrfToken: string;
+  /** Console pages: how many requests wait for the signed-in person (admin/console.ts). */
+  waiting?: number | undefined;
 }
 
 export interface PageInput {
@@ -43,6 +45,11 @@ function consoleNav(ctx: PageContext, current: PageInput['section']): Raw {
       (l) =>
         html`<li><a href="${l.href}"${l.section === current ? html` aria-current="page"` : html``}>${l.label}</a></li>`,
     )}</ul>
+    ${
+      ctx.waiting === undefined
+        ? html``
+        : html`<p class="waiting"><a href="/admin">Waiting for you: <strong>${ctx.waiting}</strong></a></p>`
+    }
     <form method="post" action="/auth/signout" class="signout">
       <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
       <span>${principal.name}${principal.role ? html` <span class="role">(${principal.role})</span>` : html``}</span>

@@ -134,6 +134,59 @@ for (const factory of databaseFactories) {
       assert.deepEqual(await db.queries.countByStatus(), { approved: 1, pending_approval: 2 });
     });
 
+    test('the search matches the start of the address, its domain, the full name or the last name, not the middle', async (t) => {
+      const { db } = await fresh(t, factory);
+      const ada = aRequest({ email: 'ada.l@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' });
+      const grace = aRequest({ email: 'grace@contoso.com', firstName: 'Grace', lastName: 'Hopper', status: 'failed' });
+      for (const each of [ada, grace]) await db.store.insertRequest(each, anAudit(each), []);
+      const ids = async (search: string, statuses?: Array<'failed' | 'pending_approval'>) =>
+        (await db.queries.listRequests({ search, limit: 10, ...(statuses ? { statuses } : {}) })).items.map(
+          (r) => r.id,
+        );
+      assert.deepEqual(await ids('ADA.L@'), [ada.id], 'address');
+      assert.deepEqual(await ids('contoso.c'), [grace.id], 'domain');
+      assert.deepEqual(await ids('hopp'), [grace.id], 'last name');
+      assert.deepEqual(await ids('ada lovelace'), [ada.id], 'full name');
+      assert.deepEqual(await ids('ovelace'), [], 'not the middle of a word');
+      assert.deepEqual(await ids('a', ['failed']), [], 'with the states filter');
+      assert.deepEqual(await ids('g', ['failed', 'pending_approval']), [grace.id]);
+      assert.deepEqual(await db.queries.countByStatus(['failed', 'active']), { failed: 1 }, 'counts of some states');
+    });
+
+    test('the audit trail across requests: newest first, with the address, filters and pages', async (t) => {
+      const { db } = await fresh(t, factory);
+      const ada = aRequest({ email: 'ada@fabrikam.com' });
+      const grace = aRequest({ email: 'grace@contoso.com', createdAt: at(1000) });
+      await db.store.insertRequest(ada, anAudit(ada), []);
+      await db.store.insertRequest(grace, anAudit(grace), []);
+      assert.equal(await db.store.saveTransition(moveTo(ada, 'approved', at(86_400_000))), true);
+      const trail = await db.queries.listAuditTrail({ limit: 10 });
+      assert.deepEqual(
+        trail.items.map((e) => [e.action, e.email]),
+        [
+          ['approve', 'ada@fabrikam.com'],
+          ['submit', 'grace@contoso.com'],
+          ['submit', 'ada@fabrikam.com'],
+        ],
+      );
+      assert.equal(trail.next, null);
+      const first = await db.queries.listAuditTrail({ limit: 2 });
+      assert.ok(first.next);
+      const second = await db.queries.listAuditTrail({ limit: 2, after: first.next });
+      assert.deepEqual(
+        second.items.map((e) => e.email),
+        ['ada@fabrikam.com'],
+      );
+      assert.equal(second.next, null);
+      const count = async (query: object) => (await db.queries.listAuditTrail({ limit: 10, ...query })).items.length;
+      assert.equal(await count({ actor: 'ALICE' }), 1);
+      assert.equal(await count({ actor: '%' }), 0, 'wildcards are characters');
+      assert.equal(await count({ action: 'submit' }), 2);
+      assert.equal(await count({ from: at(1000) }), 2);
+      assert.equal(await count({ from: at(1000), to: at(86_400_000) }), 1);
+      await assert.rejects(db.queries.listAuditTrail({ limit: 2, after: 'forged' }), ValidationError);
+    });
+
     test('saveTransition writes the request, its audit entry and its jobs', async (t) => {
       const { db } = await fresh(t, factory);
       const request = aRequest();

@@ -1,0 +1,99 @@
+// GET /admin: the queue. Newest first, a page at a time (the read side's keyset cursor),
+// filtered by state (by default what waits for the signed-in person) and searched.
+// POST /admin/requests/bulk: approve or reject the ticked requests, each through
+// decideRequest; those someone else decided first are skipped and listed as such.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { decideRequest } from '../../../../app/decide-request.ts';
+import { AppError, InvalidTransitionError, NotFoundError } from '../../../../domain/errors.ts';
+import { STATUSES } from '../../../../domain/lifecycle.ts';
+import { callerActor } from '../../../auth.ts';
+import { sendPage } from '../../render.ts';
+import { type ConsoleDeps, consoleContext, waitingStatuses } from '../console.ts';
+import { type BulkOutcome, bulkResultBody } from './bulk-page.ts';
+import { BulkForm, bulkInput, type FieldErrors } from './forms.ts';
+import { lostRace } from './lost-race.ts';
+import { type QueueFilter, queueBody, queueHref } from './queue-page.ts';
+
+const PAGE_SIZE = 50;
+
+const QueueQuery = Type.Object({
+  status: Type.Optional(Type.Enum([...STATUSES, 'waiting', 'all'])),
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  after: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, deps) => {
+  const showQueue = async (
+    request: Parameters<typeof callerActor>[0],
+    reply: Parameters<typeof sendPage>[0],
+    query: { filter: QueueFilter; search: string; after?: string | undefined },
+    form?: { errors: FieldErrors; selected: string[]; reason: string; share: boolean },
+  ) => {
+    const { ctx, counts } = await consoleContext(deps, request, reply, true);
+    const { filter, search, after } = query;
+    const page = await deps.queries.listRequests({
+      limit: PAGE_SIZE,
+      ...(filter === 'waiting' ? { statuses: waitingStatuses(request) } : filter === 'all' ? {} : { status: filter }),
+      ...(search ? { search } : {}),
+      ...(after ? { after } : {}),
+    });
+    const body = queueBody({
+      filter,
+      search,
+      items: page.items,
+      olderHref: page.next ? queueHref(filter, search, page.next) : null,
+      newestHref: after ? queueHref(filter, search) : null,
+      counts,
+      waiting: ctx.waiting ?? 0,
+      now: deps.clock.now(),
+      csrfToken: ctx.csrfToken,
+      ...(form ?? {}),
+    });
+    return sendPage(reply, ctx, { title: 'Access requests', body, section: 'queue' }, form ? 400 : 200);
+  };
+
+  app.get('/admin', { schema: { querystring: QueueQuery } }, async (request, reply) => {
+    const search = request.query.search?.trim() ?? '';
+    return showQueue(request, reply, { filter: request.query.status ?? 'waiting', search, after: request.query.after });
+  });
+
+  app.post('/admin/requests/bulk', { schema: { body: BulkForm } }, async (request, reply) => {
+    const form = bulkInput(request.body);
+    if (Object.keys(form.errors).length > 0 || !form.action) {
+      const { errors, ids, reason, share } = form;
+      return showQueue(request, reply, { filter: 'waiting', search: '' }, { errors, selected: ids, reason, share });
+    }
+    const action = form.action;
+    const actor = callerActor(request);
+    const outcomes: BulkOutcome[] = [];
+    // One at a time, each its own decision: one that lost its race changes nothing else.
+    for (const id of form.ids) {
+      const found = await deps.store.getRequest(id);
+      const name = found ? `${found.firstName} ${found.lastName}` : id;
+      try {
+        if (!found) throw new NotFoundError('The access request');
+        // LATER (share): pass `shareReason: form.share` once decideRequest takes it.
+        await decideRequest(
+          deps,
+          action === 'approve'
+            ? { id, actor, decision: 'approve' }
+            : { id, actor, decision: 'reject', reason: form.reason },
+        );
+        outcomes.push({ id, name, decided: true, note: '' });
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        const note =
+          error instanceof InvalidTransitionError
+            ? await lostRace(deps, id)
+            : error instanceof NotFoundError
+              ? 'Nothing was changed: this request does not exist.'
+              : error.message;
+        outcomes.push({ id, name, decided: false, note });
+      }
+    }
+    const { ctx } = await consoleContext(deps, request, reply);
+    const body = bulkResultBody(action, outcomes);
+    return sendPage(reply, ctx, { title: 'Decisions made', body, section: 'queue' });
+  });
+};

@@ -1,0 +1,57 @@
+// Requests in the states the console shows, written straight to the store (with the audit
+// entries that brought them there), so each test starts where it needs to.
+import { randomUUID } from 'node:crypto';
+import { DirectoryError } from '../../../src/domain/directory-error.ts';
+import type { AccessRequest, Status } from '../../../src/domain/lifecycle.ts';
+import type { DirectoryMatch, Store } from '../../../src/ports.ts';
+import { anAudit, aRequest } from '../../adapters/store/fixtures.ts';
+
+export async function stored(store: Store, overrides: Partial<AccessRequest> = {}): Promise<AccessRequest> {
+  const request = aRequest({ createdAt: new Date('2026-03-01T08:00:00.000Z'), ...overrides });
+  await store.insertRequest(request, anAudit(request, { toStatus: request.status }), []);
+  return request;
+}
+
+export async function inState(store: Store, status: Status, overrides: Partial<AccessRequest> = {}) {
+  return stored(store, { status, ...overrides });
+}
+
+export const GRAPH_FAILURE = new DirectoryError({
+  message: 'The invited user email address is not valid.',
+  transient: false,
+  graphCode: 'BadRequest',
+  httpStatus: 400,
+  requestId: '5e0c6e3a-1b2c-4d5e-8f90-0a1b2c3d4e5f',
+}).describe();
+
+export async function failed(store: Store) {
+  return inState(store, 'failed', { reason: GRAPH_FAILURE });
+}
+
+export const CANDIDATE: DirectoryMatch = {
+  user: {
+    id: '11111111-2222-4333-8444-555555555555',
+    createdAt: null,
+    userType: 'Member',
+    mail: 'ada.lovelace@contoso.com',
+    displayName: 'Ada Lovelace (Contoso)',
+    externalUserState: null,
+    accountEnabled: true,
+  },
+  matchedBy: ['otherMails'],
+};
+
+export async function needsConfirmation(store: Store) {
+  const request = await inState(store, 'needs_confirmation', { reason: 'Matched only through otherMails.' });
+  await store.recordProgress({
+    requestId: request.id,
+    expectedStatus: ['needs_confirmation'],
+    at: request.createdAt,
+    progress: { matchCandidates: [CANDIDATE] },
+  });
+  return request;
+}
+
+export function person(name: string) {
+  return { name, subject: randomUUID() };
+}
