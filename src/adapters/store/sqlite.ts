@@ -8,22 +8,41 @@ import type { Tables } from './schema.ts';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
+/** Prepared statements kept per SQL text; Kysely writes the same text for each query shape. */
+const STATEMENT_CACHE_SIZE = 500;
+
 /** Wraps a DatabaseSync for Kysely: its statements take spread parameters, not an array. */
 export function kyselySqliteDatabase(db: DatabaseSync): SqliteDatabase {
+  // Preparing costs more than running most of our queries (a profile of the request form
+  // under load spent as long in prepare as in all/run). node:sqlite runs a statement to
+  // completion in all() and run(), so one prepared statement can serve every call of its
+  // text; iterate() leaves it open, so a stream gets a statement of its own.
+  const cache = new Map<string, { statement: StatementSync; reader: boolean }>();
+  const prepared = (text: string) => {
+    let entry = cache.get(text);
+    if (!entry) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      const statement = db.prepare(text);
+      entry = { statement, reader: returnsRows(statement, text) };
+      cache.set(text, entry);
+    }
+    return entry;
+  };
   return {
-    prepare(text: string): SqliteStatement {
+    prepare(sql: string): SqliteStatement {
       // Kysely opens transactions with a plain (deferred) `begin`. Other processes write
       // to the same file (CLI, a separate worker), and a deferred transaction that reads
       // and then writes fails with SQLITE_BUSY_SNAPSHOT when another connection committed
       // in between; busy_timeout cannot wait that out. BEGIN IMMEDIATE takes the write
       // lock up front, waiting up to busy_timeout for it, so our transactions never fail
       // half-way for that reason.
-      const statement = db.prepare(/^\s*begin\s*;?\s*$/i.test(text) ? 'begin immediate' : text);
+      const text = /^\s*begin\s*;?\s*$/i.test(sql) ? 'begin immediate' : sql;
+      const { statement, reader } = prepared(text);
       return {
-        reader: returnsRows(statement, text),
+        reader,
         all: (parameters) => statement.all(...(parameters as SqlParameter[])),
         run: (parameters) => statement.run(...(parameters as SqlParameter[])),
-        iterate: (parameters) => statement.iterate(...(parameters as SqlParameter[])),
+        iterate: (parameters) => db.prepare(text).iterate(...(parameters as SqlParameter[])),
       };
     },
     close() {
