@@ -34,7 +34,15 @@ async function startServer(env: Record<string, string>, dir = mkdtempSync(path.j
   const log = openSync(logPath, 'a');
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', GUESTLIST_DATA_DIR: dir, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      GUESTLIST_DATA_DIR: dir,
+      // BENCH_SERVE_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server.
+      ...(process.env.BENCH_SERVE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVE_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ['ignore', log, log],
   });
   let url = '';
@@ -106,7 +114,7 @@ function figures(result: Result): string {
 }
 
 export async function benchWeb(seconds = 10): Promise<void> {
-  const server = await startServer({ GUESTLIST_SUBMISSIONS_PER_MINUTE: '100000000' });
+  const server = await startServer({ GUESTLIST_SUBMISSIONS_PER_MINUTE: '100000' });
   try {
     const { cookie, csrf } = await formSession(server.url);
     // Warm-up, so neither side pays for the first compilations.

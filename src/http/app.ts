@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -34,6 +33,7 @@ import { API_PREFIX } from './api-prefix.ts';
 import { healthRoutes } from './health.ts';
 import { answerClientError, sendProblem } from './problems.ts';
 import type { SandboxHooks } from './sandbox-hooks.ts';
+import { securityHeaders } from './security-headers.ts';
 import { submissionLimit } from './submission-limit.ts';
 import { fastifyTrustProxy } from './trust-proxy.ts';
 import { sendErrorPage } from './web/errors.ts';
@@ -108,29 +108,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // not-found handler answers every path outside the API.
   app.setErrorHandler(answerEarly);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        // The brand's logo may live elsewhere (GUESTLIST_LOGO_URL).
-        imgSrc: ["'self'", 'data:', ...(deps.branding.logoUrl ? [new URL(deps.branding.logoUrl).origin] : [])],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        // Chrome applies form-action to a form's redirects too: sign-out may end at Microsoft.
-        formAction: ["'self'", ...(deps.sandbox ? [] : ['https://login.microsoftonline.com'])],
-        upgradeInsecureRequests: https ? [] : null,
-      },
-    },
-    // HSTS only where the public URL is https; over plain http it would be ignored anyway,
-    // and on localhost it would pin https for every other local service.
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
+  securityHeaders(app, {
+    https,
+    logoUrl: deps.branding.logoUrl,
+    signOutOrigins: deps.sandbox ? [] : ['https://login.microsoftonline.com'],
   });
   await app.register(cookie, { secret: deps.cookieSecret ?? randomBytes(32).toString('base64url') });
   // Double-submit CSRF for the web pages' forms (checked in web/index.ts); registered here
