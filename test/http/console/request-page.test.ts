@@ -32,7 +32,7 @@ describe("a request's page", () => {
     assert.match(page.body, /<h1><bdi>Ada Lovelace<\/bdi><\/h1>/);
     assert.match(page.body, /<dt>Email<\/dt><dd><bdi>ada@fabrikam.com<\/bdi><\/dd>/);
     assert.match(page.body, /Waiting for approval/);
-    assert.match(page.body, /<ol class="timeline">[\s\S]*requester<\/strong>: submit/);
+    assert.match(page.body, /<ol class="timeline">[\s\S]*requester<\/strong>: Submitted/);
     assert.equal((await approver.get('/admin/requests/00000000-0000-4000-8000-000000000000')).statusCode, 404);
   });
 
