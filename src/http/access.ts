@@ -83,6 +83,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /admin/requests/:id/revoke': ADMINS,
   'GET /admin/audit': ADMINS,
   'GET /admin/audit.csv': ADMINS,
+  'GET /admin/tokens': ADMINS,
+  'POST /admin/tokens': ADMINS,
+  'POST /admin/tokens/:id/revoke': ADMINS,
   'GET /admin/mailbox': ADMINS,
 };
 

@@ -32,6 +32,7 @@ const PAYLOADS: Record<string, object> = {
   'POST /admin/requests/:id/confirm-match': { choice: 'new' },
   'POST /admin/requests/:id/revoke': { revokeReason: 'Contract ended', deleteGuest: 'yes' },
   'POST /admin/requests/bulk': { ids: ':id', action: 'approve' },
+  'POST /admin/tokens': { name: 'route-access', role: 'approver', expiresInDays: '30' },
 };
 
 describe('route access', () => {
