@@ -94,7 +94,9 @@ function provisioning(view: RequestView): Raw {
       <dt>Groups granted</dt><dd>${
         p.grantedGroupIds.length
           ? html`${p.grantedGroupIds.map((g, i) => html`${i ? ', ' : ''}<code>${g}</code>`)}`
-          : 'none yet'
+          : view.request.status === 'revoked' || view.request.status === 'expired'
+            ? 'none'
+            : 'none yet'
       }</dd>
       <dt>Invitation emails sent</dt><dd>${p.invitationEmailsSent}</dd>
       ${p.mailError ? html`<dt>Last email error</dt><dd>${p.mailError}</dd>` : html``}

@@ -79,7 +79,7 @@ function auditTable(audit: AdminAuditEntry[]): Raw {
     ${
       audit.length === 0
         ? html`<p>No token has been created or revoked yet.</p>`
-        : html`<div class="table-wrap"><table class="queue">
+        : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Token history entries"><table class="queue history">
             <caption class="visually-hidden">Tokens created and revoked, newest first</caption>
             <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Token</th></tr></thead>
             <tbody>${audit.map(
@@ -104,7 +104,7 @@ export function tokensBody(view: TokensView): Raw {
     ${
       view.tokens.length === 0
         ? html`<p>There are no tokens yet.</p>`
-        : html`<div class="table-wrap"><table class="queue">
+        : html`<div class="table-wrap" tabindex="0" role="region" aria-label="API tokens"><table class="queue">
             <caption class="visually-hidden">API tokens, oldest first</caption>
             <thead><tr>
               <th scope="col">Name</th><th scope="col">Role</th><th scope="col" class="optional">Created</th>
