@@ -80,8 +80,12 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /admin/requests/:id/retry': ADMINS,
   'POST /admin/requests/:id/resend-invitation': ADMINS,
   'POST /admin/requests/:id/confirm-match': ADMINS,
+  'POST /admin/requests/:id/revoke': ADMINS,
   'GET /admin/audit': ADMINS,
   'GET /admin/audit.csv': ADMINS,
+  'GET /admin/tokens': ADMINS,
+  'POST /admin/tokens': ADMINS,
+  'POST /admin/tokens/:id/revoke': ADMINS,
   'GET /admin/mailbox': ADMINS,
 };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, testApp } from '../helpers/app.ts';
+import { requesterSees } from './console/fixtures.ts';
 
 const person = { email: 'Ada@Fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' };
 
@@ -221,6 +222,30 @@ describe('access requests API', () => {
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().status, 'rejected');
     assert.equal(res.json().reason, 'Unknown company');
+    assert.equal((await requesterSees(t, id)).sharedReason, null, 'not shared unless asked');
+  });
+
+  test('reject with shareReason: true shows the reason to the requester; a non-boolean is a 400', async () => {
+    const id = await pending('reject-shared@fabrikam.com');
+    const url = `/api/v1/access-requests/${id}/reject`;
+    const forged = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: t.approver,
+      payload: { reason: 'Only partners.', shareReason: 'yes' },
+    });
+    assert.equal(forged.statusCode, 400);
+    assert.equal(forged.json().errors[0].field, '/shareReason');
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: t.approver,
+      payload: { reason: 'Only partners.', shareReason: true },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const seen = await requesterSees(t, id);
+    assert.equal(seen.sharedReason, 'Only partners.');
+    assert.match(seen.email, /The reason given: Only partners\./);
   });
 
   test('control characters in a comment or reason, and forged cursors, are 400s', async () => {

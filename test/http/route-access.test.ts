@@ -30,7 +30,9 @@ const PAYLOADS: Record<string, object> = {
   'POST /api/v1/access-requests/:id/confirm-match': { inviteAsNewGuest: true },
   'POST /admin/requests/:id/reject': { reason: 'Unknown company' },
   'POST /admin/requests/:id/confirm-match': { choice: 'new' },
+  'POST /admin/requests/:id/revoke': { revokeReason: 'Contract ended', deleteGuest: 'yes' },
   'POST /admin/requests/bulk': { ids: ':id', action: 'approve' },
+  'POST /admin/tokens': { name: 'route-access', role: 'approver', expiresInDays: '30' },
 };
 
 describe('route access', () => {

@@ -107,7 +107,8 @@ describe('every console page passes axe, with no CSP violation', async () => {
     {
       name: 'request-pending',
       role: 'approver',
-      path: async () => `/admin/requests/${(await stored(t.db.store, { firstName: 'Grace', lastName: 'Hopper' })).id}`,
+      path: async () =>
+        `/admin/requests/${(await stored(t.db.store, { firstName: 'Grace', lastName: 'Hopper', justification: 'Supplier audit for Q3.\nI review the invoices with the finance team.' })).id}`,
       heading: /Grace Hopper/,
     },
     {
@@ -129,6 +130,19 @@ describe('every console page passes axe, with no CSP violation', async () => {
         `/admin/requests/${(await inState(t.db.store, 'invited', { directoryUserId: 'u-1', redeemUrl: 'http://localhost:3000/sandbox/redeem?ticket=abc' })).id}`,
       heading: /Ada/,
     },
+    {
+      name: 'request-active-revoke',
+      role: 'admin',
+      path: async () => `/admin/requests/${(await inState(t.db.store, 'active', { directoryUserId: 'u-2' })).id}`,
+      heading: /Ada/,
+    },
+    {
+      name: 'request-revoked',
+      role: 'admin',
+      path: async () => `/admin/requests/${(await revokedWithSteps()).id}`,
+      heading: /Ada/,
+    },
+    { name: 'tokens', role: 'admin', path: async () => '/admin/tokens', heading: /API tokens/ },
     { name: 'audit', role: 'admin', path: async () => '/admin/audit', heading: /Audit trail/ },
     { name: 'audit-bad-date', role: 'admin', path: async () => '/admin/audit?from=2026-02-31', heading: /Audit trail/ },
     { name: 'mailbox', role: 'admin', path: async () => '/admin/mailbox', heading: /Sandbox mailbox/ },
@@ -151,6 +165,61 @@ describe('every console page passes axe, with no CSP violation', async () => {
           await context.close();
         }
       });
+    }
+  }
+});
+
+/** A revoked request whose removal job has done two steps (as app/remove-access.ts writes them). */
+async function revokedWithSteps() {
+  const request = await inState(t.db.store, 'revoked', { directoryUserId: 'u-3' });
+  for (const [action, reason] of [
+    ['access_removed', 'Removed user u-3 from group 6f1c0a52-0000-4000-8000-000000000001.'],
+    ['guest_kept', 'User u-3 was not deleted: this request did not create it.'],
+  ] as const) {
+    await t.db.store.recordProgress({
+      requestId: request.id,
+      expectedStatus: ['revoked'],
+      at: request.createdAt,
+      audit: {
+        id: crypto.randomUUID(),
+        requestId: request.id,
+        actor: 'worker',
+        action,
+        fromStatus: 'revoked',
+        toStatus: 'revoked',
+        reason,
+        at: request.createdAt,
+      },
+    });
+  }
+  return request;
+}
+
+test('creating a token: errors beside the fields, then the token shown once; both pages pass axe', async () => {
+  for (const [viewport, size] of Object.entries(VIEWPORTS)) {
+    const context = await signedIn('admin', size);
+    const page = await context.newPage();
+    const blocked = watchCsp(page);
+    try {
+      await page.goto(`${base}/admin/tokens`);
+      await page.locator('#field-name').fill(`ci-${viewport}`);
+      await page.locator('#field-expiresInDays').fill('400');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.waitForSelector('#field-expiresInDays-error');
+      assert.deepEqual(await axeViolations(page), []);
+      await page.screenshot({ path: `${shots}/console-token-error-${viewport}.png`, fullPage: true });
+
+      await page.locator('#field-expiresInDays').fill('30');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.waitForSelector('h1:has-text("Token created")');
+      const secret = await page.locator('#new-token').inputValue();
+      assert.match(secret, /^gl_/);
+      assert.ok(!page.url().includes(secret), 'the URL never holds the token');
+      assert.deepEqual(await axeViolations(page), []);
+      await page.screenshot({ path: `${shots}/console-token-created-${viewport}.png`, fullPage: true });
+      assert.deepEqual(blocked, []);
+    } finally {
+      await context.close();
     }
   }
 });

@@ -106,8 +106,13 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
 
   // Generic in its body, so each route's handler sees its own body's type (a union here
   // would leave both handlers with the union, and a cast).
-  const decisionSchema = <Body extends typeof ApproveBody | typeof RejectBody>(summary: string, body: Body) => ({
+  const decisionSchema = <Body extends typeof ApproveBody | typeof RejectBody>(
+    summary: string,
+    body: Body,
+    description?: string,
+  ) => ({
     summary,
+    ...(description ? { description } : {}),
     params: IdParams,
     body,
     response: { 200: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
@@ -131,14 +136,23 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
 
   app.post(
     '/access-requests/:id/reject',
-    { schema: decisionSchema('Reject a pending request', RejectBody) },
+    {
+      schema: decisionSchema(
+        'Reject a pending request',
+        RejectBody,
+        'The reason is always kept in the history for admins. With shareReason: true the requester reads it too, ' +
+          'on their status page and in the email telling them of the rejection; without it they are told only that ' +
+          'the request was not approved.',
+      ),
+    },
     async (request) => {
-      const { reason } = request.body;
+      const { reason, shareReason } = request.body;
       const next = await decideRequest(deps, {
         id: request.params.id,
         actor: callerActor(request),
         decision: 'reject',
         reason,
+        shareReason: shareReason === true,
       });
       return requestView(next);
     },

@@ -116,7 +116,16 @@ export const ApproveBody = Type.Object(
   { additionalProperties: false },
 );
 export const RejectBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 2000, pattern: NO_CONTROL_CHARACTERS }) },
+  {
+    reason: Type.String({ minLength: 1, maxLength: 2000, pattern: NO_CONTROL_CHARACTERS }),
+    shareReason: Type.Optional(
+      Type.Boolean({
+        description:
+          'Show the reason to the requester (their status page and the rejection email). ' +
+          'Left out or false: the reason is kept for admins only.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 

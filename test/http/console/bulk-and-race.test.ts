@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Store } from '../../../src/ports.ts';
 import { signIn, testApp } from '../../helpers/app.ts';
 import { webClient } from '../../helpers/web.ts';
-import { inState, person, stored } from './fixtures.ts';
+import { inState, person, requesterSees, stored } from './fixtures.ts';
 
 test('bulk approve decides each ticked request, and skips the one someone else decided first', async (t) => {
   const app = await testApp();
@@ -58,8 +58,20 @@ test('bulk reject needs a reason (400, error beside it, ticks kept, nothing chan
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /Rejected: 2/);
   assert.match(res.body, /Skipped: 1/);
-  for (const id of [a.id, b.id]) assert.equal((await app.db.store.getRequest(id))?.reason, 'Not a partner');
+  for (const id of [a.id, b.id]) {
+    assert.equal((await app.db.store.getRequest(id))?.reason, 'Not a partner');
+    assert.equal((await requesterSees(app, id)).sharedReason, 'Not a partner', 'shared with each requester');
+  }
   assert.equal((await app.db.store.getRequest(approved.id))?.status, 'approved');
+
+  // Without the box ticked, the requesters are not told the reason.
+  const c = await stored(app.db.store);
+  await bob.get('/admin');
+  const kept = await bob.post('/admin/requests/bulk', { ids: [c.id], action: 'reject', reason: 'Vendor review' });
+  assert.equal(kept.statusCode, 200);
+  const seen = await requesterSees(app, c.id);
+  assert.equal(seen.sharedReason, null);
+  assert.doesNotMatch(seen.email, /Vendor review/);
 });
 
 /** Holds the first two reads of a request until both have been made (as test/http/approver-race.test.ts). */

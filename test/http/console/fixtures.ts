@@ -1,10 +1,13 @@
 // Requests in the states the console shows, written straight to the store (with the audit
 // entries that brought them there), so each test starts where it needs to.
 import { randomUUID } from 'node:crypto';
+import { notifyRequester } from '../../../src/app/notify-requester.ts';
+import { readRequestStatus } from '../../../src/app/read-request-status.ts';
 import { DirectoryError } from '../../../src/domain/directory-error.ts';
 import type { AccessRequest, Status } from '../../../src/domain/lifecycle.ts';
-import type { DirectoryMatch, Store } from '../../../src/ports.ts';
+import type { DirectoryMatch, MailMessage, Store } from '../../../src/ports.ts';
 import { anAudit, aRequest } from '../../adapters/store/fixtures.ts';
+import type { TestApp } from '../../helpers/app.ts';
 
 export async function stored(store: Store, overrides: Partial<AccessRequest> = {}): Promise<AccessRequest> {
   const request = aRequest({ createdAt: new Date('2026-03-01T08:00:00.000Z'), ...overrides });
@@ -54,4 +57,32 @@ export async function needsConfirmation(store: Store) {
 
 export function person(name: string) {
   return { name, subject: randomUUID() };
+}
+
+/**
+ * What the requester of a rejected request is told: the rejection email (the
+ * notify_requester job's use case, run here) and the status page its link opens.
+ */
+export async function requesterSees(t: Pick<TestApp, 'db' | 'clock'>, requestId: string) {
+  const mails: MailMessage[] = [];
+  const branding = { organizationName: 'Contoso', appName: 'Contoso Portal' };
+  await notifyRequester(
+    {
+      store: t.db.store,
+      clock: t.clock,
+      mailer: { send: async (message) => void mails.push(message) },
+      branding,
+      publicUrl: 'http://localhost:3000',
+      appUrl: 'https://myapps.microsoft.com',
+    },
+    requestId,
+  );
+  const email = mails.at(-1);
+  const token = /\/status\?token=(\S+)/.exec(email?.text ?? '')?.[1];
+  if (!email || !token) throw new Error(`no rejection email with a status link for ${requestId}`);
+  const status = await readRequestStatus(
+    { store: t.db.store, clock: t.clock, branding },
+    { token: decodeURIComponent(token) },
+  );
+  return { email: email.text, sharedReason: status.sharedReason };
 }

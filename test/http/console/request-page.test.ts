@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signIn, type TestApp, testApp } from '../../helpers/app.ts';
 import { type WebClient, webClient } from '../../helpers/web.ts';
-import { CANDIDATE, failed, inState, needsConfirmation, person, stored } from './fixtures.ts';
+import { CANDIDATE, failed, inState, needsConfirmation, person, requesterSees, stored } from './fixtures.ts';
 
 describe("a request's page", () => {
   let t: TestApp;
@@ -32,7 +32,7 @@ describe("a request's page", () => {
     assert.match(page.body, /<h1><bdi>Ada Lovelace<\/bdi><\/h1>/);
     assert.match(page.body, /<dt>Email<\/dt><dd><bdi>ada@fabrikam.com<\/bdi><\/dd>/);
     assert.match(page.body, /Waiting for approval/);
-    assert.match(page.body, /<ol class="timeline">[\s\S]*requester<\/strong>: submit/);
+    assert.match(page.body, /<ol class="timeline">[\s\S]*requester<\/strong>: Submitted/);
     assert.equal((await approver.get('/admin/requests/00000000-0000-4000-8000-000000000000')).statusCode, 404);
   });
 
@@ -132,13 +132,26 @@ describe("a request's page", () => {
     assert.equal((await t.db.store.listAudit(request.id)).length, 1, 'nothing written');
   });
 
-  test('reject with a reason (shared or not): rejected, the reason in the audit trail', async () => {
+  test('reject with a reason, shared: the requester reads it on the status page and in the email', async () => {
     const request = await stored(t.db.store);
-    const res = await post(approver, request.id, 'reject', { reason: 'Unknown company', share: 'yes' });
+    const res = await post(approver, request.id, 'reject', { reason: 'Only partners may use it.', share: 'yes' });
     assert.equal(res.statusCode, 303);
     const stored_ = await t.db.store.getRequest(request.id);
     assert.equal(stored_?.status, 'rejected');
-    assert.equal(stored_?.reason, 'Unknown company');
+    assert.equal(stored_?.reason, 'Only partners may use it.');
+    const seen = await requesterSees(t, request.id);
+    assert.equal(seen.sharedReason, 'Only partners may use it.');
+    assert.match(seen.email, /The reason given: Only partners may use it\./);
+  });
+
+  test('reject with a reason, not shared: kept for admins, the requester is not told it', async () => {
+    const request = await stored(t.db.store);
+    const res = await post(approver, request.id, 'reject', { reason: 'Internal: vendor under review.' });
+    assert.equal(res.statusCode, 303);
+    assert.equal((await t.db.store.getRequest(request.id))?.reason, 'Internal: vendor under review.');
+    const seen = await requesterSees(t, request.id);
+    assert.equal(seen.sharedReason, null);
+    assert.doesNotMatch(seen.email, /vendor under review/);
   });
 
   test('a decision on a request someone else decided meanwhile changes nothing and says who', async () => {

@@ -55,3 +55,34 @@ export function actorLabel(actor: string): string {
   if (actor.startsWith('token:')) return `API token ${actor.slice('token:'.length)}`;
   return actor;
 }
+
+/** The audit trail's actions as people read them; an action not listed shows as stored. */
+const ACTION_LABELS: Readonly<Record<string, string>> = {
+  submit: 'Submitted',
+  verify: 'Email address confirmed',
+  approve: 'Approved',
+  reject: 'Rejected',
+  start_provisioning: 'Provisioning started',
+  ask_confirmation: 'Asked an admin to confirm the directory match',
+  confirm_match: 'Directory match confirmed',
+  invite: 'Invited',
+  activate: 'Access granted',
+  fail: 'Failed',
+  retry: 'Sent back to provisioning',
+  expire: 'Expired',
+  revoke: 'Access revoked',
+  withdraw: 'Withdrawn',
+  resend_requested: 'Invitation resend asked for',
+  resend_invitation: 'Invitation resent',
+  invitation_email_uncertain: 'Invitation email may not have been sent',
+  mail_failed: 'Email could not be sent',
+  // What the revoke_access job did (app/remove-access.ts), one entry per step.
+  access_removed: 'Group membership removed',
+  guest_deleted: 'Guest account deleted',
+  guest_kept: 'Guest account kept',
+  access_removal_failed: 'Removing access failed',
+};
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}

@@ -38,6 +38,10 @@ export const ACTIONS = [
   'resend_invitation',
   'invitation_email_uncertain',
   'mail_failed',
+  'access_removed',
+  'guest_deleted',
+  'guest_kept',
+  'access_removal_failed',
 ];
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -4,7 +4,7 @@
 // shown again, as a person expects from a form.
 import { type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { ApproveBody, ConfirmMatchBody, RejectBody } from '../../../api/schemas.ts';
+import { ApproveBody, ConfirmMatchBody, RejectBody, RevokeBody } from '../../../api/schemas.ts';
 
 const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const csrf = { _csrf: text(200) };
@@ -13,6 +13,7 @@ const csrf = { _csrf: text(200) };
 export const ApproveForm = Type.Object({ ...csrf, comment: text(4000) });
 export const RejectForm = Type.Object({ ...csrf, reason: text(4000), share: text(10) });
 export const ConfirmMatchForm = Type.Object({ ...csrf, choice: text(200) });
+export const RevokeForm = Type.Object({ ...csrf, revokeReason: text(1000), deleteGuest: text(10) });
 export const NoFields = Type.Object(csrf);
 const Id = Type.String({ format: 'uuid' });
 export const BulkForm = Type.Object({
@@ -35,11 +36,12 @@ function check(schema: TSchema, value: object, messages: Record<string, string>)
   return errors;
 }
 
-/** The "share this reason with the requester" box: ticked or not; anything else is a forged form. */
-function checkShare(share: string | undefined, errors: FieldErrors): boolean {
-  if (share !== undefined && share !== 'yes') errors.share = 'Tick the box, or leave it empty.';
-  return share === 'yes';
+/** A checkbox (components.ts sends `yes`): ticked or not; anything else is a forged form. */
+function checkBox(name: string, value: string | undefined, errors: FieldErrors): boolean {
+  if (value !== undefined && value !== 'yes') errors[name] = 'Tick the box, or leave it empty.';
+  return value === 'yes';
 }
+const checkShare = (share: string | undefined, errors: FieldErrors) => checkBox('share', share, errors);
 
 export function approveInput(body: { comment?: string | undefined }) {
   const comment = body.comment?.trim() || undefined;
@@ -63,6 +65,16 @@ export function rejectInput(body: { reason?: string | undefined; share?: string 
   );
   const share = checkShare(body.share, errors);
   return { reason, share, errors };
+}
+
+export function revokeInput(body: { revokeReason?: string | undefined; deleteGuest?: string | undefined }) {
+  const reason = body.revokeReason?.trim() || undefined;
+  const errors: FieldErrors = {};
+  if (reason && !Value.Check(RevokeBody, { reason })) {
+    errors.revokeReason = 'Keep the reason under 500 characters, without control characters.';
+  }
+  const deleteGuest = checkBox('deleteGuest', body.deleteGuest, errors);
+  return { reason, deleteGuest, errors };
 }
 
 const CHOOSE = 'Choose the user this request is for, or to invite the address as a new guest.';

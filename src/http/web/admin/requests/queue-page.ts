@@ -93,7 +93,21 @@ function counts(view: QueueView): Raw {
     )}</ul>`;
 }
 
+/** The start of the requester's "why", on one line: enough to tell requests apart in the queue. */
+export function excerpt(text: string | null, max = 90): string | null {
+  const line = text?.replace(/\s+/g, ' ').trim();
+  if (!line) return null;
+  const chars = [...line];
+  return chars.length <= max
+    ? line
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
 function row(request: AccessRequest, view: QueueView): Raw {
+  const why = excerpt(request.justification);
   const name = `${request.firstName} ${request.lastName}`;
   const pending = request.status === 'pending_approval';
   return html`<tr>
@@ -104,7 +118,9 @@ function row(request: AccessRequest, view: QueueView): Raw {
           } aria-label="Select ${name}">`
         : html``
     }</td>
-    <td><a href="/admin/requests/${request.id}">${userText(name)}</a></td>
+    <td><a href="/admin/requests/${request.id}">${userText(name)}</a>${
+      why ? html`<br><span class="excerpt">${userText(why)}</span>` : html``
+    }</td>
     <td class="optional">${userText(request.email)}</td>
     <td>${statusBadge(request.status)}</td>
     <td class="optional">${timeTag(request.createdAt)}</td>

@@ -16,8 +16,9 @@ import {
   userText,
 } from '../../components.ts';
 import { html, type Raw } from '../../html.ts';
-import { actorLabel } from '../console.ts';
+import { actionLabel, actorLabel } from '../console.ts';
 import type { FieldErrors } from './forms.ts';
+import { removalProgress, revokeForm } from './revoke-form.ts';
 
 export interface RequestView {
   request: AccessRequest;
@@ -30,7 +31,13 @@ export interface RequestView {
   /** An action that changed nothing: lost a race, or not allowed in this state. */
   conflict?: string | undefined;
   errors?: FieldErrors;
-  values?: { comment?: string | undefined; reason?: string | undefined; share?: boolean };
+  values?: {
+    comment?: string | undefined;
+    reason?: string | undefined;
+    share?: boolean;
+    revokeReason?: string | undefined;
+    deleteGuest?: boolean;
+  };
 }
 
 /** Graph's error code and request-id from a failure reason (DirectoryError.describe()). */
@@ -48,6 +55,11 @@ function facts(view: RequestView): Raw {
     <dt>Email</dt><dd>${userText(r.email)}</dd>
     <dt>First name</dt><dd>${userText(r.firstName)}</dd>
     <dt>Last name</dt><dd>${userText(r.lastName)}</dd>
+    <dt>Why they need access</dt><dd>${
+      r.justification
+        ? html`<p class="justification">${userText(r.justification)}</p>`
+        : html`<span class="hint">Not given</span>`
+    }</dd>
     <dt>Status</dt><dd>${statusBadge(r.status)}</dd>
     <dt>Submitted</dt><dd>${timeTag(r.createdAt)}</dd>
     <dt>Last change</dt><dd>${timeTag(r.updatedAt)}</dd>
@@ -82,7 +94,9 @@ function provisioning(view: RequestView): Raw {
       <dt>Groups granted</dt><dd>${
         p.grantedGroupIds.length
           ? html`${p.grantedGroupIds.map((g, i) => html`${i ? ', ' : ''}<code>${g}</code>`)}`
-          : 'none yet'
+          : view.request.status === 'revoked' || view.request.status === 'expired'
+            ? 'none'
+            : 'none yet'
       }</dd>
       <dt>Invitation emails sent</dt><dd>${p.invitationEmailsSent}</dd>
       ${p.mailError ? html`<dt>Last email error</dt><dd>${p.mailError}</dd>` : html``}
@@ -152,8 +166,6 @@ function adminActions(view: RequestView): Raw {
         <button type="submit">${label}</button>
       </form>
     </section>`;
-  // LATER (revoke): a "Revoke access" form for approved, needs_confirmation, invited,
-  // active and failed requests, posting to /admin/requests/:id/revoke, goes here.
   if (status === 'failed') return button('retry', 'Retry', 'Send the request back to provisioning.');
   if (status === 'invited') {
     return button(
@@ -171,7 +183,7 @@ function timeline(history: AuditEntry[]): Raw {
     <h2 id="timeline">Timeline</h2>
     <ol class="timeline">${history.map(
       (entry) => html`<li>
-        <span class="when">${timeTag(entry.at)}</span> — <strong>${actorLabel(entry.actor)}</strong>: ${entry.action}${
+        <span class="when">${timeTag(entry.at)}</span> — <strong>${actorLabel(entry.actor)}</strong>: ${actionLabel(entry.action)}${
           entry.toStatus && entry.toStatus !== entry.fromStatus ? html` → ${statusLabel(entry.toStatus)}` : html``
         }${entry.reason ? html`<br>${entry.reason}` : html``}
       </li>`,
@@ -181,7 +193,14 @@ function timeline(history: AuditEntry[]): Raw {
 
 export function requestBody(view: RequestView): Raw {
   const r = view.request;
-  const labels = { comment: 'Comment', reason: 'Reason for rejecting', share: 'Share', choice: 'Directory match' };
+  const labels = {
+    comment: 'Comment',
+    reason: 'Reason for rejecting',
+    share: 'Share',
+    choice: 'Directory match',
+    revokeReason: 'Reason for revoking',
+    deleteGuest: 'Also delete the guest account',
+  };
   return html`<p><a href="/admin">Back to the requests</a></p>
     <h1>${userText(`${r.firstName} ${r.lastName}`)}</h1>
     ${view.flash ? html`<p class="flash" role="status">${view.flash}</p>` : html``}
@@ -191,6 +210,8 @@ export function requestBody(view: RequestView): Raw {
     ${failure(view)}
     ${r.status === 'pending_approval' ? decideForms(view) : html``}
     ${adminActions(view)}
+    ${revokeForm(view)}
+    ${removalProgress(view)}
     ${provisioning(view)}
     ${timeline(view.history)}`;
 }

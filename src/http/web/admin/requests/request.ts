@@ -10,6 +10,7 @@ import { confirmMatch } from '../../../../app/confirm-match.ts';
 import { decideRequest } from '../../../../app/decide-request.ts';
 import { resendInvitation } from '../../../../app/resend-invitation.ts';
 import { retryRequest } from '../../../../app/retry-request.ts';
+import { revokeAccess } from '../../../../app/revoke-access.ts';
 import { ConflictError, InvalidTransitionError, ValidationError } from '../../../../domain/errors.ts';
 import { IdParams } from '../../../api/schemas.ts';
 import { callerActor } from '../../../auth.ts';
@@ -22,7 +23,9 @@ import {
   type FieldErrors,
   NoFields,
   RejectForm,
+  RevokeForm,
   rejectInput,
+  revokeInput,
 } from './forms.ts';
 import { lostRace } from './lost-race.ts';
 import { type RequestExtras, showRequest } from './show-request.ts';
@@ -33,6 +36,7 @@ const DONE = {
   retried: 'Sent back to provisioning.',
   resent: 'A new invitation is on its way: the person gets one new email.',
   confirmed: 'Match confirmed. Provisioning starts again.',
+  revoked: 'Access revoked. Guestlist is removing it now: each step shows under "Removing access".',
 } as const;
 type Done = keyof typeof DONE;
 
@@ -83,9 +87,8 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
   app.post('/admin/requests/:id/reject', { schema: { params, body: RejectForm } }, async (request, reply) => {
     const { id } = request.params;
     const { reason, share, errors } = rejectInput(request.body);
-    // LATER (share): pass `shareReason: share` to decideRequest once its input has it.
     return act(request, reply, id, { errors, values: { reason: request.body.reason, share } }, 'rejected', () =>
-      decideRequest(deps, { id, actor: callerActor(request), decision: 'reject', reason }),
+      decideRequest(deps, { id, actor: callerActor(request), decision: 'reject', reason, shareReason: share }),
     );
   });
 
@@ -100,6 +103,15 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
     const { id } = request.params;
     return act(request, reply, id, { errors: {} }, 'resent', () =>
       resendInvitation(deps, { id, actor: callerActor(request) }),
+    );
+  });
+
+  app.post('/admin/requests/:id/revoke', { schema: { params, body: RevokeForm } }, async (request, reply) => {
+    const { id } = request.params;
+    const { reason, deleteGuest, errors } = revokeInput(request.body);
+    const values = { revokeReason: request.body.revokeReason, deleteGuest };
+    return act(request, reply, id, { errors, values }, 'revoked', () =>
+      revokeAccess(deps, { id, actor: callerActor(request), reason, deleteGuest }),
     );
   });
 
