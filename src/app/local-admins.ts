@@ -78,15 +78,50 @@ function dummyHash(hasher: PasswordHasher): Promise<string> {
   return found;
 }
 
+/**
+ * Sign-ins for one user name, one at a time in this process: the lock is read, the password
+ * checked and the failure counted before the next attempt reads the lock. Otherwise a burst
+ * of guesses all read an unlocked account and are all checked (argon2 takes its time), and
+ * the lockout bounds nothing.
+ */
+const inFlight = new WeakMap<LocalAdminStore, Map<string, Promise<unknown>>>();
+function oneAtATime<T>(store: LocalAdminStore, key: string, run: () => Promise<T>): Promise<T> {
+  let queue = inFlight.get(store);
+  if (!queue) {
+    queue = new Map();
+    inFlight.set(store, queue);
+  }
+  const result = (queue.get(key) ?? Promise.resolve()).then(run, run);
+  const tail = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  queue.set(key, tail);
+  void tail.then(() => {
+    if (queue.get(key) === tail) queue.delete(key);
+  });
+  return result;
+}
+
 /** Checks a local admin's password; logs the outcome (never the password). */
-export async function signInLocal(
+export function signInLocal(
   deps: LocalAdminDeps & { logger: Logger },
   input: { username: string; password: string },
 ): Promise<LocalSignInResult> {
   const username = input.username.trim().toLowerCase();
-  const password = input.password.length <= MAX_PASSWORD_LENGTH ? input.password : '';
-  const admin = USERNAME.test(username) ? await deps.localAdmins.find(username) : null;
-  const matches = await deps.hasher.verify(admin?.passwordHash ?? (await dummyHash(deps.hasher)), password);
+  return oneAtATime(deps.localAdmins, username, () => checkLocal(deps, username, input.password));
+}
+
+async function checkLocal(
+  deps: LocalAdminDeps & { logger: Logger },
+  username: string,
+  typed: string,
+): Promise<LocalSignInResult> {
+  const password = typed.length <= MAX_PASSWORD_LENGTH ? typed : '';
+  const found = USERNAME.test(username) ? await deps.localAdmins.find(username) : null;
+  const matches = await deps.hasher.verify(found?.passwordHash ?? (await dummyHash(deps.hasher)), password);
+  // The lock as it is now, after the slow check (another process may have locked it meanwhile).
+  const admin = found ? await deps.localAdmins.find(username) : null;
   const now = deps.clock.now();
   const log = { username: admin ? username : undefined, via: 'local' };
   if (!admin) {

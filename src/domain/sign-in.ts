@@ -18,7 +18,8 @@ export const DEFAULT_AFTER_SIGN_IN = '/admin';
 /**
  * Where to go after signing in: `next` only when it is a path on this site — starts with
  * one `/`, not `//` or `/\` (which browsers read as another host), no control characters
- * or backslashes anywhere (browsers turn `\` into `/`), and still on this site once parsed.
+ * or backslashes anywhere (browsers turn `\` into `/`), and still on this site, and not `//`, once
+ * parsed (dot segments resolved).
  * Anything else is the default: no open redirect.
  */
 export function safeNext(next: string | undefined | null): string {
@@ -34,7 +35,10 @@ export function safeNext(next: string | undefined | null): string {
     return DEFAULT_AFTER_SIGN_IN;
   }
   if (parsed.origin !== base) return DEFAULT_AFTER_SIGN_IN;
-  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  // Dot segments are resolved only now (`/.//evil.com` is the path `//evil.com`): what is
+  // sent must pass the same test as what came in.
+  const path = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  return path.startsWith('//') ? DEFAULT_AFTER_SIGN_IN : path;
 }
 
 /**

@@ -148,7 +148,10 @@ export function enforceAccess(
     }
   });
   app.addHook('onRequest', async (request) => {
-    if (!isApiUrl(request.url)) {
+    // The surface is the matched route's, not the raw URL's: the router matches the
+    // percent-decoded path, so `/%61pi/v1/…` is an API route that the raw URL hides.
+    const url = request.is404 ? request.url : (request.routeOptions.url ?? request.url);
+    if (!isApiUrl(url)) {
       request.principal = await authenticateSession(deps.sessions, request.cookies[cookieName]);
       return;
     }

@@ -13,7 +13,9 @@ export function submissionLimit(app: FastifyInstance, perMinute: number): Submis
   return app.rateLimit({
     max: perMinute,
     timeWindow: 60_000,
-    allowList: (request) => request.principal !== null,
+    // Staff and tokens: a role. A person signed in without one (anyone in the tenant, or a
+    // guest of it) is as anonymous as the public here.
+    allowList: (request) => (request.principal?.role ?? null) !== null,
     keyGenerator: (request) => clientKey(request.ip),
   }) as SubmissionLimit;
 }

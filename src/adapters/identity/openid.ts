@@ -49,8 +49,9 @@ export function createOpenIdProvider(settings: SignInSettings, logger: Logger): 
         { err: error, issuer: settings.issuer },
         'sign-in with Microsoft is unavailable: OpenID Connect discovery failed',
       );
+      // The page is public: the cause (addresses, ports, TLS and DNS errors) goes to the log only.
       throw new IdentityProviderUnavailableError(
-        `Microsoft sign-in could not be reached (${describe(error)}). Try again in a few minutes; if it lasts, ` +
+        'Microsoft sign-in could not be reached. Try again in a few minutes; if it lasts, ' +
           'an administrator can sign in with a break-glass local account.',
       );
     });
@@ -88,7 +89,14 @@ export function createOpenIdProvider(settings: SignInSettings, logger: Logger): 
           idTokenExpected: true,
         });
       } catch (error) {
-        throw signInError(error);
+        const refused = signInError(error);
+        if (refused instanceof IdentityProviderUnavailableError) {
+          logger.error(
+            { err: error },
+            'sign-in with Microsoft is unavailable: the token endpoint could not be reached',
+          );
+        }
+        throw refused;
       }
       return claimsOf(tokens.claims());
     },
@@ -156,19 +164,13 @@ function signInError(error: unknown): Error {
     return new SignInFailedError('token', `The ID token from Microsoft did not check out (${error.message}).`);
   }
   if (error instanceof TypeError || (error instanceof Error && error.name === 'TimeoutError')) {
-    return new IdentityProviderUnavailableError(`Microsoft sign-in could not be reached (${describe(error)}).`);
+    return new IdentityProviderUnavailableError('Microsoft sign-in could not be reached. Try again in a minute.');
   }
   return error instanceof Error ? error : new Error(String(error));
 }
 
 function firstLine(text: string): string {
   return text.split(/\r?\n/)[0]!.slice(0, 300);
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`.slice(0, 300);
 }
 
 /**

@@ -39,6 +39,14 @@ function contains(text: string): string {
   return `%${escapeLike(text.toLowerCase())}%`;
 }
 
+/**
+ * Whether a filter holds a NUL: nothing stored does (PostgreSQL's text refuses one, and
+ * would fail the query), so such a filter matches nothing and is not sent at all.
+ */
+function matchesNothing(text: string | undefined): boolean {
+  return text?.includes('\u0000') ?? false;
+}
+
 export function createQueries(ctx: StoreContext): RequestQueries {
   const { db, codec } = ctx;
   const time = codec.time;
@@ -46,6 +54,7 @@ export function createQueries(ctx: StoreContext): RequestQueries {
     async listRequests(query) {
       const limit = Math.max(1, Math.floor(query.limit));
       const after = query.after === undefined ? null : decodeCursor(query.after);
+      if (matchesNothing(query.search)) return { items: [], next: null };
       const search = query.search ? searchCondition(ctx.kind, query.search) : null;
       const statuses = query.statuses;
       const rows = await db
@@ -84,6 +93,7 @@ export function createQueries(ctx: StoreContext): RequestQueries {
     async listAuditTrail(query) {
       const limit = Math.max(1, Math.floor(query.limit));
       const after = query.after === undefined ? null : decodeSeqCursor(query.after);
+      if (matchesNothing(query.actor)) return { items: [], next: null };
       const actor = query.actor ? contains(query.actor) : null;
       const rows = await db
         .selectFrom('audit_events as a')

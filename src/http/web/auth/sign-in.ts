@@ -28,6 +28,7 @@ import {
 } from '../../../domain/sign-in.ts';
 import type { IdentityProvider, SignInAttempt } from '../../../ports.ts';
 import { sessionCookieName } from '../../auth.ts';
+import { clientKey } from '../../submission-limit.ts';
 import { csrfField, field } from '../components.ts';
 import { html, type Raw } from '../html.ts';
 import { pageContext, renderPage, sendPage, type WebSettings } from '../render.ts';
@@ -249,7 +250,12 @@ export const signInRoutes: FastifyPluginAsyncTypebox<AuthDeps> = async (app, dep
     {
       schema: { body: LocalForm },
       config: {
-        rateLimit: { max: deps.localSignInsPerMinute ?? LOCAL_SIGN_INS_PER_MINUTE, timeWindow: 60_000 },
+        rateLimit: {
+          max: deps.localSignInsPerMinute ?? LOCAL_SIGN_INS_PER_MINUTE,
+          timeWindow: 60_000,
+          // As the submission limit counts: `address:port` (App Service) is one client, not one per port.
+          keyGenerator: (request: FastifyRequest) => clientKey(request.ip),
+        },
       },
     },
     async (request, reply) => {
