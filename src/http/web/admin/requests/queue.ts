@@ -73,12 +73,11 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
       const name = found ? `${found.firstName} ${found.lastName}` : id;
       try {
         if (!found) throw new NotFoundError('The access request');
-        // LATER (share): pass `shareReason: form.share` once decideRequest takes it.
         await decideRequest(
           deps,
           action === 'approve'
             ? { id, actor, decision: 'approve' }
-            : { id, actor, decision: 'reject', reason: form.reason },
+            : { id, actor, decision: 'reject', reason: form.reason, shareReason: form.share },
         );
         outcomes.push({ id, name, decided: true, note: '' });
       } catch (error) {

@@ -83,9 +83,8 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
   app.post('/admin/requests/:id/reject', { schema: { params, body: RejectForm } }, async (request, reply) => {
     const { id } = request.params;
     const { reason, share, errors } = rejectInput(request.body);
-    // LATER (share): pass `shareReason: share` to decideRequest once its input has it.
     return act(request, reply, id, { errors, values: { reason: request.body.reason, share } }, 'rejected', () =>
-      decideRequest(deps, { id, actor: callerActor(request), decision: 'reject', reason }),
+      decideRequest(deps, { id, actor: callerActor(request), decision: 'reject', reason, shareReason: share }),
     );
   });
 
