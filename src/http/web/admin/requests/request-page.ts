@@ -48,6 +48,7 @@ function facts(view: RequestView): Raw {
     <dt>Email</dt><dd>${userText(r.email)}</dd>
     <dt>First name</dt><dd>${userText(r.firstName)}</dd>
     <dt>Last name</dt><dd>${userText(r.lastName)}</dd>
+    ${r.justification ? html`<dt>Why they need access</dt><dd class="justification">${userText(r.justification)}</dd>` : html``}
     <dt>Status</dt><dd>${statusBadge(r.status)}</dd>
     <dt>Submitted</dt><dd>${timeTag(r.createdAt)}</dd>
     <dt>Last change</dt><dd>${timeTag(r.updatedAt)}</dd>
