@@ -4,6 +4,7 @@
 // Screenshots go to test-results/status-*.png.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decideRequest } from '../../src/app/decide-request.ts';
@@ -11,6 +12,7 @@ import { sendVerification } from '../../src/app/send-verification.ts';
 import { newStatusLink, STATUS_LINK_LIFETIME_MS } from '../../src/app/status-link.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
 import type { AccessRequest, Status } from '../../src/domain/lifecycle.ts';
+import { createLogger } from '../../src/logger.ts';
 import { type TestApp, testApp } from '../helpers/app.ts';
 import { axeViolations, launchBrowser, watchCsp } from '../helpers/browser.ts';
 import { webClient } from '../helpers/web.ts';
@@ -318,5 +320,34 @@ test('an expired verification link says so in the browser and confirms nothing',
     assert.deepEqual(blocked, []);
   } finally {
     await page.close();
+  }
+});
+
+test('the status token is never logged: not when the page is read, withdrawn from, or the link is bad', async () => {
+  let output = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      output += chunk.toString();
+      done();
+    },
+  });
+  const logged = await testApp({ logger: createLogger('debug', sink) });
+  try {
+    const request = await inState(logged.db.store, 'pending_approval');
+    const url = await newStatusLink(
+      { store: logged.db.store, clock: logged.clock },
+      { requestId: request.id, publicUrl: 'http://localhost:3000' },
+    );
+    const token = new URL(url).searchParams.get('token')!;
+    const client = webClient(logged.app);
+    assert.equal((await client.get(`/status?token=${encodeURIComponent(token)}`)).statusCode, 200);
+    const withdrawn = await client.post('/status/withdraw', { token });
+    assert.equal(withdrawn.statusCode, 303);
+    assert.equal((await client.get(withdrawn.headers.location as string)).statusCode, 200);
+    assert.equal((await client.get(`/status?token=${encodeURIComponent(`${token}x`)}`)).statusCode, 404);
+    assert.match(output, /"url":"\/status\?…"/, 'the requests were logged, without their query');
+    assert.ok(!output.includes(token.slice(4)), 'no part of the token after its prefix in the log');
+  } finally {
+    await logged.close();
   }
 });
