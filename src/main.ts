@@ -135,6 +135,7 @@ export async function startGuestlist(
         ids,
         isReady: () => db.store.isReady(),
         publicUrl: config.publicUrl,
+        appUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
         branding: config.branding,
         sessionSettings: config.sessions,
         identity: createOpenIdProvider(signIn, logger),

@@ -45,6 +45,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /request/sent': PUBLIC,
   'GET /verify': PUBLIC,
   'POST /verify': PUBLIC,
+  // The requester's status page and its withdrawal: the link's token is the credential.
+  'GET /status': PUBLIC,
+  'POST /status/withdraw': PUBLIC,
   'GET /sandbox/redeem': PUBLIC,
   // Signing in and out (web/auth/): anyone; what they guard is the session they start.
   'GET /auth/signin': PUBLIC,

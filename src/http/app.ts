@@ -54,6 +54,8 @@ export interface HttpDeps {
   sandbox: SandboxHooks | null;
   /** Where people reach Guestlist; https makes cookies Secure and turns HSTS on. */
   publicUrl: string;
+  /** Where a redeemed invitation lands (GUESTLIST_APP_URL); `${publicUrl}/welcome` unless set. */
+  appUrl?: string;
   branding: Config['branding'];
   sessionSettings: SessionSettings;
   /** Sign in with Microsoft (adapters/identity/openid.ts); null when not set up. */
@@ -85,6 +87,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     sandbox: deps.sandbox !== null,
     branding: deps.branding,
     publicUrl: deps.publicUrl,
+    appUrl: deps.appUrl ?? `${deps.publicUrl}/welcome`,
     secureCookies: https,
   };
   // Before routing, Fastify has no plugin to ask: API paths get problem+json, others a page.

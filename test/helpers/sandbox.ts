@@ -5,13 +5,14 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Runtime, startGuestlist, systemClock, uuidIds } from '../../src/main.ts';
 
-export async function startSandboxGuestlist(dir: string): Promise<Runtime> {
+export async function startSandboxGuestlist(dir: string, env: Record<string, string> = {}): Promise<Runtime> {
   const config = loadConfig({
     DATABASE_URL: `sqlite:${dir}/gl.db`,
     GUESTLIST_DATA_DIR: dir,
     PORT: '0',
     LOG_LEVEL: 'silent',
     GUESTLIST_REDEMPTION_CHECK_MINUTES: '0.005', // 0.3 s, so a test sees the check run
+    ...env,
   });
   return startGuestlist(config, { http: true, worker: true, logger: createLogger('silent') });
 }

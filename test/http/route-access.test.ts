@@ -24,6 +24,7 @@ function outcome(access: Access, caller: Caller, method = 'POST', api = true): O
 /** A body for the routes that take one, so that an allowed call gets past validation to the handler. */
 const PAYLOADS: Record<string, object> = {
   'POST /verify': { token: 'glv_not-a-real-link-token' },
+  'POST /status/withdraw': { token: 'gls_not-a-real-link-token' },
   'POST /request': { email: 'ada@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace', justification: '' },
   'POST /api/v1/access-requests': { email: 'ada@fabrikam.com', firstName: 'Ada', lastName: 'Lovelace' },
   'POST /api/v1/access-requests/:id/reject': { reason: 'Unknown company' },

@@ -100,6 +100,33 @@ test('an approver uses the queue by keyboard alone: search, open a request, appr
   }
 });
 
+test('an approver rejects by keyboard alone, sharing the reason with the requester', async () => {
+  const grace = await stored(t.db.store, {
+    email: 'grace.keyboard@fabrikam.com',
+    firstName: 'Grace',
+    lastName: 'Keys',
+  });
+  const context = await signedIn('approver', VIEWPORTS.phone);
+  const page = await context.newPage();
+  const blocked = watchCsp(page);
+  try {
+    await page.goto(`${base}/admin/requests/${grace.id}`);
+    await tabTo(page, '#field-reason');
+    await page.keyboard.type('We only admit suppliers under contract.');
+    await tabTo(page, '#field-share', 3);
+    await page.keyboard.press('Space');
+    await tabTo(page, 'form[action$="/reject"] button', 3);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/done=rejected/);
+    assert.match((await page.getByRole('status').textContent()) ?? '', /Rejected/);
+    assert.equal((await t.db.store.getRequest(grace.id))?.status, 'rejected');
+    assert.equal(await t.db.store.isReasonShared(grace.id), true, 'the ticked box reached the decision');
+    assert.deepEqual(blocked, []);
+  } finally {
+    await context.close();
+  }
+});
+
 describe('every console page passes axe, with no CSP violation', async () => {
   const pages: Array<{ name: string; role: 'admin' | 'approver'; path: () => Promise<string>; heading: RegExp }> = [
     { name: 'queue', role: 'approver', path: async () => '/admin', heading: /Access requests/ },

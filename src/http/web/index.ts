@@ -22,6 +22,7 @@ import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
 import { homeRoutes } from './public/home.ts';
 import { requestRoutes } from './public/request/index.ts';
+import { statusRoutes } from './public/status/index.ts';
 import { verifyRoutes } from './public/verify.ts';
 import type { WebSettings } from './render.ts';
 import { sandboxRedeemRoutes } from './sandbox/redeem.ts';
@@ -88,6 +89,7 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
   const { store, clock, ids, submissionLimit, verificationMs } = deps;
   await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
+  await app.register(statusRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   await app.register(consoleRoutes, deps);
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };

@@ -10,6 +10,8 @@ export interface WebSettings {
   branding: Config['branding'];
   /** Where Guestlist is reached (links in emails, sign-in's redirect URI). */
   publicUrl: string;
+  /** Where a redeemed invitation lands (GUESTLIST_APP_URL, or the sandbox's /welcome): the status page links there. */
+  appUrl: string;
   /** The public URL is https: cookies are Secure and `__Host-` prefixed. */
   secureCookies: boolean;
 }

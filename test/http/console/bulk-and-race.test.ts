@@ -2,6 +2,8 @@
 // the other told who made it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { changeStatus } from '../../../src/app/change-status.ts';
+import { WORKER } from '../../../src/domain/actor.ts';
 import type { Store } from '../../../src/ports.ts';
 import { signIn, testApp } from '../../helpers/app.ts';
 import { webClient } from '../../helpers/web.ts';
@@ -125,4 +127,27 @@ test('two approvers deciding one request at once: one decision; the other is tol
   );
   assert.equal(decisions.length, 1, 'one decision in the history');
   assert.equal((await app.db.store.getRequest(request.id))?.status, status);
+});
+
+test('the loser of a race is told which person decided, even once the worker has taken the approval up', async (t) => {
+  const app = await testApp();
+  t.after(() => app.close());
+  const request = await stored(app.db.store);
+  const bob = webClient(app.app);
+  const alice = webClient(app.app);
+  await signIn(app, bob, 'approver', person('Bob Approver'));
+  await signIn(app, alice, 'admin', person('Alice Admin'));
+  await bob.get(`/admin/requests/${request.id}`);
+  await alice.get(`/admin/requests/${request.id}`);
+  assert.equal((await alice.post(`/admin/requests/${request.id}/approve`, {})).statusCode, 303);
+  const deps = { store: app.db.store, clock: app.clock, ids: app.ids };
+  const approved = (await app.db.store.getRequest(request.id))!;
+  await changeStatus(deps, { request: approved, event: { type: 'start_provisioning' }, actor: WORKER });
+
+  const late = await bob.post(`/admin/requests/${request.id}/reject`, { reason: 'Unknown company' });
+  assert.equal(late.statusCode, 409);
+  assert.match(
+    late.body,
+    /Nothing was changed: Alice Admin already approved this request at 2026-03-01 09:00 UTC; it is now being set up\./,
+  );
 });

@@ -11,7 +11,14 @@ export async function lostRace(deps: Pick<ConsoleDeps, 'store'>, id: string): Pr
   const history = await deps.store.listAudit(id);
   const last = history.findLast((entry) => entry.toStatus === current.status);
   const status = statusLabel(current.status).toLowerCase();
+  const when = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  // An approval is taken up by the worker within a second ("being set up, by worker"): the
+  // loser of an approvers' race wants to know which person decided, so name the decision.
+  const decision = history.findLast((entry) => entry.action === 'approve' || entry.action === 'reject');
+  if (decision && decision !== last) {
+    const verb = decision.action === 'approve' ? 'approved' : 'rejected';
+    return `Nothing was changed: ${actorLabel(decision.actor)} already ${verb} this request at ${when(decision.at)}; it is now ${status}.`;
+  }
   if (!last) return `Nothing was changed: this request is now ${status}.`;
-  const when = `${last.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `Nothing was changed: this request is already ${status}, by ${actorLabel(last.actor)} at ${when}.`;
+  return `Nothing was changed: this request is already ${status}, by ${actorLabel(last.actor)} at ${when(last.at)}.`;
 }
