@@ -126,3 +126,18 @@ export function messageToRow(message: SandboxMessage, codec: Codec): Insertable<
     sent_at: codec.time(message.sentAt),
   };
 }
+
+/** A verification or status link's stored token (both tables have the same columns). */
+export function linkTokenFromRow(row: {
+  token_hash: string;
+  request_id: string;
+  expires_at: Date | string;
+  created_at: Date | string;
+}): { hash: string; requestId: string; expiresAt: Date; createdAt: Date } {
+  return {
+    hash: row.token_hash,
+    requestId: row.request_id,
+    expiresAt: toDate(row.expires_at),
+    createdAt: toDate(row.created_at),
+  };
+}

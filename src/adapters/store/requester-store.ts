@@ -1,7 +1,7 @@
 // The Store's requester-facing methods (ports.ts; migrations/0008): the verification-email
 // slot per address, the emails sent, status links, shared reasons and requester notices.
 import type { Store } from '../../ports.ts';
-import { requestFromRow, toDate } from './codec.ts';
+import { linkTokenFromRow, requestFromRow, toDate } from './codec.ts';
 import { isUniqueViolation, type StoreContext } from './context.ts';
 
 type RequesterMethods = Pick<
@@ -135,14 +135,7 @@ export function requesterMethods(ctx: StoreContext): RequesterMethods {
 
     async findStatusToken(hash) {
       const row = await db.selectFrom('status_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-      return row
-        ? {
-            hash: row.token_hash,
-            requestId: row.request_id,
-            expiresAt: toDate(row.expires_at),
-            createdAt: toDate(row.created_at),
-          }
-        : null;
+      return row ? linkTokenFromRow(row) : null;
     },
 
     async isReasonShared(requestId) {

@@ -7,11 +7,11 @@ import { apiTokenMethods } from './api-tokens.ts';
 import {
   auditFromRow,
   auditToRow,
+  linkTokenFromRow,
   messageFromRow,
   messageToRow,
   requestFromRow,
   requestToRow,
-  toDate,
 } from './codec.ts';
 import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { directoryPauseMethods } from './directory-pause.ts';
@@ -123,14 +123,7 @@ export function createStore(
         .selectAll()
         .where('token_hash', '=', hash)
         .executeTakeFirst();
-      return row
-        ? {
-            hash: row.token_hash,
-            requestId: row.request_id,
-            expiresAt: toDate(row.expires_at),
-            createdAt: toDate(row.created_at),
-          }
-        : null;
+      return row ? linkTokenFromRow(row) : null;
     },
 
     async insertSandboxMessage(message) {

@@ -30,6 +30,7 @@ import type { IdentityProvider, SignInAttempt } from '../../../ports.ts';
 import { sessionCookieName } from '../../auth.ts';
 import { clientKey } from '../../submission-limit.ts';
 import { csrfField, field } from '../components.ts';
+import { CsrfToken } from '../forms.ts';
 import { html, type Raw } from '../html.ts';
 import { pageContext, renderPage, sendPage, type WebSettings } from '../render.ts';
 
@@ -66,7 +67,7 @@ const LocalForm = Type.Object({
   username: Type.Optional(Type.String({ maxLength: 200 })),
   password: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH * 4 })),
   next: Type.Optional(Type.String({ maxLength: 2000 })),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+  _csrf: CsrfToken,
 });
 
 /** What the attempt cookie holds (signed, so the browser can read but not change it). */

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { InvalidVerificationLinkError, type VerifyOutcome, verifyEmail } from '../../../app/verify-email.ts';
 import type { Clock, Ids, Store } from '../../../ports.ts';
 import { csrfField } from '../components.ts';
+import { LinkToken, LinkTokenForm } from '../forms.ts';
 import { html } from '../html.ts';
 import { pageContext, renderPage, sendPage, type WebSettings } from '../render.ts';
 
@@ -17,12 +18,7 @@ const OUTCOMES: Record<VerifyOutcome, string> = {
   closed: 'This request is closed. If you still need access, ask again.',
 };
 
-const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
-/** The form also carries its CSRF token, checked before validation (web/index.ts). */
-const TokenForm = Type.Object({
-  token: Type.Optional(Type.String({ maxLength: 200 })),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
-});
+const TokenQuery = Type.Object({ token: LinkToken });
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<{
   web: WebSettings;
@@ -47,7 +43,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{
     });
   });
 
-  app.post('/verify', { schema: { body: TokenForm } }, async (request, reply) => {
+  app.post('/verify', { schema: { body: LinkTokenForm } }, async (request, reply) => {
     try {
       const { outcome } = await verifyEmail(deps, { token: request.body.token ?? '' });
       return renderPage(web, request, reply, {

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { JUSTIFICATION_MAX_LENGTH } from '../../../../domain/justification.ts';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../../../domain/person.ts';
 import { Justification, SubmitBody } from '../../../api/schemas.ts';
+import { CsrfToken } from '../../forms.ts';
 
 /** The honeypot's name: a field people never see, which form-filling bots fill in. */
 export const HONEYPOT = 'website';
@@ -15,8 +16,7 @@ export const RequestForm = Type.Object({
   // Always sent by the form (empty when left blank), optional in the API.
   justification: Justification,
   [HONEYPOT]: Type.Optional(Type.String({ maxLength: 2000 })),
-  /** Checked before validation (web/index.ts). */
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+  _csrf: CsrfToken,
 });
 
 export interface RequestValues {

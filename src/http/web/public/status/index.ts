@@ -14,18 +14,11 @@ import {
 } from '../../../../app/read-request-status.ts';
 import { WithdrawRefusedError, withdrawByRequester } from '../../../../app/withdraw-by-requester.ts';
 import type { Clock, Ids, Store } from '../../../../ports.ts';
+import { LinkToken, LinkTokenForm } from '../../forms.ts';
 import { pageContext, renderPage, sendPage, type WebSettings } from '../../render.ts';
 import { invalidLinkBody, statusBody, withdrawRefusedBody } from './status-page.ts';
 
-const StatusQuery = Type.Object({
-  token: Type.Optional(Type.String({ maxLength: 200 })),
-  done: Type.Optional(Type.Literal('withdrawn')),
-});
-/** The form also carries its CSRF token, checked before validation (web/index.ts). */
-const WithdrawForm = Type.Object({
-  token: Type.Optional(Type.String({ maxLength: 200 })),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
-});
+const StatusQuery = Type.Object({ token: LinkToken, done: Type.Optional(Type.Literal('withdrawn')) });
 
 export const statusRoutes: FastifyPluginAsyncTypebox<{
   web: WebSettings;
@@ -62,7 +55,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{
     });
   });
 
-  app.post('/status/withdraw', { schema: { body: WithdrawForm } }, async (request, reply) => {
+  app.post('/status/withdraw', { schema: { body: LinkTokenForm } }, async (request, reply) => {
     const token = request.body.token ?? '';
     try {
       await withdrawByRequester(deps, { token });
