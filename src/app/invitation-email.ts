@@ -1,7 +1,7 @@
 // The invitation email Guestlist sends in `guestlist` mode (Graph is told not to mail).
 // It names the organization and the app, carries the redeem URL, and says what the
 // Microsoft consent screen will ask, so the person is not surprised by a Microsoft page.
-import { escapeHtml } from '../domain/html.ts';
+import { escapeHtml, withoutBidiControls } from '../domain/html.ts';
 import type { MailMessage } from '../ports.ts';
 
 export interface InvitationBranding {
@@ -25,7 +25,7 @@ export function invitationEmail(input: {
   const inviter = org ?? 'An organization using Microsoft Entra ID';
   const subject = `${org ?? 'You are'}${org ? ' invites you' : ' invited'} to ${input.branding.appName}`;
   const paragraphs = [
-    `Hello ${input.firstName},`,
+    `Hello ${withoutBidiControls(input.firstName)},`,
     `${inviter} has approved your request for access to ${input.branding.appName}.${input.resend ? ' This is a new invitation link; use it rather than any earlier one.' : ''}`,
     ...(input.customMessage ? [input.customMessage] : []),
     'To accept, open this link and sign in with this email address:',

@@ -135,10 +135,15 @@ async function provision(deps: ProvisionDeps, requestId: string, held: AbortSign
   const uncertain = 'uncertain' in invitation && invitation.uncertain === true;
   // Whether this request's invitation created the user (the only user a revoke may delete):
   // the lookup found nobody, or (`microsoft` mode) it finds someone the lookup before the
-  // lost mailing POST did not, whom that POST created.
+  // lost mailing POST did not, whom that POST created; or the user found was created (on
+  // Entra's clock) after an earlier POST of this request started, whose answer was lost.
+  const earlierPost = progress.invitationPostedAt;
   const created =
     !found ||
-    (lostAt !== null && deps.settings.invitationEmail === 'microsoft' && progress.mailingInvitationUserId !== found.id);
+    (lostAt !== null &&
+      deps.settings.invitationEmail === 'microsoft' &&
+      progress.mailingInvitationUserId !== found.id) ||
+    (earlierPost !== null && found.createdAt !== null && found.createdAt.getTime() >= earlierPost.getTime());
   await recordUser(deps, request, invitation.userId, invitation.redeemUrl, 'pending', undefined, uncertain, created);
 }
 
