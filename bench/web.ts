@@ -166,7 +166,7 @@ export async function benchWeb(seconds = 10): Promise<void> {
 const QUEUE_STATUSES: Status[] = ['invited', 'active', 'rejected', 'expired', 'withdrawn', 'pending_approval'];
 
 /** Writes `count` requests straight into the SQLite file (the queue page reads them back). */
-async function seedRequests(file: string, count: number): Promise<{ email: string }> {
+export async function seedRequests(file: string, count: number): Promise<{ email: string }> {
   const db = await openDatabase(`sqlite:${file}`);
   await db.migrate();
   await db.close();
@@ -225,15 +225,14 @@ export async function benchQueue(count = 100_000, seconds = 10): Promise<void> {
     const first = await fetch(`${server.url}/admin`, { headers });
     if (first.status !== 200) throw new Error(`/admin answered ${first.status}`);
     await run({ url: `${server.url}/admin`, headers, connections: 4, duration: 2 });
-    const queue = await run({ url: `${server.url}/admin`, headers, connections: 4, duration: seconds });
-    const search = await run({
-      url: `${server.url}/admin?search=${encodeURIComponent(email)}`,
-      headers,
-      connections: 4,
-      duration: seconds,
-    });
-    line('queue, first page (GET /admin, 4 connections)', figures(queue));
-    line('queue, search by email (4 connections)', figures(search));
+    const searchUrl = `${server.url}/admin?search=${encodeURIComponent(email)}`;
+    // One approver alone (the latency a person sees), then four at once.
+    for (const connections of [1, 4]) {
+      const queue = await run({ url: `${server.url}/admin`, headers, connections, duration: seconds });
+      const search = await run({ url: searchUrl, headers, connections, duration: seconds });
+      line(`queue, first page (GET /admin, ${connections} connection(s))`, figures(queue));
+      line(`queue, search by email (${connections} connection(s))`, figures(search));
+    }
   } finally {
     await server.stop();
   }

@@ -57,11 +57,15 @@ export function createQueries(ctx: StoreContext): RequestQueries {
       if (matchesNothing(query.search)) return { items: [], next: null };
       const search = query.search ? searchCondition(ctx.kind, query.search) : null;
       const statuses = query.statuses;
+      // With a search, SQLite would still pick the status index and test every request in
+      // those states (15 ms for 16,000 waiting requests); `+status` keeps it off that index,
+      // so the search's own index finds the few matches first. PostgreSQL plans by statistics.
+      const status = search !== null && ctx.kind === 'sqlite' ? sql<string>`+status` : sql.ref('status');
       const rows = await db
         .selectFrom('access_requests')
         .selectAll()
-        .$if(query.status !== undefined, (q) => q.where('status', '=', query.status!))
-        .$if(statuses !== undefined, (q) => q.where('status', 'in', statuses!.length ? [...statuses!] : ['']))
+        .$if(query.status !== undefined, (q) => q.where(status, '=', query.status!))
+        .$if(statuses !== undefined, (q) => q.where(status, 'in', statuses!.length ? [...statuses!] : ['']))
         .$if(search !== null, (q) => q.where(search!))
         .$if(after !== null, (q) =>
           q.where((eb) =>
