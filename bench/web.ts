@@ -17,7 +17,9 @@ import { openDatabase } from '../src/adapters/store/index.ts';
 import { startSession } from '../src/app/sessions.ts';
 import type { AccessRequest, Status } from '../src/domain/lifecycle.ts';
 import { sessionCookieName } from '../src/http/auth.ts';
-import { line, stopProcess, waitUntil } from './lib.ts';
+import { startEmulator } from '../src/emulator/index.ts';
+import { line, stopProcess, waitUntil, workerEnv } from './lib.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/guestlist.js');
 
@@ -29,10 +31,14 @@ interface Server {
 }
 
 /** `guestlist serve` in sandbox mode in a fresh folder; its log goes to a file, not a pipe. */
-async function startServer(env: Record<string, string>, dir = mkdtempSync(path.join(tmpdir(), 'gl-bench-web-'))) {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  dir = mkdtempSync(path.join(tmpdir(), 'gl-bench-web-')),
+  args = ['serve'],
+) {
   const logPath = path.join(dir, 'serve.log');
   const log = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -67,7 +73,7 @@ async function startServer(env: Record<string, string>, dir = mkdtempSync(path.j
 }
 
 /** The request form's cookies and CSRF token, as a browser has them after loading the page. */
-async function formSession(url: string, headers: Record<string, string> = {}) {
+export async function formSession(url: string, headers: Record<string, string> = {}) {
   const page = await fetch(`${url}/request`, { headers });
   const cookie = page.headers
     .getSetCookie()
@@ -98,7 +104,7 @@ function run(options: autocannon.Options): Promise<Result> {
   });
 }
 
-function formRun(url: string, csrf: string, cookie: string, extra: Partial<autocannon.Options>): Promise<Result> {
+export function formRun(url: string, csrf: string, cookie: string, extra: Partial<autocannon.Options>): Promise<Result> {
   return run({
     url: `${url}/request`,
     method: 'POST',
@@ -113,25 +119,50 @@ function figures(result: Result): string {
   return `${result.requests.average.toFixed(0)}/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${ok} ok of ${result.requests.total}, ${result.non2xx - (result['3xx'] ?? 0)} errors`;
 }
 
-export async function benchWeb(seconds = 10): Promise<void> {
-  const server = await startServer({ GUESTLIST_SUBMISSIONS_PER_MINUTE: '100000' });
-  try {
-    const { cookie, csrf } = await formSession(server.url);
-    // Warm-up, so neither side pays for the first compilations.
-    await formRun(server.url, csrf, cookie, { connections: 10, duration: 2 });
-    await run({ url: `${server.url}/healthz`, connections: 10, duration: 2 });
-    const form = await formRun(server.url, csrf, cookie, { connections: 100, duration: seconds });
-    const health = await run({ url: `${server.url}/healthz`, connections: 100, duration: seconds });
-    line('form submissions (POST /request, 100 connections)', figures(form));
-    line('/healthz (100 connections)', figures(health));
-    line(
-      'ratio of submissions to /healthz (target ≥ 0.35)',
-      (form.requests.average / health.requests.average).toFixed(2),
-    );
-  } finally {
-    await server.stop();
-  }
+/** Submissions and /healthz in one run; `label` names the set-up in the printed lines. */
+async function submissionsAgainstHealth(server: Server, seconds: number, label: string): Promise<void> {
+  const { cookie, csrf } = await formSession(server.url);
+  // Warm-up, so neither side pays for the first compilations.
+  await formRun(server.url, csrf, cookie, { connections: 10, duration: 2 });
+  await run({ url: `${server.url}/healthz`, connections: 10, duration: 2 });
+  const form = await formRun(server.url, csrf, cookie, { connections: 100, duration: seconds });
+  const health = await run({ url: `${server.url}/healthz`, connections: 100, duration: seconds });
+  line(`${label}: form submissions (POST /request, 100 connections)`, figures(form));
+  line(`${label}: /healthz (100 connections)`, figures(health));
+  line(`${label}: submissions / healthz (target ≥ 0.35)`, (form.requests.average / health.requests.average).toFixed(2));
+}
 
+export async function benchWeb(seconds = 10): Promise<void> {
+  // Sandbox mode: one process serves the pages and runs the worker, which mails each
+  // submission's confirmation link (several committed writes per submission).
+  const sandbox = await startServer({ GUESTLIST_SUBMISSIONS_PER_MINUTE: '100000' });
+  try {
+    await submissionsAgainstHealth(sandbox, seconds, 'sandbox, one process');
+  } finally {
+    await sandbox.stop();
+  }
+  // The web tier alone (`serve --no-worker` against the emulator as Entra, SQLite), as a
+  // deployment that runs its worker elsewhere: the form's own cost, without the mail.
+  const emulator = await startEmulator({});
+  const smtp = await startSmtpSink();
+  const dir = mkdtempSync(path.join(tmpdir(), 'gl-bench-web-'));
+  const webTier = await startServer(
+    {
+      ...workerEnv(emulator, `sqlite:${path.join(dir, 'guestlist.db')}`, { SMTP_URL: smtp.url }),
+      GUESTLIST_PUBLIC_URL: 'http://127.0.0.1',
+      GUESTLIST_SUBMISSIONS_PER_MINUTE: '100000',
+      LOG_LEVEL: 'info',
+    },
+    dir,
+    ['serve', '--no-worker'],
+  );
+  try {
+    await submissionsAgainstHealth(webTier, seconds, 'web tier alone');
+  } finally {
+    await webTier.stop();
+    await smtp.close();
+    await emulator.close();
+  }
   // One address floods the form; another submits once a second, well within its allowance.
   // Both come through one proxy (one hop trusted), which appends their real addresses.
   const flood = await startServer({ GUESTLIST_SUBMISSIONS_PER_MINUTE: '60', GUESTLIST_TRUST_PROXY: '1' });
