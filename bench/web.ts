@@ -16,8 +16,8 @@ import { codecFor, requestToRow } from '../src/adapters/store/codec.ts';
 import { openDatabase } from '../src/adapters/store/index.ts';
 import { startSession } from '../src/app/sessions.ts';
 import type { AccessRequest, Status } from '../src/domain/lifecycle.ts';
-import { sessionCookieName } from '../src/http/auth.ts';
 import { startEmulator } from '../src/emulator/index.ts';
+import { sessionCookieName } from '../src/http/auth.ts';
 import { line, stopProcess, waitUntil, workerEnv } from './lib.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 
@@ -104,7 +104,12 @@ function run(options: autocannon.Options): Promise<Result> {
   });
 }
 
-export function formRun(url: string, csrf: string, cookie: string, extra: Partial<autocannon.Options>): Promise<Result> {
+export function formRun(
+  url: string,
+  csrf: string,
+  cookie: string,
+  extra: Partial<autocannon.Options>,
+): Promise<Result> {
   return run({
     url: `${url}/request`,
     method: 'POST',
