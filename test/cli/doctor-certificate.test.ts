@@ -1,7 +1,7 @@
 // The certificate credential's end date: ! within 30 days, ✗ once passed, with the date;
 // and the same warning logged at serve/worker start-up (logCertificateExpiry).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
@@ -10,6 +10,7 @@ import { logCertificateExpiry, readCertificateExpiry } from '../../src/adapters/
 import type { EntraConfig } from '../../src/config.ts';
 import { appConfig, type Emulator, entraFor, startTenant } from '../adapters/directory/emulated-tenant.ts';
 import { startGuestlist } from '../helpers/process.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 import { configFor, doctor, failures } from './doctor-fixtures.ts';
 
 const DAY = 86_400_000;
@@ -27,7 +28,7 @@ async function certificateFile(
     notAfterDate: notAfter,
   });
   const dir = await mkdtemp(join(tmpdir(), 'guestlist-cert-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   const path = join(dir, 'app.pem');
   await writeFile(path, `${pems.private}\n${pems.cert}`);
   if (!em) return { path, entra: null };

@@ -1,12 +1,13 @@
 // `guestlist doctor` says when provisioning is paused, why, and the fix, from the database.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../../src/adapters/store/index.ts';
 import { runDoctor } from '../../src/cli/doctor.ts';
 import { loadConfig } from '../../src/config.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 
 async function doctorOn(databaseUrl: string): Promise<{ code: number; output: string }> {
   let output = '';
@@ -20,7 +21,7 @@ async function doctorOn(databaseUrl: string): Promise<{ code: number; output: st
 
 test('a paused tenant is one ✗ line with the reason, then the fix; running is ✓', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'guestlist-doctor-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   const url = `sqlite:${join(dir, 'guestlist.db')}`;
   const db = await openDatabase(url);
   await db.migrate();

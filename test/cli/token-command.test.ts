@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type TestContext, test } from 'node:test';
@@ -10,6 +10,7 @@ import { hashToken } from '../../src/app/secret-tokens.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { systemClock } from '../../src/main.ts';
 import { httpDepsFor } from '../helpers/app.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/guestlist.js');
@@ -24,7 +25,7 @@ function cli(args: string[], env: Record<string, string>) {
 /** A SQLite database in a folder of its own, removed after the test. */
 function databaseIn(t: TestContext): { DATABASE_URL: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'gl-token-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   return { DATABASE_URL: `sqlite:${path.join(dir, 'gl.db')}` };
 }
 

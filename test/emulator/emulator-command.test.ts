@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,6 +12,7 @@ import {
   parseEmulatorArgs,
   runEmulatorCommand,
 } from '../../src/cli/emulator-command.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 
 test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () => {
   const options = parseEmulatorArgs([
@@ -55,7 +56,7 @@ test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () =>
 
 test('prints working .env lines, runs until stopped, and keeps its app across restarts', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'guestlist-emulator-cli-'));
-  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  removeAfter(t, dataDir);
   const start = async () => {
     const out = new PassThrough();
     let text = '';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startEmulator } from '../../src/emulator/index.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 import { emulatorFor, graph, tokenFor } from './helpers.ts';
 
 const SELECT = 'id,groupTypes,mailEnabled,securityEnabled,isAssignableToRole,onPremisesSyncEnabled,membershipRule';
@@ -104,7 +105,7 @@ test('members/$ref is refused for dynamic, mail-enabled, distribution and synced
 
 test('the kind survives a restart; a file without kinds loads as security groups', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'guestlist-emulator-kinds-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   const stateFile = join(dir, 'directory.json');
   const first = await startEmulator({ stateFile });
   const dynamic = first.addGroup({ kind: 'dynamic' });

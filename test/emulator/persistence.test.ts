@@ -2,17 +2,18 @@
 // written; a damaged file stops start-up with an error naming it.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { startEmulator } from '../../src/emulator/index.ts';
 import { stateWriter } from '../../src/emulator/state-file.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 import { call, emulatorFor, graph, invite, tokenFor } from './helpers.ts';
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'guestlist-emulator-state-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   return dir;
 }
 

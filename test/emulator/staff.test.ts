@@ -1,19 +1,20 @@
 // Staff and their app roles outlive a restart with the directory (stateFile), the default
 // staff are seeded once, and sandbox mode wires sign-in up for Guestlist's /auth/callback.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { DEFAULT_STAFF, startEmulator } from '../../src/emulator/index.ts';
 import { startSandbox } from '../../src/sandbox.ts';
+import { removeAfter } from '../helpers/remove-after.ts';
 import { emulatorFor } from './helpers.ts';
 import { hop, pkce } from './sign-in-helpers.ts';
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'guestlist-emulator-staff-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   return dir;
 }
 

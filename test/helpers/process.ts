@@ -45,7 +45,7 @@ export async function startGuestlist(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined);
   });
   const line = (pattern: RegExp, ms = 20_000) =>
     new Promise<string>((done, fail) => {

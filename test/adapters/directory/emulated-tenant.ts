@@ -1,13 +1,14 @@
 // Test helper: a running emulator and the EntraConfig an app registered in it would use.
 // The emulator serves the token endpoint and Graph on one https origin with its own CA,
 // which is handed to the adapter as `ca` (never trusted process-wide).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { generate } from 'selfsigned';
 import type { EntraConfig } from '../../../src/config.ts';
 import { type Emulator, startEmulator } from '../../../src/emulator/index.ts';
+import { removeAfter } from '../../helpers/remove-after.ts';
 
 export type { Emulator };
 
@@ -41,7 +42,7 @@ export async function certificateAppConfig(t: TestContext, em: Emulator, roles =
   const pems = await generate([{ name: 'commonName', value: 'guestlist-test' }], { keyType: 'rsa', keySize: 2048 });
   const app = em.registerApp({ roles, certificatePem: pems.cert });
   const dir = await mkdtemp(join(tmpdir(), 'guestlist-cert-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  removeAfter(t, dir);
   const path = join(dir, 'app.pem');
   await writeFile(path, `${pems.private}\n${pems.cert}`);
   return { ...entraFor(em, app.clientId, ''), credential: { kind: 'certificate', path, password: undefined } };

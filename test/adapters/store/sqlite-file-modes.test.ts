@@ -2,18 +2,19 @@
 // 0700 and its files (the database, -wal and -shm) 0600, even under a umask that lets
 // everyone read (000) or one that would take the owner's own write bit away (277).
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../../../src/adapters/store/index.ts';
+import { removeAfter } from '../../helpers/remove-after.ts';
 
 const mode = async (path: string) => ((await stat(path)).mode & 0o777).toString(8);
 
 for (const umask of [0o000, 0o022, 0o277]) {
   test(`umask ${umask.toString(8).padStart(3, '0')}: new folders 0700, database, -wal and -shm 0600`, async (t) => {
     const root = await mkdtemp(join(tmpdir(), 'guestlist-modes-'));
-    t.after(() => rm(root, { recursive: true, force: true }));
+    removeAfter(t, root);
     await chmod(root, 0o755);
     const path = join(root, 'data', 'nested', 'guestlist.db');
     const previous = process.umask(umask);
@@ -40,7 +41,7 @@ for (const umask of [0o000, 0o022, 0o277]) {
 
 test('an existing database file keeps the mode its owner gave it', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'guestlist-modes-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  removeAfter(t, root);
   const path = join(root, 'shared', 'guestlist.db');
   await mkdir(join(root, 'shared'), { mode: 0o750 });
   await chmod(join(root, 'shared'), 0o750);
