@@ -30,7 +30,9 @@ Commands:
                            Check the configuration, database, Entra cloud, certificate, token, permissions,
                            groups and mail server (connects and logs in, sends nothing); with --send-test,
                            also send one real message to ADDRESS and show the server's answer.
-  emulator [--port N]      Run the bundled Microsoft Graph / Entra emulator on its own.
+  emulator [--port N] [--public-url URL]
+                           Run the bundled Microsoft Graph / Entra emulator on its own; its staff sign-in
+                           returns to URL/auth/callback (default http://127.0.0.1:3000).
   help                     Show this text.
 
 Configuration comes from the environment and a .env file in the current directory;
