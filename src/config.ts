@@ -18,13 +18,29 @@ import {
 } from './config-values.ts';
 import { WORKER_DEFAULTS } from './jobs/worker.ts';
 
+/**
+ * How Guestlist proves itself to Entra. Secretless on Azure: a managed identity (App
+ * Service, Container Apps, VMs) or workload identity federation (AKS, or any platform
+ * whose tokens Entra trusts); otherwise a client secret or a certificate.
+ */
 export type GraphCredential =
   | { kind: 'secret'; secret: string }
-  | { kind: 'certificate'; path: string; password: string | undefined };
+  | { kind: 'certificate'; path: string; password: string | undefined }
+  /** AZURE_FEDERATED_TOKEN_FILE: the platform's token, presented as a client assertion (re-read as it rotates). */
+  | { kind: 'workload-identity'; tokenFile: string }
+  /** GUESTLIST_MANAGED_IDENTITY: the Azure resource's identity; clientId names a user-assigned one, null the system-assigned one. */
+  | { kind: 'managed-identity'; clientId: string | null };
 
 export interface EntraConfig {
   tenantId: string;
-  clientId: string;
+  /** Who Graph tokens are issued to: the app registration, or a user-assigned managed identity; null: the system-assigned identity. */
+  clientId: string | null;
+  /**
+   * The app registration staff sign in through (GUESTLIST_SIGN_IN_CLIENT_ID, else AZURE_CLIENT_ID).
+   * A managed identity cannot sign people in, so with one this names an app registration that
+   * trusts the identity through a federated credential.
+   */
+  signInClientId: string;
   credential: GraphCredential;
   /** https://login.microsoftonline.com, or a national cloud / emulator. */
   authorityHost: string;
@@ -148,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     'AZURE_CLIENT_ID',
     'AZURE_CLIENT_SECRET',
     'AZURE_CLIENT_CERTIFICATE_PATH',
+    'AZURE_FEDERATED_TOKEN_FILE',
+    'GUESTLIST_MANAGED_IDENTITY',
   ].some((name) => read(name) !== undefined);
   if (wantsEntra) {
     for (const [name, why] of Object.entries(REQUIRED_WITH_ENTRA)) {
@@ -291,7 +309,15 @@ function readEntra(read: (name: string) => string | undefined, fail: Fail): Entr
   const clientId = read('AZURE_CLIENT_ID');
   const secret = read('AZURE_CLIENT_SECRET');
   const certificatePath = read('AZURE_CLIENT_CERTIFICATE_PATH');
-  if (!tenantId && !clientId && !secret && !certificatePath) return null; // sandbox mode
+  const tokenFile = read('AZURE_FEDERATED_TOKEN_FILE');
+  const managedIdentity = readManagedIdentity(read('GUESTLIST_MANAGED_IDENTITY'), fail);
+  const given = [
+    secret && 'AZURE_CLIENT_SECRET',
+    certificatePath && 'AZURE_CLIENT_CERTIFICATE_PATH',
+    tokenFile && 'AZURE_FEDERATED_TOKEN_FILE',
+    managedIdentity && 'GUESTLIST_MANAGED_IDENTITY',
+  ].filter((name): name is string => Boolean(name));
+  if (!tenantId && !clientId && given.length === 0) return null; // sandbox mode
   if (!tenantId)
     fail(
       'AZURE_TENANT_ID',
@@ -300,14 +326,24 @@ function readEntra(read: (name: string) => string | undefined, fail: Fail): Entr
   else if (!GUID.test(tenantId) && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(tenantId)) {
     fail('AZURE_TENANT_ID', 'must be the tenant id (a GUID) or its domain such as contoso.onmicrosoft.com.');
   }
-  if (!clientId) fail('AZURE_CLIENT_ID', 'is required: the application (client) id of the app registration.');
-  else if (!GUID.test(clientId)) fail('AZURE_CLIENT_ID', 'must be the application (client) id, a GUID.');
-  if (!secret && !certificatePath) {
-    fail('AZURE_CLIENT_SECRET', "or AZURE_CLIENT_CERTIFICATE_PATH is required: the app registration's credential.");
+  // A system-assigned managed identity needs no client id; every other credential belongs to one.
+  if (!clientId && !managedIdentity) {
+    fail('AZURE_CLIENT_ID', 'is required: the application (client) id of the app registration.');
+  } else if (clientId && !GUID.test(clientId)) fail('AZURE_CLIENT_ID', 'must be a client id, a GUID.');
+  if (given.length === 0) {
+    fail(
+      'AZURE_CLIENT_SECRET',
+      'or another credential is required: AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE (workload identity) or GUESTLIST_MANAGED_IDENTITY=true (managed identity).',
+    );
   }
-  if (secret && certificatePath) {
-    fail('AZURE_CLIENT_CERTIFICATE_PATH', 'is set together with AZURE_CLIENT_SECRET: set only one credential.');
-  }
+  if (given.length > 1) fail(given[1]!, `is set together with ${given[0]}: set only one credential.`);
+  const signInClientId = read('GUESTLIST_SIGN_IN_CLIENT_ID') ?? (managedIdentity ? undefined : clientId);
+  if (!signInClientId) {
+    fail(
+      'GUESTLIST_SIGN_IN_CLIENT_ID',
+      'is required with a managed identity: the app registration staff sign in through (it trusts the identity with a federated credential; README "Managed identity").',
+    );
+  } else if (!GUID.test(signInClientId)) fail('GUESTLIST_SIGN_IN_CLIENT_ID', 'must be a client id, a GUID.');
   const authorityHost = read('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com';
   const graphUrl = read('GUESTLIST_GRAPH_URL') ?? 'https://graph.microsoft.com';
   // @azure/identity refuses a non-https authority, and the Graph client sends its token only over https.
@@ -317,14 +353,28 @@ function readEntra(read: (name: string) => string | undefined, fail: Fail): Entr
   ] as const) {
     if (!isHttpsUrl(value)) fail(setting, `must be an https:// URL (got "${value}").`);
   }
-  if (!tenantId || !clientId || (!secret && !certificatePath)) return null;
+  if (!tenantId || !signInClientId || given.length !== 1 || (!clientId && !managedIdentity)) return null;
+  const credential: GraphCredential = secret
+    ? { kind: 'secret', secret }
+    : certificatePath
+      ? { kind: 'certificate', path: certificatePath, password: read('AZURE_CLIENT_CERTIFICATE_PASSWORD') }
+      : tokenFile
+        ? { kind: 'workload-identity', tokenFile }
+        : { kind: 'managed-identity', clientId: clientId ?? null };
   return {
     tenantId,
-    clientId,
-    credential: secret
-      ? { kind: 'secret', secret }
-      : { kind: 'certificate', path: certificatePath!, password: read('AZURE_CLIENT_CERTIFICATE_PASSWORD') },
+    clientId: clientId ?? null,
+    signInClientId,
+    credential,
     authorityHost: authorityHost.replace(/\/$/, ''),
     graphUrl: graphUrl.replace(/\/$/, ''),
   };
+}
+
+/** GUESTLIST_MANAGED_IDENTITY: true (the system-assigned identity, or the user-assigned one AZURE_CLIENT_ID names) or false. */
+function readManagedIdentity(value: string | undefined, fail: Fail): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  fail('GUESTLIST_MANAGED_IDENTITY', `must be true or false (got "${value}").`);
+  return false;
 }

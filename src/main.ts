@@ -118,7 +118,7 @@ export async function startGuestlist(
           }
         : {
             issuer: `${entra.authorityHost}/${entra.tenantId}/v2.0`,
-            clientId: entra.clientId,
+            clientId: entra.signInClientId,
             credential: entra.credential,
             redirectUri: `${config.publicUrl}${SIGN_IN_CALLBACK_PATH}`,
           };

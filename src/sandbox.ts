@@ -66,6 +66,7 @@ export async function startSandbox(input: {
     entra: {
       tenantId: emulator.tenantId,
       clientId: app.clientId,
+      signInClientId: app.clientId,
       credential: { kind: 'secret', secret: app.clientSecret ?? '' },
       authorityHost: emulator.url,
       graphUrl: emulator.url,

@@ -48,6 +48,7 @@ test('Azure credentials switch to Entra mode with the Azure SDK defaults', () =>
   assert.deepEqual(config.entra, {
     tenantId: TENANT,
     clientId: CLIENT,
+    signInClientId: CLIENT,
     credential: { kind: 'secret', secret: 's3cret~value' },
     authorityHost: 'https://login.microsoftonline.com',
     graphUrl: 'https://graph.microsoft.com',
@@ -65,6 +66,47 @@ test('a certificate instead of a secret', () => {
   const { AZURE_CLIENT_SECRET: _, ...rest } = entraEnv;
   const config = loadConfig({ ...rest, AZURE_CLIENT_CERTIFICATE_PATH: '/etc/gl/cert.pem' });
   assert.deepEqual(config.entra?.credential, { kind: 'certificate', path: '/etc/gl/cert.pem', password: undefined });
+});
+
+test('secretless: workload identity federation from the token file, or a managed identity', () => {
+  const { AZURE_CLIENT_SECRET: _, ...rest } = entraEnv;
+  const federated = loadConfig({
+    ...rest,
+    AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token',
+  });
+  assert.deepEqual(federated.entra?.credential, {
+    kind: 'workload-identity',
+    tokenFile: '/var/run/secrets/azure/tokens/azure-identity-token',
+  });
+  assert.equal(federated.entra?.signInClientId, CLIENT, 'the same app registration signs staff in');
+
+  const SIGN_IN = '99999999-8888-7777-6666-555555555555';
+  const { AZURE_CLIENT_ID: __, ...noClient } = rest;
+  const system = loadConfig({ ...noClient, GUESTLIST_MANAGED_IDENTITY: 'true', GUESTLIST_SIGN_IN_CLIENT_ID: SIGN_IN });
+  assert.deepEqual(system.entra?.credential, { kind: 'managed-identity', clientId: null });
+  assert.equal(system.entra?.clientId, null);
+  assert.equal(system.entra?.signInClientId, SIGN_IN);
+  const user = loadConfig({ ...rest, GUESTLIST_MANAGED_IDENTITY: 'true', GUESTLIST_SIGN_IN_CLIENT_ID: SIGN_IN });
+  assert.deepEqual(user.entra?.credential, { kind: 'managed-identity', clientId: CLIENT });
+
+  // A managed identity cannot sign people in: the app registration for that must be named.
+  assert.match(
+    problemsOf(() => loadConfig({ ...noClient, GUESTLIST_MANAGED_IDENTITY: 'true' })).GUESTLIST_SIGN_IN_CLIENT_ID!,
+    /required with a managed identity/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...rest, GUESTLIST_MANAGED_IDENTITY: 'yes', GUESTLIST_SIGN_IN_CLIENT_ID: SIGN_IN }))
+      .GUESTLIST_MANAGED_IDENTITY!,
+    /true or false/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...entraEnv, AZURE_FEDERATED_TOKEN_FILE: '/t' })).AZURE_FEDERATED_TOKEN_FILE!,
+    /together with AZURE_CLIENT_SECRET: set only one/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...noClient, AZURE_FEDERATED_TOKEN_FILE: '/t' })).AZURE_CLIENT_ID!,
+    /required/,
+  );
 });
 
 test('the .env file is read and the environment wins over it', () => {

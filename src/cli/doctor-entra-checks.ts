@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import { describeEntraAnswer, type EntraAnswer, explainAadsts, readEntraAnswer } from '../adapters/directory/aadsts.ts';
 import { probeAuthority } from '../adapters/directory/authority-probe.ts';
 import { classifyGraphError } from '../adapters/directory/classify-graph-error.ts';
-import { createCredential, graphScope } from '../adapters/directory/credential.ts';
+import { createCredential, describeCredential, graphScope } from '../adapters/directory/credential.ts';
 import { DELETE_USERS, isGranted, requiredPermissions } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
 import type { Context } from './doctor.ts';
@@ -32,7 +32,8 @@ export async function checkToken(ctx: Context): Promise<Line[]> {
     if (!token) throw new Error('The credential returned no token.');
     ctx.token = token.token;
     ctx.noToken = null;
-    return [{ mark: '✓', text: `Token acquired from ${entra.authorityHost} for app ${entra.clientId}.` }];
+    const from = entra.credential.kind === 'managed-identity' ? 'the managed identity endpoint' : entra.authorityHost;
+    return [{ mark: '✓', text: `Token acquired from ${from} with ${describeCredential(entra.credential)}.` }];
   } catch (err) {
     let error = classifyGraphError(err);
     // MSAL hides why the authority's metadata could not be read; ask it ourselves.
@@ -111,18 +112,40 @@ export async function checkPermissions({ entra, token, noToken, deps }: Context)
         : {
             mark: '✗',
             text: `Permission ${permission.name} is missing: Guestlist needs it to ${permission.usedFor}.`,
-            fix: forApp(
-              `Entra admin center → App registrations → <app> → API permissions → Add a permission → Microsoft Graph → ` +
-                `Application permissions → ${permission.name} → Add; then "Grant admin consent for <your tenant>".`,
-              entra,
-            ),
+            fix: grantFix(permission.name, entra, token),
           },
   );
-  return [...required, deletingGuests(roles, entra)];
+  return [...required, deletingGuests(roles, entra, token)];
+}
+
+/**
+ * How to grant a Graph application permission. An app registration has an "API permissions"
+ * page; a managed identity has none, so the assignment is made with Microsoft Graph
+ * PowerShell on its service principal (the token's `oid`).
+ */
+export function grantFix(permission: string, entra: EntraConfig, token: string | null): string {
+  if (entra.credential.kind !== 'managed-identity') {
+    return forApp(
+      `Entra admin center → App registrations → <app> → API permissions → Add a permission → Microsoft Graph → ` +
+        `Application permissions → ${permission} → Add; then "Grant admin consent for <your tenant>".`,
+      entra,
+    );
+  }
+  let principal = '<object id of the managed identity>';
+  try {
+    principal = String(decodeJwt(token ?? '').oid ?? principal);
+  } catch {}
+  return (
+    `A managed identity has no API permissions page: grant it with Microsoft Graph PowerShell (README, "Managed identity"): ` +
+    `Connect-MgGraph -Scopes AppRoleAssignment.ReadWrite.All; ` +
+    `$graph = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"; ` +
+    `New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId ${principal} -PrincipalId ${principal} ` +
+    `-ResourceId $graph.Id -AppRoleId ($graph.AppRoles | Where-Object Value -eq '${permission}').Id`
+  );
 }
 
 /** Optional: without it, a revoke that asks to delete the guest keeps the account (and says so). */
-function deletingGuests(roles: readonly string[], entra: EntraConfig): Line {
+function deletingGuests(roles: readonly string[], entra: EntraConfig, token: string): Line {
   if (isGranted(DELETE_USERS, roles)) {
     return {
       mark: '✓',
@@ -132,10 +155,7 @@ function deletingGuests(roles: readonly string[], entra: EntraConfig): Line {
   return {
     mark: 'skipped',
     text: `Deleting guest accounts on revoke — ${DELETE_USERS.name} is not granted (optional; a revoke still removes the groups and keeps the account).`,
-    fix: forApp(
-      `to ${DELETE_USERS.usedFor}: App registrations → <app> → API permissions → Microsoft Graph → Application permissions → ${DELETE_USERS.name}; then grant admin consent.`,
-      entra,
-    ),
+    fix: `to ${DELETE_USERS.usedFor}: ${grantFix(DELETE_USERS.name, entra, token)}`,
   };
 }
 

@@ -1,5 +1,6 @@
 // The doctor's checks that need no Microsoft Entra: what configuration was understood,
 // whether the database answers, and where redeemed invitations land. (Mail: doctor-mail-checks.ts.)
+import { describeCredential } from '../adapters/directory/credential.ts';
 import { REQUIRED_WITH_ENTRA } from '../config.ts';
 import type { Context, Line, OpenDatabase } from './doctor.ts';
 
@@ -10,17 +11,17 @@ export async function checkConfiguration({ deps, entra }: Context): Promise<Line
       {
         mark: '!',
         text: 'Sandbox mode: no AZURE_* settings, so the bundled emulator plays Microsoft Entra ID; the Entra checks are listed as skipped.',
-        fix: `To use your tenant, set AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), ${Object.keys(REQUIRED_WITH_ENTRA).join(', ')}.`,
+        fix: `To use your tenant, set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential (AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE or GUESTLIST_MANAGED_IDENTITY=true), ${Object.keys(REQUIRED_WITH_ENTRA).join(', ')}.`,
       },
     ];
   }
-  const credential =
-    entra.credential.kind === 'secret' ? 'a client secret' : `the certificate in ${entra.credential.path}`;
+  const credential = describeCredential(entra.credential);
+  const client = entra.clientId ? `client id ${entra.clientId}` : 'no client id';
   return [
     {
       mark: '✓',
       text:
-        `Configuration is valid: ${deps.config.mode} mode, tenant ${entra.tenantId}, client id ${entra.clientId} ` +
+        `Configuration is valid: ${deps.config.mode} mode, tenant ${entra.tenantId}, ${client} ` +
         `with ${credential}, authority ${entra.authorityHost}, Graph ${entra.graphUrl}.`,
     },
   ];

@@ -10,7 +10,7 @@ import { createGraphClient } from '../adapters/directory/graph-client.ts';
 import { isGranted, READ_INVITATION_POLICY } from '../adapters/directory/permissions.ts';
 import type { EntraConfig } from '../config.ts';
 import type { Context } from './doctor.ts';
-import { forApp, SANDBOX, tokenRoles } from './doctor-entra-checks.ts';
+import { grantFix, SANDBOX, tokenRoles } from './doctor-entra-checks.ts';
 import { type Line, skipped } from './doctor-lines.ts';
 
 const WHAT = 'Invitation policy';
@@ -22,7 +22,7 @@ const REFUSES = new Set(['none', 'adminsAndGuestInviters']);
 export async function checkInvitationPolicy({ entra, token, noToken, deps }: Context): Promise<Line[]> {
   if (!entra || !token) return [skipped(WHAT, noToken ?? SANDBOX)];
   const roles = tokenRoles(token);
-  if (roles && !isGranted(READ_INVITATION_POLICY, roles)) return [withoutPermission(entra, 'the app lacks it')];
+  if (roles && !isGranted(READ_INVITATION_POLICY, roles)) return [withoutPermission(entra, token, 'the app lacks it')];
   let allowInvitesFrom: unknown;
   try {
     const graph = createGraphClient({ entra, ca: deps.ca });
@@ -33,7 +33,7 @@ export async function checkInvitationPolicy({ entra, token, noToken, deps }: Con
   } catch (err) {
     const error = classifyGraphError(err);
     // The token said otherwise, or could not be read: Graph's refusal is the truth.
-    if (error.httpStatus === 403) return [withoutPermission(entra, `Graph refused: ${error.describe()}`)];
+    if (error.httpStatus === 403) return [withoutPermission(entra, token, `Graph refused: ${error.describe()}`)];
     return [{ mark: '!', text: `${WHAT} could not be read: ${error.describe()}` }];
   }
   const value = String(allowInvitesFrom);
@@ -64,14 +64,9 @@ export async function checkInvitationPolicy({ entra, token, noToken, deps }: Con
   ];
 }
 
-function withoutPermission(entra: EntraConfig, why: string): Line {
+function withoutPermission(entra: EntraConfig, token: string, why: string): Line {
   return {
     ...skipped(WHAT, `reading it needs ${READ_INVITATION_POLICY.name} (optional; ${why}).`),
-    fix: forApp(
-      `To check it, grant it: Entra admin center → App registrations → <app> → API permissions → Add a permission → ` +
-        `Microsoft Graph → Application permissions → ${READ_INVITATION_POLICY.name} → Add; then ` +
-        `"Grant admin consent for <your tenant>".`,
-      entra,
-    ),
+    fix: `To check it, grant it: ${grantFix(READ_INVITATION_POLICY.name, entra, token)}`,
   };
 }

@@ -32,12 +32,19 @@ import { restoreSnapshot, takeSnapshot } from './snapshot.ts';
 import { copyUser, createState, type EmulatedMail, type EmulatedUser, findUser, insertUser } from './state.ts';
 import { readStateFile, stateWriter } from './state-file.ts';
 import { createSigningKey } from './sts/access-token.ts';
+import { TOKEN_EXCHANGE_AUDIENCE } from './sts/federated-assertion.ts';
 import {
   type TokenFaultKind,
   type TokenFaultOptions,
   type TokenRefusal,
   tokenFaultInjector,
 } from './sts/token-faults.ts';
+import {
+  createFederationIssuer,
+  type ManagedIdentityEndpoint,
+  managedIdentityApp,
+  startManagedIdentityEndpoint,
+} from './workload-identity.ts';
 
 export type {
   AllowInvitesFrom,
@@ -195,6 +202,22 @@ export interface Emulator {
   /** The replication lag for users created from now on (see EmulatorOptions.replicationLagMs). */
   setReplicationLag(ms: number): void;
   redeem(redeemUrlOrTicket: string): { redirectUrl: string } | null;
+  /** The issuer (`${url}/federation`) of the tokens issueFederatedToken signs, like a cluster's OIDC issuer. */
+  federationIssuer: string;
+  /** A workload token from the federation issuer, as AKS writes to AZURE_FEDERATED_TOKEN_FILE. */
+  issueFederatedToken(input: { subject: string; audience?: string; lifetimeSeconds?: number }): Promise<string>;
+  /** Trusts tokens of `issuer` about `subject` for the app (a federated identity credential). */
+  addFederatedCredential(clientId: string, credential: { issuer: string; subject: string; audiences?: string[] }): void;
+  /** Creates a managed identity (a service principal without credentials) holding these Graph application permissions. */
+  registerManagedIdentity(input: { clientId?: string; roles: string[] }): { clientId: string; principalId: string };
+  /**
+   * The local token endpoint App Service and Container Apps give a process (IDENTITY_ENDPOINT,
+   * IDENTITY_HEADER), for a resource with these identities. Closed with the emulator.
+   */
+  startManagedIdentityEndpoint(input: {
+    systemAssigned?: string;
+    userAssigned?: string[];
+  }): Promise<ManagedIdentityEndpoint>;
   close(): Promise<void>;
 }
 
@@ -250,6 +273,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port } = server.address() as AddressInfo;
   url = `https://${urlHost(host)}:${port}`;
+  const stsIssuer = `${url}/${state.tenantId}/v2.0`;
+  state.trustedIssuers.set(stsIssuer, key.publicKey);
+  const federation = await createFederationIssuer(state, `${url}/federation`);
+  const identityEndpoints: ManagedIdentityEndpoint[] = [];
   runtime.redeemBaseUrl = options.redeemBaseUrl ?? `${url}/redeem`;
 
   const appOrThrow = (clientId: string) => {
@@ -260,7 +287,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     url,
-    issuer: `${url}/${state.tenantId}/v2.0`,
+    issuer: stsIssuer,
+    federationIssuer: federation.issuer,
+    issueFederatedToken: (input) => federation.issue({ ...input, now: state.clock() }),
+    addFederatedCredential(clientId, credential) {
+      appOrThrow(clientId).federatedCredentials.push({
+        issuer: credential.issuer,
+        subject: credential.subject,
+        audiences: credential.audiences ?? [TOKEN_EXCHANGE_AUDIENCE],
+      });
+    },
+    registerManagedIdentity(input) {
+      const identity = managedIdentityApp(input);
+      state.apps.set(identity.clientId, identity);
+      return { clientId: identity.clientId, principalId: identity.servicePrincipalId };
+    },
+    async startManagedIdentityEndpoint(input) {
+      const endpoint = await startManagedIdentityEndpoint({
+        state,
+        key,
+        stsIssuer,
+        systemAssigned: input.systemAssigned ?? null,
+        userAssigned: input.userAssigned ?? [],
+      });
+      identityEndpoints.push(endpoint);
+      return endpoint;
+    },
     tenantId: state.tenantId,
     caPem: material.caPem,
     caPath: material.caPath,
@@ -280,6 +332,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         certificatePem: input.certificatePem ?? null,
         roles: [...input.roles],
         redirectUris,
+        federatedCredentials: [],
       };
       state.apps.set(app.clientId, app);
       return {
@@ -382,6 +435,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return redeemed;
     },
     async close() {
+      await Promise.all(identityEndpoints.map((endpoint) => endpoint.close()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

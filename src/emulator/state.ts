@@ -2,6 +2,7 @@
 // tests inspect (mailbox, invitations). Plain data in Maps; the HTTP side and the
 // programmatic API (index.ts) both go through the helpers here.
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { CryptoKey } from 'jose';
 import type { GroupKind } from './graph/group-kinds.ts';
 import { defaultInvitationPolicy, type InvitationPolicy } from './graph/invitation-policy.ts';
 import { createReplication, type Replication } from './replication.ts';
@@ -73,6 +74,16 @@ export interface StoredApp {
   roles: string[];
   /** Web platform redirect URIs: where sign-in may send a code, and logout may return to. */
   redirectUris: string[];
+  /** Federated identity credentials: external tokens the app may present instead of a secret (sts/federated-assertion.ts). */
+  federatedCredentials: FederatedCredential[];
+}
+
+/** An app registration's trust in another issuer's tokens (workload identity federation). */
+export interface FederatedCredential {
+  issuer: string;
+  subject: string;
+  /** Default `api://AzureADTokenExchange`. */
+  audiences: string[];
 }
 
 export interface RedeemTicket {
@@ -111,6 +122,12 @@ export interface EmulatorState {
   pendingSignIns: Map<string, PendingSignIn>;
   /** Authorization codes issued, redeemed ones kept until they expire to spot reuse. Not saved. */
   codes: Map<string, AuthorizationCode>;
+  /**
+   * Issuers whose tokens a federated credential may name, with the public key that checks
+   * them. Entra fetches an issuer's JWKS from its discovery document; the emulator knows
+   * its own two: the test issuer (workload-identity.ts) and its STS (managed identity tokens).
+   */
+  trustedIssuers: Map<string, CryptoKey>;
 }
 
 export function createState(input: {
@@ -139,6 +156,7 @@ export function createState(input: {
     staff: new Map(),
     pendingSignIns: new Map(),
     codes: new Map(),
+    trustedIssuers: new Map(),
   };
 }
 

@@ -64,6 +64,7 @@ test('logCertificateExpiry warns within 30 days, errs once expired, and is silen
   const entra: EntraConfig = {
     tenantId: 'contoso.onmicrosoft.com',
     clientId: '6aa93996-b4b2-4e2e-a0f8-6885d919b178',
+    signInClientId: '6aa93996-b4b2-4e2e-a0f8-6885d919b178',
     credential: { kind: 'certificate', path, password: undefined },
     authorityHost: 'https://login.microsoftonline.com',
     graphUrl: 'https://graph.microsoft.com',

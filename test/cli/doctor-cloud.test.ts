@@ -11,6 +11,7 @@ function entra(authorityHost: string, graphUrl: string): EntraConfig {
   return {
     tenantId: 'contoso.onmicrosoft.com',
     clientId: '6aa93996-b4b2-4e2e-a0f8-6885d919b178',
+    signInClientId: '6aa93996-b4b2-4e2e-a0f8-6885d919b178',
     credential: { kind: 'secret', secret: 'x' },
     authorityHost,
     graphUrl,

@@ -65,6 +65,7 @@ function entraAt(url: string): EntraConfig {
   return {
     tenantId: TENANT,
     clientId: CLIENT,
+    signInClientId: CLIENT,
     credential: { kind: 'secret', secret: SECRET },
     authorityHost: url,
     graphUrl: url,

@@ -2,9 +2,15 @@
 // for Microsoft's clouds, national clouds and the bundled emulator alike.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { TokenCredential, TokenCredentialOptions } from '@azure/identity';
-import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
-import type { EntraConfig } from '../../config.ts';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+} from '@azure/identity';
+import type { EntraConfig, GraphCredential } from '../../config.ts';
 import { trustedCas } from './fetch-handler.ts';
 
 // MSAL's own list of Microsoft authority hosts (public, US Gov, China, Germany). For any
@@ -48,15 +54,82 @@ export function createCredential(
     ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
   };
   const { credential } = entra;
-  if (credential.kind === 'secret') {
-    return new ClientSecretCredential(entra.tenantId, entra.clientId, credential.secret, common);
+  switch (credential.kind) {
+    case 'secret':
+      return new ClientSecretCredential(entra.tenantId, entra.clientId ?? '', credential.secret, common);
+    case 'certificate':
+      return new ClientCertificateCredential(
+        entra.tenantId,
+        entra.clientId ?? '',
+        {
+          certificatePath: credential.path,
+          ...(credential.password ? { certificatePassword: credential.password } : {}),
+        },
+        common,
+      );
+    case 'workload-identity':
+      // identity re-reads the file when its cached assertion is older than 5 minutes, so a
+      // token the platform rotates (AKS: hourly) is picked up without a restart.
+      return new WorkloadIdentityCredential({
+        ...common,
+        tenantId: entra.tenantId,
+        clientId: entra.clientId ?? '',
+        tokenFilePath: credential.tokenFile,
+      });
+    case 'managed-identity':
+      // The platform's endpoint (IDENTITY_ENDPOINT/IDENTITY_HEADER on App Service and
+      // Container Apps, IMDS on a VM) hands out the token: no authority, no secret.
+      return new ManagedIdentityCredential({
+        ...(credential.clientId ? { clientId: credential.clientId } : {}),
+        ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
+      });
   }
-  return new ClientCertificateCredential(
-    entra.tenantId,
-    entra.clientId,
-    { certificatePath: credential.path, ...(credential.password ? { certificatePassword: credential.password } : {}) },
-    common,
-  );
+}
+
+/** Which credential this is, in words for doctor and start-up ("a managed identity (user-assigned, client id …)"). */
+export function describeCredential(credential: GraphCredential): string {
+  switch (credential.kind) {
+    case 'secret':
+      return 'a client secret';
+    case 'certificate':
+      return `the certificate in ${credential.path}`;
+    case 'workload-identity':
+      return `workload identity federation (the token in ${credential.tokenFile})`;
+    case 'managed-identity':
+      return credential.clientId
+        ? `a user-assigned managed identity (client id ${credential.clientId})`
+        : 'the system-assigned managed identity';
+  }
+}
+
+/** Entra's audience for a token presented as a federated client assertion. */
+export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
+
+/**
+ * For the secretless credentials, where staff sign-in gets its client assertion: the
+ * platform's token file (workload identity), or a managed identity's token for
+ * api://AzureADTokenExchange, which the sign-in app registration trusts through a
+ * federated credential (a managed identity cannot sign people in itself). Null otherwise.
+ */
+export function federatedAssertionSource(
+  credential: GraphCredential,
+  options: { ca?: string | undefined } = {},
+): (() => Promise<string>) | null {
+  if (credential.kind === 'workload-identity') {
+    return async () => (await readFile(credential.tokenFile, 'utf8')).trim();
+  }
+  if (credential.kind === 'managed-identity') {
+    const identity = new ManagedIdentityCredential({
+      ...(credential.clientId ? { clientId: credential.clientId } : {}),
+      ...(options.ca ? { tlsOptions: { ca: trustedCas(options.ca) } } : {}),
+    });
+    return async () => {
+      const token = await identity.getToken(TOKEN_EXCHANGE_SCOPE);
+      if (!token) throw new Error('The managed identity returned no token for api://AzureADTokenExchange.');
+      return token.token;
+    };
+  }
+  return null;
 }
 
 // National clouds are separate Graph resources with their own scope

@@ -5,13 +5,16 @@
 // can still sign in); a failed discovery is forgotten, and the next sign-in tries again.
 // The client authenticates at the token endpoint as the Graph adapter does: the client
 // secret in the body, or a certificate assertion signed with the certificate's key and
-// carrying its thumbprint (`x5t#S256`, and `x5t` for older Entra endpoints).
+// carrying its thumbprint (`x5t#S256`, and `x5t` for older Entra endpoints), or — with a
+// managed identity or workload identity federation — a federated assertion fetched fresh
+// for each code redemption (directory/credential.ts, federatedAssertionSource).
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as oidc from 'openid-client';
 import type { GraphCredential } from '../../config.ts';
 import { IdentityProviderUnavailableError, SignInFailedError } from '../../domain/sign-in.ts';
 import type { IdentityClaims, IdentityProvider, Logger } from '../../ports.ts';
+import { federatedAssertionSource } from '../directory/credential.ts';
 import { createFetch } from '../directory/fetch-handler.ts';
 
 export interface SignInSettings {
@@ -35,7 +38,7 @@ export function createOpenIdProvider(settings: SignInSettings, logger: Logger): 
   const discover = (): Promise<oidc.Configuration> => {
     configuration ??= (async () => {
       let tokenEndpoint: string | undefined;
-      const auth = await clientAuthentication(settings.credential, () => tokenEndpoint);
+      const auth = await clientAuthentication(settings.credential, () => tokenEndpoint, settings.ca);
       const config = await oidc.discovery(new URL(settings.issuer), settings.clientId, undefined, auth, {
         [oidc.customFetch]: fetchImpl as never,
         timeout: DISCOVERY_TIMEOUT_SECONDS,
@@ -181,8 +184,18 @@ function firstLine(text: string): string {
 export async function clientAuthentication(
   credential: GraphCredential,
   tokenEndpoint: () => string | undefined,
+  ca?: string,
 ): Promise<oidc.ClientAuth> {
   if (credential.kind === 'secret') return oidc.ClientSecretPost(credential.secret);
+  const assertion = federatedAssertionSource(credential, { ca });
+  if (assertion) {
+    return async (_server, client, body) => {
+      body.set('client_id', client.client_id);
+      body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      body.set('client_assertion', await assertion());
+    };
+  }
+  if (credential.kind !== 'certificate') throw new Error(`No client authentication for ${credential.kind}.`);
   const pem = await readFile(credential.path, 'utf8');
   const certificatePem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
   const keyPem =

@@ -24,6 +24,7 @@ export function entraFor(em: Emulator, clientId: string, secret: string): EntraC
   return {
     tenantId: em.tenantId,
     clientId,
+    signInClientId: clientId,
     credential: { kind: 'secret', secret },
     authorityHost: em.url,
     graphUrl: em.url,
