@@ -146,6 +146,18 @@ test('restore refuses a file that is not a Guestlist database, or one from a new
     'nothing was put in place',
   );
   assert.equal(readFileSync(notDatabase, 'utf8').length, 4400, 'the file given is untouched');
+
+  // A log left without its database (a crash, a hand-deleted file) must not be replayed
+  // into the restored one: it is moved aside with the rest.
+  const valid = path.join(dir, 'valid.db');
+  assert.equal((await cli(t, ['backup', valid], source)).code, 0);
+  writeFileSync(path.join(data, 'guestlist.db-wal'), 'a stray log');
+  const restored = await cli(t, ['restore', valid], data);
+  assert.equal(restored.code, 0, restored.output);
+  const aside = /kept as (\S+)\.\n/.exec(restored.output)?.[1];
+  assert.ok(aside);
+  assert.equal(readFileSync(`${aside}-wal`, 'utf8'), 'a stray log');
+  assert.equal(existsSync(path.join(data, 'guestlist.db-wal')), false);
 });
 
 test('backup and restore send PostgreSQL deployments to PostgreSQL tools; both need exactly one FILE', async (t) => {

@@ -144,14 +144,14 @@ function inspect(file: string, name: string): { requests: number } {
 
 /** Renames the database and its -wal and -shm to `<name>.before-restore-<time>`, keeping them a set. */
 function moveAside(databasePath: string, now: Date): string | null {
-  if (!existsSync(databasePath)) return null;
+  // A -wal without its database too: SQLite would replay a stray log into the restored file.
+  const present = ['', '-wal', '-shm'].filter((suffix) => existsSync(databasePath + suffix));
+  if (present.length === 0) return null;
   // Milliseconds too: two restores within a second must not overwrite the first one's copy.
   const aside = `${databasePath}.before-restore-${now.toISOString().replace(/:/g, '-')}`;
   // SQLite finds a database's log by its name plus -wal: renamed together, the copy kept
   // aside still opens with every commit its log held (after a crash, not yet checkpointed).
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(databasePath + suffix)) renameSync(databasePath + suffix, aside + suffix);
-  }
+  for (const suffix of present) renameSync(databasePath + suffix, aside + suffix);
   return aside;
 }
 
