@@ -19,16 +19,15 @@ import {
   copyFileSync,
   existsSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   renameSync,
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import * as sqlite from 'node:sqlite';
 import { MIGRATIONS } from './migrations/index.ts';
-import { BUSY_TIMEOUT_MS, closeQuietly } from './sqlite.ts';
+import { BUSY_TIMEOUT_MS, closeQuietly, createFolderPrivately } from './sqlite.ts';
 import { takeExclusively } from './sqlite-in-use.ts';
 
 /** A refusal worth showing as is: nothing was changed. */
@@ -82,7 +81,7 @@ export interface RestoreResult {
 
 export function restoreSqlite(databasePath: string, backupFile: string, now: Date): RestoreResult {
   if (!existsSync(backupFile)) throw new BackupError(`${backupFile} does not exist.`);
-  mkdirSync(dirname(databasePath), { recursive: true, mode: 0o700 });
+  createFolderPrivately(databasePath);
   const lock = takeExclusively(databasePath);
   if (lock === 'in-use') {
     throw new BackupError(

@@ -13,6 +13,7 @@
 // The side file, not the database itself: the database is in WAL mode, whose readers hold
 // no lock on the main file, and a long read transaction there would stop checkpoints.
 import { DatabaseSync } from 'node:sqlite';
+import { createFolderPrivately } from './sqlite.ts';
 
 /** The side file next to the database file. */
 export function inUsePath(databasePath: string): string {
@@ -21,6 +22,9 @@ export function inUsePath(databasePath: string): string {
 
 /** Marks the database in use until the returned function is called or the process ends. */
 export function holdInUse(databasePath: string): () => void {
+  // Before the database is opened (a restore must not slip in between), so on a first
+  // start its folder may not exist yet.
+  createFolderPrivately(databasePath);
   const db = new DatabaseSync(inUsePath(databasePath));
   try {
     // Another process starting or a restore checking at the same moment holds the lock
