@@ -13,7 +13,7 @@
 // The side file, not the database itself: the database is in WAL mode, whose readers hold
 // no lock on the main file, and a long read transaction there would stop checkpoints.
 import { DatabaseSync } from 'node:sqlite';
-import { createFolderPrivately } from './sqlite.ts';
+import { createPrivately } from './sqlite.ts';
 
 /** The side file next to the database file. */
 export function inUsePath(databasePath: string): string {
@@ -22,10 +22,7 @@ export function inUsePath(databasePath: string): string {
 
 /** Marks the database in use until the returned function is called or the process ends. */
 export function holdInUse(databasePath: string): () => void {
-  // Before the database is opened (a restore must not slip in between), so on a first
-  // start its folder may not exist yet.
-  createFolderPrivately(databasePath);
-  const db = new DatabaseSync(inUsePath(databasePath));
+  const db = openSideFile(databasePath);
   try {
     // Another process starting or a restore checking at the same moment holds the lock
     // for a few milliseconds; wait for it rather than fail.
@@ -53,7 +50,7 @@ export function holdInUse(databasePath: string): () => void {
  * then `release` must be called; 'in-use' when a running process does.
  */
 export function takeExclusively(databasePath: string): { release(): void } | 'in-use' {
-  const db = new DatabaseSync(inUsePath(databasePath));
+  const db = openSideFile(databasePath);
   try {
     db.exec('pragma busy_timeout = 0');
     db.exec('create table if not exists holder (note text)');
@@ -72,4 +69,15 @@ export function takeExclusively(databasePath: string): { release(): void } | 'in
       }
     },
   };
+}
+
+/**
+ * Opens the side file, creating it (and the database's folder, on a first start: the lock is
+ * taken before the database is opened, so a restore cannot slip in between) the way the
+ * database is created: 0600 whatever the umask. A file SQLite created under a umask such
+ * as 277 would be read-only to the next process, which could then take no lock to write.
+ */
+function openSideFile(databasePath: string): DatabaseSync {
+  createPrivately(inUsePath(databasePath));
+  return new DatabaseSync(inUsePath(databasePath));
 }

@@ -82,7 +82,7 @@ export function openSqliteFile(path: string): DatabaseSync {
  * creation). SQLite gives the -wal and -shm files the mode of the database file. Existing
  * folders and files keep the mode their owner chose.
  */
-function createPrivately(path: string): void {
+export function createPrivately(path: string): void {
   createFolderPrivately(path);
   let fd: number;
   try {
