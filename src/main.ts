@@ -8,6 +8,7 @@ import { createOpenIdProvider, type SignInSettings } from './adapters/identity/o
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
+import { holdInUse } from './adapters/store/sqlite-in-use.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createDirectoryPause } from './jobs/directory-pause.ts';
@@ -40,8 +41,16 @@ export async function startGuestlist(
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const ids = uuidIds;
-  const db = await openDatabase(config.databaseUrl, { logger });
+  // A running server or worker holds its SQLite file, so `guestlist restore` refuses to
+  // swap it (adapters/store/sqlite-in-use.ts); released last, after the database closed.
+  const sqliteFile = /^sqlite:(?!:memory:)(.+)$/.exec(config.databaseUrl)?.[1];
+  const releaseFile = sqliteFile ? holdInUse(sqliteFile) : null;
+  const db = await openDatabase(config.databaseUrl, { logger }).catch((error: unknown) => {
+    releaseFile?.();
+    throw error;
+  });
   const stops: Array<() => Promise<void>> = [() => db.close()];
+  if (releaseFile) stops.push(async () => releaseFile());
   try {
     await db.migrate();
     const sandbox =

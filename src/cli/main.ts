@@ -1,4 +1,4 @@
-// `guestlist <command>`: serve, worker, migrate, token, admin, request, doctor, emulator.
+// `guestlist <command>`: serve, worker, migrate, token, admin, request, backup, restore, doctor, emulator.
 // Runs as `npm run guestlist -- <command>` in the repository and `guestlist` when installed.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,9 @@ Commands:
                            Check the configuration, database, Entra cloud, certificate, token, permissions,
                            groups and mail server (connects and logs in, sends nothing); with --send-test,
                            also send one real message to ADDRESS and show the server's answer.
+  backup FILE              Copy the SQLite database to FILE, consistently, while the server runs.
+  restore FILE             Put a backup in place of the SQLite database (the server must be stopped);
+                           the database that was there is kept aside, renamed with the time.
   emulator [--port N] [--public-url URL]
                            Run the bundled Microsoft Graph / Entra emulator on its own; its staff sign-in
                            returns to URL/auth/callback (default http://127.0.0.1:3000).
@@ -54,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./admin-command.ts')).runAdmin(rest, readConfig());
     case 'request':
       return (await import('./request-command.ts')).runRequest(rest, readConfig());
+    case 'backup':
+      return (await import('./backup-command.ts')).runBackup(rest, readConfig());
+    case 'restore':
+      return (await import('./backup-command.ts')).runRestore(rest, readConfig());
     case 'doctor': {
       const { parseDoctorArgs, runDoctor } = await import('./doctor.ts');
       const args = parseDoctorArgs(rest);

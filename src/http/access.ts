@@ -14,7 +14,7 @@ import type { SessionDeps } from '../app/sessions.ts';
 import { AppError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Store } from '../ports.ts';
-import { API_PREFIX } from './api-prefix.ts';
+import { API_DOCS_PREFIX, API_PREFIX } from './api-prefix.ts';
 import { authenticate, authenticateSession, type Principal, sessionCookieName } from './auth.ts';
 
 export type Access =
@@ -59,6 +59,16 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /assets/*': PUBLIC,
   'GET /brand.css': PUBLIC,
   [`GET ${API_PREFIX}/openapi.json`]: PUBLIC,
+  // The API reference (Swagger UI, api/openapi.ts): public like the document it shows,
+  // which holds no secret and no data. Its pages, script and the document again.
+  [`GET ${API_DOCS_PREFIX}`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/json`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/yaml`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/static/index.html`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/static/swagger-initializer.js`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/static/theme/guestlist.css`]: PUBLIC,
+  [`GET ${API_DOCS_PREFIX}/static/*`]: PUBLIC,
   // Anyone may ask for access; a token submits a verified request, which only an admin may.
   [`POST ${API_PREFIX}/access-requests`]: {
     roles: ['admin'],

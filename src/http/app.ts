@@ -29,6 +29,7 @@ import type {
 } from '../ports.ts';
 import { ACCESS, type Access, enforceAccess, isApiUrl } from './access.ts';
 import { api } from './api/index.ts';
+import { registerApiDocs, registerOpenApi } from './api/openapi.ts';
 import { API_PREFIX } from './api-prefix.ts';
 import { healthRoutes } from './health.ts';
 import { answerClientError, sendProblem } from './problems.ts';
@@ -128,6 +129,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const sessions = { sessions: deps.sessions, clock: deps.clock, settings: deps.sessionSettings };
   enforceAccess(app, { store: deps.store, sessions, secureCookies: https }, deps.access ?? ACCESS);
 
+  // Before the API's routes: the generator collects them as they are registered.
+  await registerOpenApi(app, deps.access ?? ACCESS);
+  await registerApiDocs(app);
   await app.register(healthRoutes, {
     isReady: deps.isReady,
     directoryPause: () => deps.store.getDirectoryPause(),

@@ -82,12 +82,8 @@ export function openSqliteFile(path: string): DatabaseSync {
  * creation). SQLite gives the -wal and -shm files the mode of the database file. Existing
  * folders and files keep the mode their owner chose.
  */
-function createPrivately(path: string): void {
-  const folder = resolve(dirname(path));
-  const first = mkdirSync(folder, { recursive: true, mode: 0o700 });
-  if (first !== undefined) {
-    for (let dir = folder; dir.startsWith(first); dir = dirname(dir)) chmodSync(dir, 0o700);
-  }
+export function createPrivately(path: string): void {
+  createFolderPrivately(path);
   let fd: number;
   try {
     fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
@@ -99,6 +95,15 @@ function createPrivately(path: string): void {
     fchmodSync(fd, 0o600);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Creates the folder of the database file `path`, and any parent it needs, 0700. */
+export function createFolderPrivately(path: string): void {
+  const folder = resolve(dirname(path));
+  const first = mkdirSync(folder, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    for (let dir = folder; dir.startsWith(first); dir = dirname(dir)) chmodSync(dir, 0o700);
   }
 }
 

@@ -27,6 +27,9 @@ import {
 } from './schemas.ts';
 import { auditView, provisioningView, requestView } from './views.ts';
 
+/** Their group in the OpenAPI document (an untagged route is left out of it). */
+const TAGS = ['access requests'];
+
 export interface AccessRequestRoutesOptions {
   store: Store;
   queries: RequestQueries;
@@ -44,6 +47,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'Ask for access',
+        operationId: 'submitAccessRequest',
+        tags: TAGS,
         description:
           'Anonymous callers get the same 202 answer whether or not a request for the address exists, and are rate-limited. ' +
           'An admin token submits a request whose address is already verified (it goes straight to pending_approval).',
@@ -70,6 +75,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'List access requests, newest first',
+        operationId: 'listAccessRequests',
+        tags: TAGS,
         querystring: ListQuery,
         response: { 200: ListResponse, ...problemResponses(400, 401, 403) },
       },
@@ -92,6 +99,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'One access request with its audit history',
+        operationId: 'getAccessRequest',
+        tags: TAGS,
         params: IdParams,
         response: { 200: AccessRequestDetail, ...problemResponses(400, 401, 403, 404) },
       },
@@ -107,10 +116,13 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   // Generic in its body, so each route's handler sees its own body's type (a union here
   // would leave both handlers with the union, and a cast).
   const decisionSchema = <Body extends typeof ApproveBody | typeof RejectBody>(
+    operationId: string,
     summary: string,
     body: Body,
     description?: string,
   ) => ({
+    operationId,
+    tags: TAGS,
     summary,
     ...(description ? { description } : {}),
     params: IdParams,
@@ -121,7 +133,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.post(
     '/access-requests/:id/approve',
     {
-      schema: decisionSchema('Approve a pending request', ApproveBody),
+      schema: decisionSchema('approveAccessRequest', 'Approve a pending request', ApproveBody),
     },
     async (request) => {
       const next = await decideRequest(deps, {
@@ -138,6 +150,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     '/access-requests/:id/reject',
     {
       schema: decisionSchema(
+        'rejectAccessRequest',
         'Reject a pending request',
         RejectBody,
         'The reason is always kept in the history for admins. With shareReason: true the requester reads it too, ' +
@@ -163,6 +176,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'Send a failed request back to provisioning',
+        operationId: 'retryAccessRequest',
+        tags: TAGS,
         params: IdParams,
         response: { 200: AccessRequestView, ...problemResponses(400, 401, 403, 404, 409) },
       },
@@ -177,6 +192,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'Resend the invitation of an invited request',
+        operationId: 'resendInvitation',
+        tags: TAGS,
         description:
           'Asks Graph for a new redeem URL and sends one new invitation email (by Guestlist or Microsoft, as configured). ' +
           'Done by a job after this call returns; the history records the ask and the resend.',
@@ -195,6 +212,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'Revoke access: remove the group memberships, and optionally the guest account',
+        operationId: 'revokeAccess',
+        tags: TAGS,
         description:
           'The request becomes revoked at once; a job then removes each group membership this request granted and, ' +
           "with deleteGuest, deletes the guest account if this request's invitation created it (never a user that existed before).",
@@ -221,6 +240,8 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     {
       schema: {
         summary: 'Say who a needs_confirmation request is for',
+        operationId: 'confirmMatch',
+        tags: TAGS,
         description:
           'The directory lookup was not conclusive (a match only through otherMails, several users, or a disabled account). ' +
           'Choose one of provisioning.matchCandidates by userId, or inviteAsNewGuest: true.',

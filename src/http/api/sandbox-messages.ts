@@ -15,6 +15,8 @@ export const sandboxMessageRoutes: FastifyPluginAsyncTypebox<{ store: Store; san
     {
       schema: {
         summary: 'Every email the sandbox sent (sandbox mode only)',
+        operationId: 'listSandboxMessages',
+        tags: ['sandbox'],
         response: { 200: SandboxMessages, ...problemResponses(401, 403) },
       },
     },
