@@ -47,12 +47,13 @@ export async function consoleContext(
 
 /**
  * An audit actor as people read it: a signed-in person by name (`entra:<oid> <name>`), a
- * token as such; `worker`, `requester`, `system`, `cli:<user>` as they are.
+ * token as such, the policy by its rule; `worker`, `requester`, `system`, `cli:<user>` as they are.
  */
 export function actorLabel(actor: string): string {
   const person = /^(?:entra|local):\S+ (.+)$/.exec(actor);
   if (person) return person[1]!;
   if (actor.startsWith('token:')) return `API token ${actor.slice('token:'.length)}`;
+  if (actor.startsWith('policy:')) return `Policy (${actor.slice('policy:'.length)})`;
   return actor;
 }
 
@@ -60,6 +61,7 @@ export function actorLabel(actor: string): string {
 const ACTION_LABELS: Readonly<Record<string, string>> = {
   submit: 'Submitted',
   verify: 'Email address confirmed',
+  approval_requested: 'Sent to the approvers',
   approve: 'Approved',
   reject: 'Rejected',
   start_provisioning: 'Provisioning started',
