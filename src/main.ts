@@ -146,6 +146,9 @@ export async function startGuestlist(
         verificationMs: config.verificationMs,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
+        // The policy is DEFAULT_POLICY until the app catalogue names each app's; the
+        // existing-guest rule may ask the tenant (only when a policy approves existing guests).
+        policy: { directory },
         logger,
       });
       url = await http.listen({ host: config.host, port: config.port });

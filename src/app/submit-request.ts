@@ -3,7 +3,7 @@ import { type Actor, auditActor } from '../domain/actor.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
-import type { Clock, Ids, Store } from '../ports.ts';
+import { applyPolicy, defaultPolicyResolver, type PolicyDeps } from './apply-policy.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
 export interface SubmitRequestInput {
@@ -18,11 +18,12 @@ export interface SubmitRequestInput {
   verified: boolean;
 }
 
-export async function submitRequest(
-  deps: { store: Store; clock: Clock; ids: Ids },
-  input: SubmitRequestInput,
-): Promise<AccessRequest> {
-  const { person, justification } = parseSubmission(input);
+export async function submitRequest(deps: PolicyDeps, input: SubmitRequestInput): Promise<AccessRequest> {
+  // The app's policy may require a reason: refused here with the other fields, at the form
+  // and the API alike, so the requester can add it; the justification_required rule guards
+  // every other path (domain/policy/justification-required.ts).
+  const policy = await (deps.policyFor ?? defaultPolicyResolver)(input);
+  const { person, justification } = parseSubmission(input, { requireJustification: policy.requireJustification });
   const now = deps.clock.now();
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do: their submission
@@ -74,6 +75,8 @@ export async function submitRequest(
   if (input.verified) {
     // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.
     await withdrawUnverified(deps, { email: request.email, keep: request.id, actor: input.actor });
+    // Vouched for, so verified: the policy decides now, as after a confirmation link.
+    return applyPolicy(deps, request);
   }
   return request;
 }

@@ -33,13 +33,19 @@ export interface Submission {
   justification: string | null;
 }
 
-/** A submitted person and their reason, normalized; or one ValidationError listing every bad field. */
-export function parseSubmission(input: {
-  email: string;
-  firstName: string;
-  lastName: string;
-  justification?: string | null | undefined;
-}): Submission {
+/**
+ * A submitted person and their reason, normalized; or one ValidationError listing every bad
+ * field. `requireJustification`: the app's policy wants a reason (a blank one is refused).
+ */
+export function parseSubmission(
+  input: {
+    email: string;
+    firstName: string;
+    lastName: string;
+    justification?: string | null | undefined;
+  },
+  options: { requireJustification?: boolean } = {},
+): Submission {
   const fields: FieldError[] = [];
   let person: Person | null = null;
   try {
@@ -50,6 +56,9 @@ export function parseSubmission(input: {
   }
   const justification = normalizeJustification(input.justification);
   if (!justification.ok) fields.push({ field: '/justification', message: `The reason ${justification.reason}.` });
-  if (!person || !justification.ok) throw new ValidationError('The request has invalid fields.', fields);
+  const missing = justification.ok && justification.justification === null && options.requireJustification === true;
+  if (missing)
+    fields.push({ field: '/justification', message: 'Say why you need access: this app asks for a reason.' });
+  if (!person || !justification.ok || missing) throw new ValidationError('The request has invalid fields.', fields);
   return { person, justification: justification.justification };
 }

@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { PolicySources } from '../app/apply-policy.ts';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
@@ -74,6 +75,8 @@ export interface HttpDeps {
   logger?: FastifyServerOptions['loggerInstance'];
   /** Whose X-Forwarded-For to believe (GUESTLIST_TRUST_PROXY); nobody's when unset. */
   trustProxy?: TrustProxy;
+  /** Which approval policy decides a request, and the tenant its existing-guest rule asks (app/apply-policy.ts). */
+  policy?: PolicySources;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -148,6 +151,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     localSignInsPerMinute: deps.localSignInsPerMinute,
     submissionLimit: limit,
     verificationMs: deps.verificationMs,
+    policy: deps.policy ?? {},
   });
   return app;
 }

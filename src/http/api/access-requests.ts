@@ -1,5 +1,6 @@
 // /api/v1/access-requests: thin routes — schema, use case, reply.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { PolicySources } from '../../app/apply-policy.ts';
 import { confirmMatch } from '../../app/confirm-match.ts';
 import { decideRequest } from '../../app/decide-request.ts';
 import { resendInvitation } from '../../app/resend-invitation.ts';
@@ -27,7 +28,7 @@ import {
 } from './schemas.ts';
 import { auditView, provisioningView, requestView } from './views.ts';
 
-export interface AccessRequestRoutesOptions {
+export interface AccessRequestRoutesOptions extends PolicySources {
   store: Store;
   queries: RequestQueries;
   clock: Clock;

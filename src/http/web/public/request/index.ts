@@ -4,6 +4,7 @@
 // (submitRequest as the requester, unverified) and shares its allowance
 // (http/submission-limit.ts). Works without JavaScript: a plain urlencoded form post.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { defaultPolicyResolver, type PolicySources } from '../../../../app/apply-policy.ts';
 import { submitRequest } from '../../../../app/submit-request.ts';
 import { REQUESTER } from '../../../../domain/actor.ts';
 import { ValidationError } from '../../../../domain/errors.ts';
@@ -16,7 +17,7 @@ import { fieldMessages, HONEYPOT, RequestForm, typedValues } from './form.ts';
 import { requestFormBody } from './form-page.ts';
 import { sentBody } from './sent-page.ts';
 
-export interface RequestRoutesOptions {
+export interface RequestRoutesOptions extends PolicySources {
   web: WebSettings;
   store: Store;
   clock: Clock;
@@ -60,7 +61,9 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRoutesOptions> = as
       let email: string;
       try {
         // Checked before the honeypot, so a bot gets exactly what a person typing the same gets.
-        email = parseSubmission(values).person.email;
+        // The app's policy may require a reason (submit-request.ts checks it the same way).
+        const policy = await (deps.policyFor ?? defaultPolicyResolver)(values);
+        email = parseSubmission(values, { requireJustification: policy.requireJustification }).person.email;
       } catch (error) {
         if (error instanceof ValidationError) return again(fieldMessages(error.fields ?? [], false));
         throw error;
