@@ -86,6 +86,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /admin/requests/:id/revoke': ADMINS,
   'GET /admin/audit': ADMINS,
   'GET /admin/audit.csv': ADMINS,
+  // The approval policy's dry run: reads only, but shows what the policy lists.
+  'GET /admin/policy-check': ADMINS,
   'GET /admin/tokens': ADMINS,
   'POST /admin/tokens': ADMINS,
   'POST /admin/tokens/:id/revoke': ADMINS,

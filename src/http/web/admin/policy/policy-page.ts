@@ -1,0 +1,76 @@
+// The dry run's markup: the form (GET), the decision, and each rule's verdict in order.
+import type { PolicyCheck } from '../../../../app/check-policy.ts';
+import type { Verdict } from '../../../../domain/policy/index.ts';
+import { errorSummary, field, userText } from '../../components.ts';
+import { html, type Raw } from '../../html.ts';
+
+export interface PolicyCheckView {
+  values: { email: string; justification: string };
+  errors: Record<string, string>;
+  result: PolicyCheck | null;
+}
+
+const LABELS = { email: 'Email address', justification: 'Reason for access' };
+
+function verdictText(verdict: Verdict): { label: string; detail: string } {
+  switch (verdict.verdict) {
+    case 'approve':
+      return { label: 'Approve', detail: verdict.why };
+    case 'reject':
+      return { label: 'Reject', detail: verdict.reason };
+    case 'ask':
+      return { label: `Ask stage ${verdict.stage + 1}`, detail: verdict.why };
+    case 'continue':
+      return { label: 'No opinion', detail: verdict.why };
+  }
+}
+
+function decisionText(result: PolicyCheck): string {
+  const { decision } = result;
+  switch (decision.outcome) {
+    case 'approve':
+      return `Approved automatically by the rule ${decision.rule}: ${decision.why}`;
+    case 'reject':
+      return `Rejected automatically by the rule ${decision.rule}: ${decision.reason} ${
+        result.shareReason ? '(the requester reads this reason)' : '(the requester is not told the reason)'
+      }`;
+    case 'ask': {
+      const stage = result.policy.stages[decision.stage];
+      return `Sent to stage ${decision.stage + 1}${stage ? ` (${stage.name})` : ''} by the rule ${decision.rule}: ${decision.why}`;
+    }
+  }
+}
+
+function resultSection(result: PolicyCheck): Raw {
+  return html`<section aria-labelledby="decision-heading">
+    <h2 id="decision-heading">What the policy would do for ${userText(result.email)}</h2>
+    <p class="decision">${userText(decisionText(result))}</p>
+    ${result.note ? html`<p class="notice">${userText(result.note)}</p>` : html``}
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Verdicts of each rule"><table class="queue">
+      <caption>Each rule, in the order the policy runs them</caption>
+      <thead><tr><th scope="col">Order</th><th scope="col">Rule</th><th scope="col">Verdict</th><th scope="col">Why</th></tr></thead>
+      <tbody>${result.trace.map(({ rule, verdict }, index) => {
+        const { label, detail } = verdictText(verdict);
+        const state = index === result.decidedBy ? 'decides' : index > result.decidedBy ? 'not reached' : '';
+        return html`<tr${index === result.decidedBy ? html` aria-current="true"` : html``}>
+          <td>${index + 1}</td>
+          <td><code>${rule}</code></td>
+          <td>${label}${state ? html` <strong>(${state})</strong>` : html``}</td>
+          <td>${userText(detail)}</td>
+        </tr>`;
+      })}</tbody>
+    </table></div>
+  </section>`;
+}
+
+export function policyCheckBody(view: PolicyCheckView): Raw {
+  return html`<h1>Check the approval policy</h1>
+    <p>Type an address to see which rule would decide a request from it, and why. Nothing is stored or sent.</p>
+    ${errorSummary(view.errors, LABELS)}
+    <form method="get" action="/admin/policy-check" aria-label="Check an address against the policy">
+      ${field({ name: 'email', label: LABELS.email, type: 'email', value: view.values.email, error: view.errors.email, required: true, maxLength: 320 })}
+      ${field({ name: 'justification', label: LABELS.justification, type: 'textarea', value: view.values.justification, error: view.errors.justification, maxLength: 1000 })}
+      <div><button type="submit">Check</button></div>
+    </form>
+    ${view.result ? resultSection(view.result) : html``}`;
+}
