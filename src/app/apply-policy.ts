@@ -5,10 +5,12 @@
 // same conditional update as a person's (change-status.ts), by the actor `policy:<rule>`,
 // so an approver deciding at the same instant and the policy produce one decision.
 import { type ApprovalPolicy, DEFAULT_POLICY } from '../domain/approval-policy.ts';
+import { DEFAULT_APP_ID } from '../domain/apps.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { explainPolicy } from '../domain/policy/index.ts';
 import type { Directory } from '../ports.ts';
+import type { Catalogue } from './app-catalogue.ts';
 import { beginApproval } from './begin-approval.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import { gatherPolicyFacts } from './policy-facts.ts';
@@ -20,6 +22,11 @@ import { gatherPolicyFacts } from './policy-facts.ts';
 export type PolicyResolver = (subject: { email: string; appId?: string | undefined }) => Promise<ApprovalPolicy>;
 
 export const defaultPolicyResolver: PolicyResolver = async () => DEFAULT_POLICY;
+
+/** The app's policy, from the catalogue; DEFAULT_POLICY for an app it does not know (never a crash at verification). */
+export function policyFromCatalogue(catalogue: Pick<Catalogue, 'get'>): PolicyResolver {
+  return async (subject) => (await catalogue.get(subject.appId ?? DEFAULT_APP_ID))?.policy ?? DEFAULT_POLICY;
+}
 
 /** What the policy needs beyond the store: which policy, and the tenant for existing guests. */
 export interface PolicySources {
@@ -39,7 +46,7 @@ export async function applyPolicy(deps: PolicyDeps, request: AccessRequest): Pro
     policy,
     email: request.email,
     justification: request.justification,
-    requestId: request.id,
+    appId: request.appId,
   });
   const { decision, shareReason } = explainPolicy(policy, facts, deps.clock.now());
   const actor = { kind: 'policy', rule: decision.rule } as const;

@@ -2,6 +2,7 @@
 // with the same facts a verification gathers, and nothing written. For the console's
 // /admin/policy-check and `guestlist policy check`.
 import type { ApprovalPolicy } from '../domain/approval-policy.ts';
+import { DEFAULT_APP_ID } from '../domain/apps.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { normalizeJustification } from '../domain/justification.ts';
 import { normalizeEmail } from '../domain/person.ts';
@@ -20,7 +21,7 @@ export interface PolicyCheck extends PolicyEvaluation {
 
 export async function checkPolicy(
   deps: PolicySources & { store: Pick<Store, 'listOpenRequestsByEmail'>; clock: Clock },
-  input: { email: string; justification?: string | undefined },
+  input: { email: string; justification?: string | undefined; appId?: string | undefined },
 ): Promise<PolicyCheck> {
   const email = normalizeEmail(input.email);
   const justification = normalizeJustification(input.justification);
@@ -29,11 +30,13 @@ export async function checkPolicy(
     ...(justification.ok ? [] : [{ field: '/justification', message: `The reason ${justification.reason}.` }]),
   ];
   if (!email.ok || !justification.ok) throw new ValidationError('The address or reason is not valid.', fields);
-  const policy = await (deps.policyFor ?? defaultPolicyResolver)({ email: email.email });
+  const appId = input.appId ?? DEFAULT_APP_ID;
+  const policy = await (deps.policyFor ?? defaultPolicyResolver)({ email: email.email, appId });
   const { facts, note } = await gatherPolicyFacts(deps, {
     policy,
     email: email.email,
     justification: justification.justification,
+    appId,
   });
   return { ...explainPolicy(policy, facts, deps.clock.now()), email: email.email, policy, note };
 }

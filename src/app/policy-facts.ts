@@ -13,18 +13,18 @@ export interface PolicyFactDeps {
 }
 
 /**
- * The facts for `email`; `note` says what could not be checked (kept in the audit trail).
- * `requestId`: the request being decided, which does not count as "another app".
+ * The facts for `email` asking for `appId`; `note` says what could not be checked (kept in
+ * the audit trail).
  */
 export async function gatherPolicyFacts(
   deps: PolicyFactDeps,
-  input: { policy: ApprovalPolicy; email: string; justification: string | null; requestId?: string },
+  input: { policy: ApprovalPolicy; email: string; justification: string | null; appId: string },
 ): Promise<{ facts: PolicyFacts; note: string | null }> {
   const base = { email: input.email, justification: input.justification };
   if (input.policy.existingGuest !== 'approve') return { facts: { ...base, existingGuest: 'not_checked' }, note: null };
-  // Guestlist's own record first: an active request of the address (for another app).
+  // Guestlist's own record first: the address holds another app through an active request.
   const open = await deps.store.listOpenRequestsByEmail(input.email);
-  if (open.some((each) => each.id !== input.requestId && each.status === 'active')) {
+  if (open.some((each) => each.appId !== input.appId && each.status === 'active')) {
     return { facts: { ...base, existingGuest: true }, note: null };
   }
   if (!deps.directory) return { facts: { ...base, existingGuest: false }, note: null };

@@ -14,7 +14,8 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import type { PolicySources } from '../app/apply-policy.ts';
+import type { Catalogue } from '../app/app-catalogue.ts';
+import { type PolicySources, policyFromCatalogue } from '../app/apply-policy.ts';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
@@ -43,6 +44,8 @@ import type { WebSettings } from './web/render.ts';
 
 export interface HttpDeps {
   store: Store;
+  /** The apps people may ask for (app/app-catalogue.ts); the default app alone unless given. */
+  catalogue?: Catalogue;
   queries: RequestQueries;
   sessions: SessionStore;
   clock: Clock;
@@ -137,7 +140,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   // One allowance for both ways of asking anonymously, the API and the form.
   const limit = submissionLimit(app, deps.submissionsPerMinute);
-  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit });
+  // Each request's policy is its app's (the catalogue), unless a test gives its own.
+  const policy: PolicySources = {
+    ...deps.policy,
+    policyFor: deps.policy?.policyFor ?? (deps.catalogue ? policyFromCatalogue(deps.catalogue) : undefined),
+  };
+  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit, policy });
   await app.register(webPages, {
     web,
     store: deps.store,
@@ -151,7 +159,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     localSignInsPerMinute: deps.localSignInsPerMinute,
     submissionLimit: limit,
     verificationMs: deps.verificationMs,
-    policy: deps.policy ?? {},
+    policy,
   });
   return app;
 }

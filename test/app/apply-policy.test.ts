@@ -6,17 +6,22 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Database } from '../../src/adapters/store/index.ts';
+import { createCatalogue, defaultApp } from '../../src/app/app-catalogue.ts';
 import type { PolicyDeps } from '../../src/app/apply-policy.ts';
+import { policyFromCatalogue } from '../../src/app/apply-policy.ts';
 import { decideRequest } from '../../src/app/decide-request.ts';
 import { sendVerification } from '../../src/app/send-verification.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
 import { verifyEmail } from '../../src/app/verify-email.ts';
 import { type ApprovalPolicy, DEFAULT_POLICY } from '../../src/domain/approval-policy.ts';
+import { DEFAULT_APP_ID } from '../../src/domain/apps.ts';
 import { DirectoryError } from '../../src/domain/directory-error.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
 import type { DirectoryMatch, MailMessage } from '../../src/ports.ts';
+import { anApp } from '../adapters/store/app-fixtures.ts';
 import { fixedClock } from '../helpers/clock.ts';
 import { databaseFactories, type TestDatabase } from '../helpers/databases.ts';
+import { inState } from '../http/console/fixtures.ts';
 
 const guestMatch = (email: string): DirectoryMatch => ({
   user: {
@@ -137,6 +142,39 @@ for (const factory of databaseFactories.filter((f) => f.name !== 'sqlite (file)'
       const { id, token } = await asked('ann@fabrikam.com');
       assert.equal((await verifyEmail(deps(), { token })).request.status, 'approved');
       assert.equal((await last(id)).actor, 'policy:existing_guest');
+    });
+
+    test("the policy is the request's app's: a guest holding another app is approved by policy:existing_guest", async () => {
+      const wiki = anApp({ policy: { ...DEFAULT_POLICY, existingGuest: 'approve' } });
+      await db.store.insertApp(wiki, null);
+      // Ada already holds the default app through Guestlist.
+      await inState(db.store, 'active', { email: 'ada@fabrikam.com', appId: DEFAULT_APP_ID });
+      const catalogue = createCatalogue({
+        store: db.store,
+        defaultApp: defaultApp({ name: 'Portal', redirectUrl: 'https://portal.contoso.com/', groupIds: [] }),
+      });
+      const withCatalogue = { ...deps(), policyFor: policyFromCatalogue(catalogue) };
+      const request = await submitRequest(withCatalogue, {
+        email: 'ada@fabrikam.com',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        appId: wiki.id,
+        actor: { kind: 'requester' },
+        verified: false,
+      });
+      await sendVerification(withCatalogue, request.id);
+      const token = decodeURIComponent(/\/verify\?token=([^\s]+)/.exec(sent.at(-1)?.text ?? '')?.[1] ?? '');
+      assert.equal((await verifyEmail(withCatalogue, { token })).request.status, 'approved');
+      assert.equal((await last(request.id)).actor, 'policy:existing_guest');
+      // The default app's policy (DEFAULT_POLICY) asks about existing guests as usual.
+      const again = await submitRequest(withCatalogue, {
+        email: 'bob@fabrikam.com',
+        firstName: 'Bob',
+        lastName: 'Example',
+        actor: { kind: 'token', name: 'alice-admin' },
+        verified: true,
+      });
+      assert.equal(again.status, 'pending_approval');
     });
 
     test('the directory down: the request is not lost nor stuck, the approvers are asked with a note', async () => {
