@@ -34,6 +34,8 @@ export interface PolicySources {
   policyFor?: PolicyResolver | undefined;
   /** For the existing-guest fact; absent: only Guestlist's own requests are asked. */
   directory?: Pick<Directory, 'findUsersByEmail'> | null | undefined;
+  /** The apps, for the console's dry run to offer (their policies come through policyFor). */
+  apps?: Pick<Catalogue, 'listAll'> | undefined;
 }
 
 export interface PolicyDeps extends ChangeStatusDeps, PolicySources {}

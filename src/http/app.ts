@@ -144,6 +144,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const policy: PolicySources = {
     ...deps.policy,
     policyFor: deps.policy?.policyFor ?? (deps.catalogue ? policyFromCatalogue(deps.catalogue) : undefined),
+    apps: deps.policy?.apps ?? deps.catalogue,
   };
   await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit, policy });
   await app.register(webPages, {

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_POLICY } from '../../src/domain/approval-policy.ts';
 import { sessionCookieName } from '../../src/http/auth.ts';
+import { anApp } from '../adapters/store/app-fixtures.ts';
 import { signIn, type TestApp, testApp } from '../helpers/app.ts';
 import { axeViolations, launchBrowser, watchCsp } from '../helpers/browser.ts';
 import { webClient } from '../helpers/web.ts';
@@ -90,4 +91,31 @@ test('the dry run names allowed domains and disposable ones, escapes what was ty
 test('an approver may not run the dry run (it reads what the policy lists)', async () => {
   const web = await client('approver');
   assert.equal((await web.get('/admin/policy-check?email=ann%40contoso.com')).statusCode, 403);
+});
+
+test('with the catalogue, the admin tries one app’s policy at a time; an unknown app is refused', async () => {
+  const strict = anApp({ name: 'Wiki', policy: { ...DEFAULT_POLICY, blockedDomains: ['fabrikam.com'] } });
+  const open = anApp({ name: 'Portal', policy: { ...DEFAULT_POLICY, stages: [] } });
+  const byId = new Map([strict, open].map((app) => [app.id, app]));
+  const t2 = await testApp({
+    policy: {
+      policyFor: async ({ appId }) => byId.get(appId ?? '')?.policy ?? DEFAULT_POLICY,
+      apps: { listAll: async () => [strict, open] },
+    },
+  });
+  try {
+    const web = webClient(t2.app);
+    await signIn(t2, web, 'admin', { name: 'Alice Admin' });
+    const form = await web.get('/admin/policy-check');
+    assert.match(form.body, /<option value="[^"]+" selected>Wiki<\/option>/);
+    const wiki = await web.get(`/admin/policy-check?app=${strict.id}&email=ann%40fabrikam.com`);
+    assert.match(wiki.body, /Rejected automatically by the rule blocked_domain/);
+    const portal = await web.get(`/admin/policy-check?app=${open.id}&email=ann%40fabrikam.com`);
+    assert.match(portal.body, /Approved automatically by the rule no_stages/);
+    const unknown = await web.get('/admin/policy-check?app=nope&email=ann%40fabrikam.com');
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /Choose one of the apps listed/);
+  } finally {
+    await t2.close();
+  }
 });

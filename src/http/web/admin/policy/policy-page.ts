@@ -5,12 +5,29 @@ import { errorSummary, field, userText } from '../../components.ts';
 import { html, type Raw } from '../../html.ts';
 
 export interface PolicyCheckView {
-  values: { email: string; justification: string };
+  values: { email: string; justification: string; app: string };
   errors: Record<string, string>;
   result: PolicyCheck | null;
+  /** The apps whose policy may be tried (none: the one default policy). */
+  apps: { id: string; name: string }[];
 }
 
-const LABELS = { email: 'Email address', justification: 'Reason for access' };
+const LABELS = { app: 'App', email: 'Email address', justification: 'Reason for access' };
+
+function appSelect(view: PolicyCheckView): Raw {
+  if (view.apps.length === 0) return html``;
+  const error = view.errors.app;
+  return html`<div class="field">
+    <label for="field-app">${LABELS.app}</label>
+    ${error ? html`<p class="error" id="field-app-error">${error}</p>` : html``}
+    <select id="field-app" name="app"${error ? html` aria-describedby="field-app-error" aria-invalid="true"` : html``}>
+      ${view.apps.map(
+        (app) =>
+          html`<option value="${app.id}"${app.id === view.values.app ? html` selected` : html``}>${app.name}</option>`,
+      )}
+    </select>
+  </div>`;
+}
 
 function verdictText(verdict: Verdict): { label: string; detail: string } {
   switch (verdict.verdict) {
@@ -68,6 +85,7 @@ export function policyCheckBody(view: PolicyCheckView): Raw {
     <p>Type an address to see which rule would decide a request from it, and why. Nothing is stored or sent.</p>
     ${errorSummary(view.errors, LABELS)}
     <form method="get" action="/admin/policy-check" aria-label="Check an address against the policy">
+      ${appSelect(view)}
       ${field({ name: 'email', label: LABELS.email, type: 'email', value: view.values.email, error: view.errors.email, required: true, maxLength: 320 })}
       ${field({ name: 'justification', label: LABELS.justification, type: 'textarea', value: view.values.justification, error: view.errors.justification, maxLength: 1000 })}
       <div><button type="submit">Check</button></div>
