@@ -45,6 +45,8 @@ export async function startGuestlist(
   const stops: Array<() => Promise<void>> = [() => db.close()];
   try {
     await db.migrate();
+    // The configuration file's apps, as it says now (a removed one is closed, not deleted).
+    await db.store.syncFileApps(config.catalogue.apps, clock.now());
     const sandbox =
       config.mode === 'sandbox'
         ? await startSandbox({

@@ -2,7 +2,7 @@
 // lists and lookups need; the rest of its definition is one JSON text, so adding a field to
 // the App shape needs no migration. Every change writes its admin audit entry in the same
 // transaction.
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type App, type AppDefinition, definitionOf } from '../../domain/apps.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { Store } from '../../ports.ts';
@@ -66,6 +66,10 @@ export function appMethods(ctx: StoreContext): AppMethods {
 
     async syncFileApps(definitions, at) {
       return db.transaction().execute(async (trx) => {
+        // Several processes start at once on PostgreSQL: one syncs, the others then find
+        // nothing to change (SQLite's BEGIN IMMEDIATE already serializes them).
+        if (ctx.kind === 'postgres')
+          await sql`select pg_advisory_xact_lock(hashtext('guestlist.apps.sync'))`.execute(trx);
         const stored = (await trx.selectFrom('apps').selectAll().execute()).map(appFromRow);
         const bySlug = new Map(stored.map((app) => [app.slug, app]));
         const audit = (action: string, app: App, detail: string | null) =>
