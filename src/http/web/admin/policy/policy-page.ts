@@ -63,20 +63,14 @@ function resultSection(result: PolicyCheck): Raw {
     <h2 id="decision-heading">What the policy would do for ${userText(result.email)}</h2>
     <p class="decision">${userText(decisionText(result))}</p>
     ${result.note ? html`<p class="notice">${userText(result.note)}</p>` : html``}
-    <div class="table-wrap" tabindex="0" role="region" aria-label="Verdicts of each rule"><table class="queue">
-      <caption>Each rule, in the order the policy runs them</caption>
-      <thead><tr><th scope="col">Order</th><th scope="col">Rule</th><th scope="col">Verdict</th><th scope="col">Why</th></tr></thead>
-      <tbody>${result.trace.map(({ rule, verdict }, index) => {
-        const { label, detail } = verdictText(verdict);
-        const state = index === result.decidedBy ? 'decides' : index > result.decidedBy ? 'not reached' : '';
-        return html`<tr${index === result.decidedBy ? html` aria-current="true"` : html``}>
-          <td>${index + 1}</td>
-          <td><code>${rule}</code></td>
-          <td>${label}${state ? html` <strong>(${state})</strong>` : html``}</td>
-          <td>${userText(detail)}</td>
-        </tr>`;
-      })}</tbody>
-    </table></div>
+    <h3 id="rules-heading">Each rule, in the order the policy runs them</h3>
+    <ol class="policy-trace" aria-labelledby="rules-heading">${result.trace.map(({ rule, verdict }, index) => {
+      const { label, detail } = verdictText(verdict);
+      const state = index === result.decidedBy ? ' (decides)' : index > result.decidedBy ? ' (not reached)' : '';
+      return html`<li${index === result.decidedBy ? html` aria-current="true"` : html``}>
+        <code>${rule}</code>: <strong>${label}${state}</strong>. ${userText(detail)}
+      </li>`;
+    })}</ol>
   </section>`;
 }
 
