@@ -16,8 +16,8 @@ import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import { gatherPolicyFacts } from './policy-facts.ts';
 
 /**
- * The policy that decides a request: its app's (the catalogue), DEFAULT_POLICY until then.
- * Given the request, or at submission the input (both will name the app).
+ * The policy that decides a request: its app's (policyFromCatalogue), DEFAULT_POLICY when
+ * no catalogue is wired. Given the request, or at submission the input (both name the app).
  */
 export type PolicyResolver = (subject: { email: string; appId?: string | undefined }) => Promise<ApprovalPolicy>;
 
