@@ -1,7 +1,7 @@
 // A person (or an admin on their behalf) asks for access.
 import { type Actor, auditActor } from '../domain/actor.ts';
-import { type Answers, DEFAULT_APP_ID } from '../domain/apps.ts';
-import { ConflictError } from '../domain/errors.ts';
+import { type App, DEFAULT_APP_ID } from '../domain/apps.ts';
+import { ConflictError, ValidationError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
@@ -13,10 +13,10 @@ export interface SubmitRequestInput {
   lastName: string;
   /** "Why do you need access?": optional, blank is none. */
   justification?: string | null | undefined;
-  /** The app asked for (its id); the default app when not given. */
-  appId?: string | undefined;
-  /** The answers to the app's questions, already checked against them (app/answer-questions.ts). */
-  answers?: Answers | undefined;
+  /** The app asked for (the catalogue's, app-catalogue.ts); the default app when not given. */
+  app?: App | undefined;
+  /** The answers to the app's questions, as sent: checked here (domain/answers.ts). */
+  answers?: Readonly<Record<string, unknown>> | undefined;
   /** Who submits: the requester (the public form/API) or an admin's token. */
   actor: Actor;
   /** True when an admin vouches for the address, so no email verification is needed. */
@@ -27,9 +27,16 @@ export async function submitRequest(
   deps: { store: Store; clock: Clock; ids: Ids },
   input: SubmitRequestInput,
 ): Promise<AccessRequest> {
-  const { person, justification } = parseSubmission(input);
+  const { app } = input;
+  // A closed app takes no new requests, whoever files them; its open requests go on.
+  if (app && !app.open) {
+    throw new ValidationError('The app is not taking requests.', [
+      { field: '/app', message: `${app.name} is not taking requests at the moment.` },
+    ]);
+  }
+  const { person, justification, answers } = parseSubmission(input, app);
   const now = deps.clock.now();
-  const appId = input.appId ?? DEFAULT_APP_ID;
+  const appId = app?.id ?? DEFAULT_APP_ID;
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do: their submission
     // reads nothing about the address, and their answer (the route's 202 with the new
@@ -50,7 +57,7 @@ export async function submitRequest(
     ...person,
     justification,
     appId,
-    answers: input.answers ?? {},
+    answers,
     accessExpiresAt: null,
     status: 'pending_verification',
     directoryUserId: null,
