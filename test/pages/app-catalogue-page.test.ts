@@ -83,7 +83,7 @@ describe('choosing an app and answering its questions', () => {
       await shoot(page, 'catalogue-errors');
       await page.locator('.errors a', { hasText: 'Your role' }).click();
       assert.equal(
-        await page.evaluate(() => (globalThis as { location: { hash: string } }).location.hash),
+        await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash),
         '#field-answer-role',
       );
 
