@@ -89,6 +89,13 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /admin/requests/:id/revoke': ADMINS,
   'GET /admin/audit': ADMINS,
   'GET /admin/audit.csv': ADMINS,
+  // The catalogue: admins only; file apps are read-only (app/save-app.ts).
+  'GET /admin/apps': ADMINS,
+  'GET /admin/apps/new': ADMINS,
+  'POST /admin/apps': ADMINS,
+  'GET /admin/apps/:id': ADMINS,
+  'POST /admin/apps/:id': ADMINS,
+  'POST /admin/apps/:id/open': ADMINS,
   'GET /admin/tokens': ADMINS,
   'POST /admin/tokens': ADMINS,
   'POST /admin/tokens/:id/revoke': ADMINS,
