@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { sessionCookieName } from '../../src/http/auth.ts';
 import { anApp } from '../adapters/store/app-fixtures.ts';
-import { type TestApp, testApp } from '../helpers/app.ts';
+import { signIn, type TestApp, testApp } from '../helpers/app.ts';
 import { axeViolations, launchBrowser, watchCsp } from '../helpers/browser.ts';
+import { webClient } from '../helpers/web.ts';
 
 const shots = 'test-results';
 
@@ -104,6 +106,40 @@ describe('choosing an app and answering its questions', () => {
       assert.deepEqual(blocked, []);
     } finally {
       await page.close();
+    }
+  });
+
+  test('the apps console: the list, a new app with errors, and a file app read-only, axe-clean', async () => {
+    await t.db.store.syncFileApps([anApp({ slug: 'from-file', name: 'File app' })], t.clock.now());
+    const client = webClient(t.app);
+    await signIn(t, client, 'admin', { name: 'Alice Admin' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const name = sessionCookieName(false);
+    await context.addCookies([{ name, value: client.cookies.get(name)!, url: base }]);
+    const page = await context.newPage();
+    const blocked = watchCsp(page);
+    try {
+      await page.goto(`${base}/admin/apps`);
+      assert.equal(await page.locator('h1').textContent(), 'Apps');
+      assert.deepEqual(await axeViolations(page), []);
+      await shoot(page, 'catalogue-admin-list');
+
+      await page.getByRole('link', { name: 'New app' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('Partner wiki');
+      await page.getByLabel('Address (slug)').fill('Not A Slug');
+      await page.getByRole('button', { name: 'Create app' }).click();
+      await page.waitForSelector('.errors');
+      assert.deepEqual(await axeViolations(page), []);
+      await shoot(page, 'catalogue-admin-errors');
+
+      await page.goto(`${base}/admin/apps`);
+      await page.getByRole('link', { name: 'File app' }).click();
+      await page.waitForSelector('fieldset[disabled]');
+      assert.deepEqual(await axeViolations(page), []);
+      await shoot(page, 'catalogue-admin-file-app');
+      assert.deepEqual(blocked, []);
+    } finally {
+      await context.close();
     }
   });
 });
