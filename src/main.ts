@@ -57,6 +57,17 @@ export async function startGuestlist(
           })
         : null;
     if (sandbox) stops.unshift(() => sandbox.emulator.close());
+    // The sandbox's directory holds what the file's apps grant, so their requests go through.
+    for (const app of sandbox ? config.catalogue.apps : []) {
+      for (const id of app.groupIds) sandbox!.emulator.addGroup({ id, displayName: `${app.name} group` });
+      if (app.appRole) {
+        sandbox!.emulator.addServicePrincipal({
+          id: app.appRole.servicePrincipalId,
+          displayName: app.name,
+          appRoleIds: [app.appRole.appRoleId],
+        });
+      }
+    }
     const entra = sandbox?.entra ?? config.entra!;
     // A tenant-wide fault pauses the jobs that need the directory (jobs/directory-pause.ts).
     const directoryPause = createDirectoryPause({ store: db.store, clock, logger });

@@ -38,7 +38,8 @@ export type JobKind =
   | 'send_verification'
   | 'revoke_access'
   | 'expire_verification'
-  | 'notify_requester';
+  | 'notify_requester'
+  | 'expire_access';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {
@@ -614,6 +615,11 @@ export interface Directory {
   invitationsHeldForMs(): number;
   /** Adds the user to the group; "already a member" is success. */
   addToGroup(groupId: string, userId: string): Promise<void>;
+  /**
+   * Assigns the app role on the resource service principal to the user
+   * (`POST /servicePrincipals/{id}/appRoleAssignedTo`); an existing assignment is success.
+   */
+  assignAppRole(input: { servicePrincipalId: string; appRoleId: string; userId: string }): Promise<void>;
   /**
    * Removes the user from the group (`DELETE /groups/{id}/members/{id}/$ref`). `absent`:
    * Graph answered 404 (not a member, already removed, or a membership or user too new to

@@ -182,7 +182,7 @@ test('slugs are unique, the default app keeps its own, and required fields are n
       ].join('\n'),
     ),
     [
-      'guestlist.config.yaml:4: apps[2].slug: "default" is reserved for the default app',
+      'guestlist.config.yaml:4: apps[2].slug: "default" is reserved (/request/default is taken)',
       'guestlist.config.yaml:5: apps[3].name: is required',
       'guestlist.config.yaml:5: apps[3].redirectUrl: is required',
       'guestlist.config.yaml:3: apps[1].slug: "wiki" is already the slug of apps[0]',

@@ -7,6 +7,7 @@
 // for it only while no app is declared anywhere: once one is, the catalogue is what it says.
 import { DEFAULT_POLICY } from '../domain/approval-policy.ts';
 import { type App, DEFAULT_APP_ID } from '../domain/apps.ts';
+import { ValidationError } from '../domain/errors.ts';
 import type { Store } from '../ports.ts';
 
 /** The default app's URL part: /request/default. Declared apps may not take it. */
@@ -55,6 +56,13 @@ export interface Catalogue {
   listAll(): Promise<App[]>;
   /** The default app as it stands (open only while no app is declared). */
   defaultApp(): Promise<App>;
+  /**
+   * The open app a submission names by slug; naming none, the one app offered (the default
+   * app while nothing is declared). Throws ValidationError at `/app` otherwise.
+   */
+  forSubmission(slug: string | undefined): Promise<App>;
+  /** Each app's slug by id (for views); an id no app has reads as itself. */
+  slugs(): Promise<(appId: string) => string>;
 }
 
 export function createCatalogue(deps: {
@@ -83,5 +91,29 @@ export function createCatalogue(deps: {
       return [{ ...deps.defaultApp, open: declared.length === 0 }, ...declared];
     },
     defaultApp: standingDefault,
+    async forSubmission(slug) {
+      const open = await this.listOpen();
+      if (slug === undefined) {
+        if (open.length === 1) return open[0]!;
+        throw new ValidationError('Name the app to ask for.', [
+          {
+            field: '/app',
+            message: open.length
+              ? `Name the app: one of ${open.map((app) => app.slug).join(', ')}.`
+              : 'No app is taking requests at the moment.',
+          },
+        ]);
+      }
+      const app = open.find((each) => each.slug === slug);
+      if (!app) {
+        throw new ValidationError('No such app.', [{ field: '/app', message: `No open app has the slug "${slug}".` }]);
+      }
+      return app;
+    },
+    async slugs() {
+      const all = await this.listAll();
+      const byId = new Map(all.map((app) => [app.id, app.slug]));
+      return (appId) => byId.get(appId) ?? appId;
+    },
   };
 }

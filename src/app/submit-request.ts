@@ -1,7 +1,7 @@
 // A person (or an admin on their behalf) asks for access.
 import { type Actor, auditActor } from '../domain/actor.ts';
-import { type Answers, DEFAULT_APP_ID } from '../domain/apps.ts';
-import { ConflictError } from '../domain/errors.ts';
+import { type App, DEFAULT_APP_ID } from '../domain/apps.ts';
+import { ConflictError, ValidationError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import { applyPolicy, defaultPolicyResolver, type PolicyDeps } from './apply-policy.ts';
@@ -13,10 +13,10 @@ export interface SubmitRequestInput {
   lastName: string;
   /** "Why do you need access?": optional, blank is none. */
   justification?: string | null | undefined;
-  /** The app asked for (its id); the default app when not given. */
-  appId?: string | undefined;
-  /** The answers to the app's questions, already checked against them (app/answer-questions.ts). */
-  answers?: Answers | undefined;
+  /** The app asked for (the catalogue's, app-catalogue.ts); the default app when not given. */
+  app?: App | undefined;
+  /** The answers to the app's questions, as sent: checked here (domain/answers.ts). */
+  answers?: Readonly<Record<string, unknown>> | undefined;
   /** Who submits: the requester (the public form/API) or an admin's token. */
   actor: Actor;
   /** True when an admin vouches for the address, so no email verification is needed. */
@@ -24,13 +24,22 @@ export interface SubmitRequestInput {
 }
 
 export async function submitRequest(deps: PolicyDeps, input: SubmitRequestInput): Promise<AccessRequest> {
+  const { app } = input;
+  // A closed app takes no new requests, whoever files them; its open requests go on.
+  if (app && !app.open) {
+    throw new ValidationError('The app is not taking requests.', [
+      { field: '/app', message: `${app.name} is not taking requests at the moment.` },
+    ]);
+  }
   // The app's policy may require a reason: refused here with the other fields, at the form
   // and the API alike, so the requester can add it; the justification_required rule guards
   // every other path (domain/policy/justification-required.ts).
-  const policy = await (deps.policyFor ?? defaultPolicyResolver)(input);
-  const { person, justification } = parseSubmission(input, { requireJustification: policy.requireJustification });
+  const policy = app?.policy ?? (await (deps.policyFor ?? defaultPolicyResolver)({ email: input.email }));
+  const { person, justification, answers } = parseSubmission(input, app, {
+    requireJustification: policy.requireJustification,
+  });
   const now = deps.clock.now();
-  const appId = input.appId ?? DEFAULT_APP_ID;
+  const appId = app?.id ?? DEFAULT_APP_ID;
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do: their submission
     // reads nothing about the address, and their answer (the route's 202 with the new
@@ -51,7 +60,7 @@ export async function submitRequest(deps: PolicyDeps, input: SubmitRequestInput)
     ...person,
     justification,
     appId,
-    answers: input.answers ?? {},
+    answers,
     accessExpiresAt: null,
     status: 'pending_verification',
     directoryUserId: null,

@@ -65,7 +65,8 @@ export type LifecycleEvent =
   | { type: 'ask_confirmation'; reason: string }
   | { type: 'confirm_match' }
   | { type: 'invite'; directoryUserId: string; redeemUrl: string | null }
-  | { type: 'activate'; directoryUserId?: string }
+  /** `accessExpiresAt`: when the access ends (domain/access-duration.ts); left out or null: never. */
+  | { type: 'activate'; directoryUserId?: string; accessExpiresAt?: Date | null }
   | { type: 'fail'; reason: string }
   | { type: 'retry' }
   | { type: 'expire'; reason?: string }
@@ -123,6 +124,7 @@ export function transition(request: AccessRequest, event: LifecycleEvent, now: D
       break;
     case 'activate':
       if (event.directoryUserId) next.directoryUserId = event.directoryUserId;
+      next.accessExpiresAt = event.accessExpiresAt ?? null;
       break;
   }
   return next;

@@ -14,7 +14,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import type { Catalogue } from '../app/app-catalogue.ts';
+import { type Catalogue, createCatalogue, defaultApp } from '../app/app-catalogue.ts';
 import { type PolicySources, policyFromCatalogue } from '../app/apply-policy.ts';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
@@ -140,13 +140,24 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   // One allowance for both ways of asking anonymously, the API and the form.
   const limit = submissionLimit(app, deps.submissionsPerMinute);
+  // main.ts passes the catalogue; without one (tests), the default app alone, from branding.
+  const catalogue =
+    deps.catalogue ??
+    createCatalogue({
+      store: deps.store,
+      defaultApp: defaultApp({
+        name: deps.branding.appName,
+        redirectUrl: deps.appUrl ?? `${deps.publicUrl}/welcome`,
+        groupIds: [],
+      }),
+    });
   // Each request's policy is its app's (the catalogue), unless a test gives its own.
   const policy: PolicySources = {
     ...deps.policy,
-    policyFor: deps.policy?.policyFor ?? (deps.catalogue ? policyFromCatalogue(deps.catalogue) : undefined),
-    apps: deps.policy?.apps ?? deps.catalogue,
+    policyFor: deps.policy?.policyFor ?? policyFromCatalogue(catalogue),
+    apps: deps.policy?.apps ?? catalogue,
   };
-  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit, policy });
+  await app.register(api, { prefix: API_PREFIX, ...deps, catalogue, submissionLimit: limit, policy });
   await app.register(webPages, {
     web,
     store: deps.store,
@@ -160,6 +171,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     localSignInsPerMinute: deps.localSignInsPerMinute,
     submissionLimit: limit,
     verificationMs: deps.verificationMs,
+    catalogue,
     policy,
   });
   return app;

@@ -157,7 +157,8 @@ for (const factory of databaseFactories.filter((f) => f.name !== 'sqlite (file)'
         email: 'ada@fabrikam.com',
         firstName: 'Ada',
         lastName: 'Lovelace',
-        appId: wiki.id,
+        app: wiki,
+        answers: { company: 'Fabrikam' },
         actor: { kind: 'requester' },
         verified: false,
       });

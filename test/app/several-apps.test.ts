@@ -12,6 +12,7 @@ import { submitRequest } from '../../src/app/submit-request.ts';
 import { verifyEmail } from '../../src/app/verify-email.ts';
 import { ConflictError } from '../../src/domain/errors.ts';
 import type { MailMessage } from '../../src/ports.ts';
+import { anApp } from '../adapters/store/app-fixtures.ts';
 import { fixedClock } from '../helpers/clock.ts';
 import { provisioningHarness, silent } from './provisioning-harness.ts';
 
@@ -20,7 +21,7 @@ const person = (appId: string, verified: boolean, email = 'ada@fabrikam.com') =>
   email,
   firstName: 'Ada',
   lastName: 'Lovelace',
-  appId,
+  app: anApp({ id: appId, questions: [] }),
   actor: verified ? ADMIN : ({ kind: 'requester' } as const),
   verified,
 });
@@ -57,7 +58,7 @@ describe('a person asking for several apps', () => {
       submitRequest(deps(), person('wiki', true)),
       (error: unknown) => error instanceof ConflictError && error.code === 'duplicate_request',
     );
-    const fallback = await submitRequest(deps(), { ...person('ignored', true), appId: undefined });
+    const fallback = await submitRequest(deps(), { ...person('ignored', true), app: undefined });
     assert.equal(fallback.appId, 'default', 'no app given: the default app');
   });
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { hashToken, newSecretToken } from '../../src/app/secret-tokens.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
 import { type ApprovalPolicy, DEFAULT_POLICY } from '../../src/domain/approval-policy.ts';
+import { anApp } from '../adapters/store/app-fixtures.ts';
 import { testApp } from '../helpers/app.ts';
 import { webClient } from '../helpers/web.ts';
 
@@ -65,13 +66,14 @@ test('otherwise: with the approvers, as before', async () => {
   assert.match(page.body, /Your request is with the approvers/);
 });
 
-test('the form refuses a missing reason when the policy requires one, and stores nothing', async () => {
-  policy = { ...DEFAULT_POLICY, requireJustification: true };
-  const t = await testApp({ policy: { policyFor: async () => policy } });
+test("the form and the API refuse a missing reason when the app's policy requires one, and store nothing", async () => {
+  const t = await testApp();
   try {
+    const app = anApp({ questions: [], policy: { ...DEFAULT_POLICY, requireJustification: true } });
+    await t.db.store.insertApp(app, null);
     const client = webClient(t.app);
-    await client.get('/request');
-    const answer = await client.post('/request', {
+    await client.get(`/request/${app.slug}`);
+    const answer = await client.post(`/request/${app.slug}`, {
       email: 'ann@fabrikam.com',
       firstName: 'Ann',
       lastName: 'Example',
@@ -83,7 +85,7 @@ test('the form refuses a missing reason when the policy requires one, and stores
     const api = await t.app.inject({
       method: 'POST',
       url: '/api/v1/access-requests',
-      payload: { email: 'ann@fabrikam.com', firstName: 'Ann', lastName: 'Example' },
+      payload: { email: 'ann@fabrikam.com', firstName: 'Ann', lastName: 'Example', app: app.slug },
     });
     assert.equal(api.statusCode, 400);
     assert.match(api.body, /\/justification/);

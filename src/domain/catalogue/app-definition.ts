@@ -10,8 +10,8 @@ export const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const QUESTION_ID = /^[a-z][a-z0-9_]{0,39}$/;
 export const MAX_QUESTIONS = 20;
 export const MAX_CHOICES = 30;
-/** The default app's slug (app/app-catalogue.ts): declared apps may not take it. */
-const RESERVED_SLUGS = ['default'];
+/** The default app's slug (app/app-catalogue.ts) and /request/sent's: declared apps may not take them. */
+const RESERVED_SLUGS = ['default', 'sent'];
 
 const APP_FIELDS = [
   'slug',
@@ -47,7 +47,7 @@ export function readAppDefinition(
     pattern: SLUG,
     patternMessage: 'must be lower-case letters, digits and hyphens (and start with a letter or digit)',
   });
-  if (RESERVED_SLUGS.includes(slug)) read.fail([...path, 'slug'], `"${slug}" is reserved for the default app`);
+  if (RESERVED_SLUGS.includes(slug)) read.fail([...path, 'slug'], `"${slug}" is reserved (/request/${slug} is taken)`);
   const groupIds = read.list(fields, 'groupIds', path, (item, at) => readGuid(read, item, at, 'a group object id'), {
     fallback: [],
     max: 50,

@@ -10,6 +10,7 @@
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Catalogue } from '../../app/app-catalogue.ts';
 import type { PolicySources } from '../../app/apply-policy.ts';
 import type { LocalAdminDeps } from '../../app/local-admins.ts';
 import type { SessionDeps } from '../../app/sessions.ts';
@@ -46,6 +47,8 @@ export interface WebDeps {
   verificationMs: number;
   /** Which approval policy decides, and the tenant it asks (app/apply-policy.ts). */
   policy: PolicySources;
+  /** The apps people may ask for. */
+  catalogue: Catalogue;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -90,7 +93,16 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
     ...(deps.localSignInsPerMinute ? { localSignInsPerMinute: deps.localSignInsPerMinute } : {}),
   });
   const { store, clock, ids, submissionLimit, verificationMs } = deps;
-  await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs, ...deps.policy });
+  await app.register(requestRoutes, {
+    web,
+    store,
+    clock,
+    ids,
+    submissionLimit,
+    verificationMs,
+    catalogue: deps.catalogue,
+    ...deps.policy,
+  });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids, ...deps.policy });
   await app.register(statusRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   await app.register(consoleRoutes, deps);

@@ -1,6 +1,8 @@
 // What every console page shares: the layout's context with the "waiting for you" count,
 // the counts per state it is computed from, and how the audit trail's actors read.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Catalogue } from '../../../app/app-catalogue.ts';
 import type { PolicySources } from '../../../app/apply-policy.ts';
 import type { Status } from '../../../domain/lifecycle.ts';
 import type { Role } from '../../../domain/roles.ts';
@@ -18,6 +20,8 @@ export interface ConsoleDeps {
   sandbox: SandboxHooks | null;
   /** Which approval policy decides, and the tenant it asks (the dry run uses them). */
   policy?: PolicySources | undefined;
+  /** The apps (admin/apps/, and each request's app and answers). */
+  catalogue: Catalogue;
 }
 
 /** What waits for each role: an approver decides; an admin also settles matches and failures. */
