@@ -9,6 +9,7 @@ import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
 import { holdInUse } from './adapters/store/sqlite-in-use.ts';
+import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createDirectoryPause } from './jobs/directory-pause.ts';
@@ -53,6 +54,8 @@ export async function startGuestlist(
   if (releaseFile) stops.push(async () => releaseFile());
   try {
     await db.migrate();
+    // The configuration file's apps, as it says now (a removed one is closed, not deleted).
+    await db.store.syncFileApps(config.catalogue.apps, clock.now());
     const sandbox =
       config.mode === 'sandbox'
         ? await startSandbox({
@@ -63,12 +66,33 @@ export async function startGuestlist(
           })
         : null;
     if (sandbox) stops.unshift(() => sandbox.emulator.close());
+    // The sandbox's directory holds what the file's apps grant, so their requests go through.
+    for (const app of sandbox ? config.catalogue.apps : []) {
+      for (const id of app.groupIds) sandbox!.emulator.addGroup({ id, displayName: `${app.name} group` });
+      if (app.appRole) {
+        sandbox!.emulator.addServicePrincipal({
+          id: app.appRole.servicePrincipalId,
+          displayName: app.name,
+          appRoleIds: [app.appRole.appRoleId],
+        });
+      }
+    }
     const entra = sandbox?.entra ?? config.entra!;
     // A tenant-wide fault pauses the jobs that need the directory (jobs/directory-pause.ts).
     const directoryPause = createDirectoryPause({ store: db.store, clock, logger });
     const directory = directoryPause.watch(
       createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
     );
+
+    // The catalogue: the default app from the environment, and the stored apps.
+    const catalogue = createCatalogue({
+      store: db.store,
+      defaultApp: defaultApp({
+        name: config.branding.appName,
+        redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+        groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+      }),
+    });
 
     if (!config.mail.smtpUrl && config.mode === 'entra') {
       logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
@@ -88,6 +112,7 @@ export async function startGuestlist(
         leaseMs: config.worker.leaseMs,
         handlers: jobHandlers({
           store: db.store,
+          catalogue,
           clock,
           ids,
           directory,
@@ -138,6 +163,7 @@ export async function startGuestlist(
         (await db.serverSecrets.getOrCreate('cookie-signing-key', randomBytes(32).toString('base64url')));
       http = await buildHttpApp({
         store: db.store,
+        catalogue,
         queries: db.queries,
         sessions: db.sessions,
         clock,
@@ -155,6 +181,9 @@ export async function startGuestlist(
         verificationMs: config.verificationMs,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
+        // The policy is DEFAULT_POLICY until the app catalogue names each app's; the
+        // existing-guest rule may ask the tenant (only when a policy approves existing guests).
+        policy: { directory },
         logger,
       });
       url = await http.listen({ host: config.host, port: config.port });

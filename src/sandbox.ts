@@ -8,7 +8,8 @@ import { DEFAULT_STAFF, type Emulator, startEmulator } from './emulator/index.ts
 import type { SandboxHooks } from './http/sandbox-hooks.ts';
 
 /** The permissions Guestlist's app registration needs (README, "Connecting to Entra"). */
-export const SANDBOX_ROLES = allPermissionNames();
+// AppRoleAssignment.ReadWrite.All: only apps of the catalogue that assign an app role need it.
+export const SANDBOX_ROLES = [...new Set([...allPermissionNames(), 'AppRoleAssignment.ReadWrite.All'])];
 
 /**
  * The app group when GUESTLIST_GROUP_IDS is unset. Fixed, so that after a restart the

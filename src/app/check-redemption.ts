@@ -4,10 +4,13 @@
 // whatever userType says; null on a guest counts as redeemed). Directory errors only mean
 // "look again later": the check never fails a request. A 404 for the guest within the
 // not-found window is replication lag, not a deleted user.
+
 import { SYSTEM } from '../domain/actor.ts';
+import type { AccessDuration } from '../domain/apps.ts';
 import { redemptionState } from '../domain/directory-match.ts';
 import { nextRedemptionCheckDelay } from '../domain/redemption.ts';
 import type { Directory, Logger } from '../ports.ts';
+import { activation } from './access-end.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import { removeAccessJob } from './remove-access.ts';
 import { INVITATION_EMAIL_ACTIONS } from './send-invitation.ts';
@@ -19,6 +22,8 @@ export interface CheckRedemptionDeps extends ChangeStatusDeps {
   /** An invitation not redeemed within this long expires (the person can ask again). */
   expiryMs: number;
   notFoundWindowMs: number;
+  /** How long the request's app grants access once redeemed (app-settings.ts); for good when absent. */
+  access?: AccessDuration | undefined;
 }
 
 /** Returns when to look again, or null when the request needs no more checks. */
@@ -55,7 +60,14 @@ export async function checkRedemption(deps: CheckRedemptionDeps, requestId: stri
     return null;
   }
   if (redemptionState(user) !== 'pending') {
-    await changeStatus(deps, { request, event: { type: 'activate' }, actor: SYSTEM, note: 'Invitation redeemed.' });
+    const active = activation(deps.access, now);
+    await changeStatus(deps, {
+      request,
+      event: active.event,
+      jobs: active.jobs,
+      actor: SYSTEM,
+      note: 'Invitation redeemed.',
+    });
     return null;
   }
   if (now.getTime() - invitedAt.getTime() >= deps.expiryMs) {

@@ -1,4 +1,5 @@
-// Provisioning, step 2 of 3: add the recorded user to each of the app's groups, then move
+// Provisioning, step 2 of 3: add the recorded user to each of the app's groups (and assign
+// its app role, if it has one), then move
 // the request on — `invited` (with Guestlist's invitation email and the redemption check
 // committed in the same transaction) or `active` for a member or a guest who has redeemed.
 // Each group granted is recorded at once, so a retry grants only what is left, and never
@@ -11,6 +12,7 @@ import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { notFoundAsLag } from '../domain/replication-lag.ts';
 import type { NewJob } from '../ports.ts';
+import { activation } from './access-end.ts';
 import { changeStatus } from './change-status.ts';
 import type { ProvisionDeps } from './provision-guest.ts';
 
@@ -64,6 +66,22 @@ async function grant(deps: ProvisionDeps, requestId: string, held: AbortSignal |
     });
     if (!recorded) return; // moved on meanwhile (revoked): stop granting
   }
+  const appRole = deps.settings.appRole;
+  if (appRole) {
+    held?.throwIfAborted();
+    // After the groups; an existing assignment is success (the adapter), so a retry of this
+    // step assigns again harmlessly. A 404 for the user this request recorded is lag.
+    try {
+      await deps.directory.assignAppRole({ ...appRole, userId });
+    } catch (error) {
+      throw notFoundAsLag(error, {
+        since: progress.directoryUserAt,
+        now: deps.clock.now(),
+        windowMs: deps.settings.notFoundWindowMs,
+        what: `Assigning app role ${appRole.appRoleId} of ${appRole.servicePrincipalId} to user ${userId}`,
+      });
+    }
+  }
   if (progress.directoryUserState === 'pending') {
     await changeStatus(deps, {
       request,
@@ -77,9 +95,11 @@ async function grant(deps: ProvisionDeps, requestId: string, held: AbortSignal |
     });
     return;
   }
+  const active = activation(deps.settings.access, deps.clock.now(), userId);
   await changeStatus(deps, {
     request,
-    event: { type: 'activate', directoryUserId: userId },
+    event: active.event,
+    jobs: active.jobs,
     actor: WORKER,
     note:
       progress.directoryUserState === 'member'

@@ -1,10 +1,11 @@
 // The requester opened the emailed link and confirmed: pending_verification →
-// pending_approval. Opening it again later is not an error; the answer says where the
+// pending_approval, then the app's approval policy decides (apply-policy.ts). Opening it again later is not an error; the answer says where the
 // request stands.
 import { REQUESTER } from '../domain/actor.ts';
 import { AppError, InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, isOpen } from '../domain/lifecycle.ts';
-import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
+import { applyPolicy, type PolicyDeps } from './apply-policy.ts';
+import { changeStatus } from './change-status.ts';
 import { hashToken } from './secret-tokens.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
@@ -23,7 +24,7 @@ export class InvalidVerificationLinkError extends AppError {
 export type VerifyOutcome = 'verified' | 'under_way' | 'duplicate' | 'closed';
 
 export async function verifyEmail(
-  deps: ChangeStatusDeps,
+  deps: PolicyDeps,
   input: { token: string },
 ): Promise<{ outcome: VerifyOutcome; request: AccessRequest }> {
   const found = await deps.store.findVerificationToken(hashToken(input.token));
@@ -41,14 +42,15 @@ export async function verifyEmail(
 }
 
 async function confirm(
-  deps: ChangeStatusDeps,
+  deps: PolicyDeps,
   request: AccessRequest,
 ): Promise<{ outcome: VerifyOutcome; request: AccessRequest }> {
   if (request.status !== 'pending_verification') return { outcome: standing(request), request };
-  // The person asked before and that request is already past this step (waiting for a
-  // decision, invited, active…): a second one would only be decided twice. Only the
-  // address's owner holds this link, so telling them reveals nothing to anyone else.
-  const other = (await deps.store.listOpenRequestsByEmail(request.email)).find(
+  // The person asked for this app before and that request is already past this step
+  // (waiting for a decision, invited, active…): a second one would only be decided twice.
+  // Another app's request is no duplicate. Only the address's owner holds this link, so
+  // telling them reveals nothing to anyone else.
+  const other = (await deps.store.listOpenRequestsByEmail(request.email, request.appId)).find(
     (each) => each.id !== request.id && each.status !== 'pending_verification',
   );
   if (other) {
@@ -66,8 +68,11 @@ async function confirm(
     actor: REQUESTER,
     note: 'Address confirmed from the emailed link.',
   });
-  await withdrawUnverified(deps, { email: next.email, keep: next.id, actor: REQUESTER });
-  return { outcome: 'verified', request: next };
+  await withdrawUnverified(deps, { email: next.email, appId: next.appId, keep: next.id, actor: REQUESTER });
+  // The app's policy decides now: approved, rejected, or sent to its first approvers. The
+  // verification above is committed whatever happens here, so the request is never lost:
+  // at worst it waits in pending_approval, in the approvers' queue.
+  return { outcome: 'verified', request: await applyPolicy(deps, next) };
 }
 
 function standing(request: AccessRequest): VerifyOutcome {

@@ -1,4 +1,4 @@
-// `guestlist <command>`: serve, worker, migrate, token, admin, request, backup, restore, doctor, emulator.
+// `guestlist <command>`: serve, worker, migrate, token, admin, request, policy, backup, restore, doctor, emulator.
 // Runs as `npm run guestlist -- <command>` in the repository and `guestlist` when installed.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,9 @@ Commands:
   request revoke ID [--reason TEXT] [--delete-guest]
                            Revoke a request's access: its group memberships are removed; --delete-guest also
                            deletes the guest account, if this request invited it.
+  policy check [--app SLUG] EMAIL [--justification TEXT]
+                           Which approval-policy rule would decide a request from EMAIL for the app, and why
+                           (every rule's verdict in order). Changes nothing.
   doctor [--send-test ADDRESS]
                            Check the configuration, database, Entra cloud, certificate, token, permissions,
                            groups and mail server (connects and logs in, sends nothing); with --send-test,
@@ -61,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./backup-command.ts')).runBackup(rest, readConfig());
     case 'restore':
       return (await import('./backup-command.ts')).runRestore(rest, readConfig());
+    case 'policy':
+      return (await import('./policy-command.ts')).runPolicy(rest, readConfig());
     case 'doctor': {
       const { parseDoctorArgs, runDoctor } = await import('./doctor.ts');
       const args = parseDoctorArgs(rest);

@@ -2,6 +2,7 @@
 // Nothing else in the code base computes a new `status` (ARCHITECTURE.md, "The flow").
 // Callers persist the returned request with a conditional update on the *previous*
 // status, so two actors racing on the same request produce one decision.
+import type { Answers } from './apps.ts';
 import { InvalidTransitionError } from './errors.ts';
 
 export const STATUSES = [
@@ -39,6 +40,12 @@ export interface AccessRequest {
   lastName: string;
   /** Why the requester needs access, in their words (optional; shown to approvers). */
   justification: string | null;
+  /** The app asked for (domain/apps.ts); DEFAULT_APP_ID for requests made before the catalogue. */
+  appId: string;
+  /** The answers to the app's questions, by question id ({} when it asked none). */
+  answers: Answers;
+  /** When the access ends: set when the request becomes active; null for access without end. */
+  accessExpiresAt: Date | null;
   status: Status;
   /** Entra object id of the guest (or existing user), once known. */
   directoryUserId: string | null;
@@ -58,7 +65,8 @@ export type LifecycleEvent =
   | { type: 'ask_confirmation'; reason: string }
   | { type: 'confirm_match' }
   | { type: 'invite'; directoryUserId: string; redeemUrl: string | null }
-  | { type: 'activate'; directoryUserId?: string }
+  /** `accessExpiresAt`: when the access ends (domain/access-duration.ts); left out or null: never. */
+  | { type: 'activate'; directoryUserId?: string; accessExpiresAt?: Date | null }
   | { type: 'fail'; reason: string }
   | { type: 'retry' }
   | { type: 'expire'; reason?: string }
@@ -116,6 +124,7 @@ export function transition(request: AccessRequest, event: LifecycleEvent, now: D
       break;
     case 'activate':
       if (event.directoryUserId) next.directoryUserId = event.directoryUserId;
+      next.accessExpiresAt = event.accessExpiresAt ?? null;
       break;
   }
   return next;

@@ -2,6 +2,7 @@
 // client-credentials token endpoints (authorityHost) and the Graph v1.0 calls Guestlist
 // makes. Used by tests, by sandbox mode (in-process), by benchmarks and standalone
 // (`guestlist emulator`). See README.md in this folder.
+
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:https';
@@ -166,6 +167,13 @@ export interface Emulator {
    * already exists, returns it unchanged (members, name and kind kept).
    */
   addGroup(input?: { id?: string; displayName?: string; kind?: GroupKind }): { id: string };
+  /**
+   * A service principal defining app roles (graph/app-roles.ts), for POST
+   * …/appRoleAssignedTo; idempotent like addGroup. Not saved in the state file.
+   */
+  addServicePrincipal(input: { id: string; displayName?: string; appRoleIds: string[] }): void;
+  /** The users assigned `appRoleId` on the service principal. */
+  appRoleAssignees(servicePrincipalId: string, appRoleId: string): string[];
   getUser(id: string): EmulatedUser | undefined;
   listUsers(): EmulatedUser[];
   groupMembers(groupId: string): string[];
@@ -373,6 +381,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state.groups.set(id, newGroup(state, id, input.displayName ?? `Group ${state.groups.size + 1}`, input.kind));
       changed();
       return { id };
+    },
+    addServicePrincipal(input) {
+      const sps = state.servicePrincipals;
+      if (sps.has(input.id)) return;
+      sps.set(input.id, {
+        id: input.id,
+        displayName: input.displayName ?? 'Emulated app',
+        appRoleIds: [...input.appRoleIds],
+        assignments: [],
+      });
+    },
+    appRoleAssignees(servicePrincipalId, appRoleId) {
+      const sp = state.servicePrincipals.get(servicePrincipalId);
+      return (sp?.assignments ?? []).filter((a) => a.appRoleId === appRoleId).map((a) => a.principalId);
     },
     getUser(id) {
       const user = findUser(state, id);

@@ -1,8 +1,10 @@
 // The emulated tenant: users, groups, registered apps, redeem tickets, and the logs
 // tests inspect (mailbox, invitations). Plain data in Maps; the HTTP side and the
 // programmatic API (index.ts) both go through the helpers here.
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CryptoKey } from 'jose';
+import type { StoredServicePrincipal } from './graph/app-roles.ts';
 import type { GroupKind } from './graph/group-kinds.ts';
 import { defaultInvitationPolicy, type InvitationPolicy } from './graph/invitation-policy.ts';
 import { createReplication, type Replication } from './replication.ts';
@@ -101,6 +103,8 @@ export interface EmulatorState {
   /** Kept in step with `users` by insertUser, removeUser and the PATCH handler. */
   index: UserIndex;
   groups: Map<string, StoredGroup>;
+  /** Service principals that define app roles (graph/app-roles.ts). Not saved in the state file. */
+  servicePrincipals: Map<string, StoredServicePrincipal>;
   apps: Map<string, StoredApp>;
   tickets: Map<string, RedeemTicket>;
   mailbox: EmulatedMail[];
@@ -145,6 +149,7 @@ export function createState(input: {
     users: new Map(),
     index: createUserIndex(),
     groups: new Map(),
+    servicePrincipals: new Map(),
     apps: new Map(),
     tickets: new Map(),
     mailbox: [],

@@ -43,6 +43,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /request': PUBLIC,
   'POST /request': PUBLIC,
   'GET /request/sent': PUBLIC,
+  // One app's form (the catalogue); `sent` is a reserved slug, so the two never meet.
+  'GET /request/:slug': PUBLIC,
+  'POST /request/:slug': PUBLIC,
   'GET /verify': PUBLIC,
   'POST /verify': PUBLIC,
   // The requester's status page and its withdrawal: the link's token is the credential.
@@ -96,6 +99,15 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /admin/requests/:id/revoke': ADMINS,
   'GET /admin/audit': ADMINS,
   'GET /admin/audit.csv': ADMINS,
+  // The catalogue: admins only; file apps are read-only (app/save-app.ts).
+  'GET /admin/apps': ADMINS,
+  'GET /admin/apps/new': ADMINS,
+  'POST /admin/apps': ADMINS,
+  'GET /admin/apps/:id': ADMINS,
+  'POST /admin/apps/:id': ADMINS,
+  'POST /admin/apps/:id/open': ADMINS,
+  // The approval policy's dry run: reads only, but shows what the policy lists.
+  'GET /admin/policy-check': ADMINS,
   'GET /admin/tokens': ADMINS,
   'POST /admin/tokens': ADMINS,
   'POST /admin/tokens/:id/revoke': ADMINS,

@@ -14,6 +14,8 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { type Catalogue, createCatalogue, defaultApp } from '../app/app-catalogue.ts';
+import { type PolicySources, policyFromCatalogue } from '../app/apply-policy.ts';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
@@ -43,6 +45,8 @@ import type { WebSettings } from './web/render.ts';
 
 export interface HttpDeps {
   store: Store;
+  /** The apps people may ask for (app/app-catalogue.ts); the default app alone unless given. */
+  catalogue?: Catalogue;
   queries: RequestQueries;
   sessions: SessionStore;
   clock: Clock;
@@ -75,6 +79,8 @@ export interface HttpDeps {
   logger?: FastifyServerOptions['loggerInstance'];
   /** Whose X-Forwarded-For to believe (GUESTLIST_TRUST_PROXY); nobody's when unset. */
   trustProxy?: TrustProxy;
+  /** Which approval policy decides a request, and the tenant its existing-guest rule asks (app/apply-policy.ts). */
+  policy?: PolicySources;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -138,7 +144,24 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   // One allowance for both ways of asking anonymously, the API and the form.
   const limit = submissionLimit(app, deps.submissionsPerMinute);
-  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit });
+  // main.ts passes the catalogue; without one (tests), the default app alone, from branding.
+  const catalogue =
+    deps.catalogue ??
+    createCatalogue({
+      store: deps.store,
+      defaultApp: defaultApp({
+        name: deps.branding.appName,
+        redirectUrl: deps.appUrl ?? `${deps.publicUrl}/welcome`,
+        groupIds: [],
+      }),
+    });
+  // Each request's policy is its app's (the catalogue), unless a test gives its own.
+  const policy: PolicySources = {
+    ...deps.policy,
+    policyFor: deps.policy?.policyFor ?? policyFromCatalogue(catalogue),
+    apps: deps.policy?.apps ?? catalogue,
+  };
+  await app.register(api, { prefix: API_PREFIX, ...deps, catalogue, submissionLimit: limit, policy });
   await app.register(webPages, {
     web,
     store: deps.store,
@@ -152,6 +175,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     localSignInsPerMinute: deps.localSignInsPerMinute,
     submissionLimit: limit,
     verificationMs: deps.verificationMs,
+    catalogue,
+    policy,
   });
   return app;
 }

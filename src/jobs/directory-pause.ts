@@ -123,6 +123,7 @@ export function createDirectoryPause(o: DirectoryPauseOptions): DirectoryPauseGa
         getUser: watched('getUser', directory.getUser.bind(directory)),
         invite: watched('invite', directory.invite.bind(directory)),
         addToGroup: watched('addToGroup', directory.addToGroup.bind(directory)),
+        assignAppRole: watched('assignAppRole', directory.assignAppRole.bind(directory)),
         removeFromGroup: watched('removeFromGroup', directory.removeFromGroup.bind(directory)),
         deleteUser: watched('deleteUser', directory.deleteUser.bind(directory)),
         invitationsHeldForMs: () => directory.invitationsHeldForMs(),

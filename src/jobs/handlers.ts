@@ -1,6 +1,9 @@
 // What each kind of job does: the use case it runs, and what giving up means for it.
 // A kind that calls the directory says `needsDirectory: true`: while a tenant-wide fault
 // pauses provisioning, its jobs wait instead of running (directory-pause.ts).
+import { endAccess } from '../app/access-end.ts';
+import { type Catalogue, createCatalogue, defaultApp } from '../app/app-catalogue.ts';
+import { settingsForRequest } from '../app/app-settings.ts';
 import { checkRedemption } from '../app/check-redemption.ts';
 import { expireUnverified } from '../app/expire-unverified.ts';
 import { failRequest } from '../app/fail-request.ts';
@@ -19,6 +22,8 @@ import type { JobHandler } from './worker.ts';
 
 export interface JobDeps {
   store: Store;
+  /** Each request's app (app/app-catalogue.ts); the default app alone, from `provisioning`, unless given. */
+  catalogue?: Catalogue;
   clock: Clock;
   ids: Ids;
   directory: Directory;
@@ -33,7 +38,21 @@ export interface JobDeps {
 }
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
-  const provisionDeps = { ...deps, settings: deps.provisioning };
+  const catalogue =
+    deps.catalogue ??
+    createCatalogue({
+      store: deps.store,
+      defaultApp: defaultApp({
+        name: deps.branding.appName,
+        redirectUrl: deps.provisioning.redirectUrl,
+        groupIds: deps.provisioning.groupIds,
+      }),
+    });
+  // Each request is provisioned with its app's redirect URL, groups, app role and duration.
+  const provisionDepsFor = async (requestId: string) => ({
+    ...deps,
+    settings: await settingsForRequest({ ...deps, catalogue }, requestId),
+  });
   // The directory refused for good, or every attempt failed: `failed`, reason kept.
   const failProvisioning = (job: { requestId: string }, error: unknown) =>
     failRequest(deps, { id: job.requestId, error });
@@ -41,13 +60,13 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
     provision: {
       needsDirectory: true,
       directoryOperations: ['findUsersByEmail', 'verifiedDomains', 'getUser', 'invite'],
-      run: (job, held) => provisionGuest(provisionDeps, job.requestId, held),
+      run: async (job, held) => provisionGuest(await provisionDepsFor(job.requestId), job.requestId, held),
       giveUp: failProvisioning,
     },
     grant_access: {
       needsDirectory: true,
-      directoryOperations: ['addToGroup'],
-      run: (job, held) => grantAccess(provisionDeps, job.requestId, held),
+      directoryOperations: ['addToGroup', 'assignAppRole'],
+      run: async (job, held) => grantAccess(await provisionDepsFor(job.requestId), job.requestId, held),
       giveUp: failProvisioning,
     },
     send_invitation: {
@@ -63,7 +82,7 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
     resend_invitation: {
       needsDirectory: true,
       directoryOperations: ['getUser', 'invite'],
-      run: (job, held) => resendInvitationJob(provisionDeps, job.requestId, held),
+      run: async (job, held) => resendInvitationJob(await provisionDepsFor(job.requestId), job.requestId, held),
       // The request stays invited with its earlier link; the history says the resend failed.
       giveUp: (job, error) => recordMailFailure(deps, { id: job.requestId, what: 'The resent invitation', error }),
     },
@@ -77,6 +96,7 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
             schedule: deps.redemptionCheck,
             expiryMs: deps.redemptionCheck.expiryMs,
             notFoundWindowMs: deps.provisioning.notFoundWindowMs,
+            access: (await settingsForRequest({ ...deps, catalogue }, job.requestId)).access,
           },
           job.requestId,
         );
@@ -91,8 +111,18 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
     revoke_access: {
       needsDirectory: true,
       directoryOperations: ['removeFromGroup', 'getUser', 'deleteUser'],
-      run: (job, held) => removeAccess(provisionDeps, job.requestId, job.payload, held),
-      giveUp: (job, error) => recordRemovalFailure(provisionDeps, job.requestId, error),
+      run: async (job, held) => removeAccess(await provisionDepsFor(job.requestId), job.requestId, job.payload, held),
+      giveUp: async (job, error) => recordRemovalFailure(await provisionDepsFor(job.requestId), job.requestId, error),
+    },
+    // Access granted for a time (the app's duration) ends: expired, and its groups removed.
+    expire_access: {
+      run: async (job) => {
+        const access = async (appId: string) => (await catalogue.get(appId))?.access ?? { kind: 'never' as const };
+        const again = await endAccess({ ...deps, access }, job.requestId);
+        return again ? { again } : undefined;
+      },
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not end access at its end date'),
     },
     send_verification: {
       // Waiting for the address's next slot is not a failure: `again`, no attempt counted.

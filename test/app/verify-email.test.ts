@@ -79,7 +79,12 @@ describe('email verification', () => {
     const audit = await db.store.listAudit(request.id);
     assert.deepEqual(
       audit.map((entry) => `${entry.actor}:${entry.action}:${entry.toStatus}`),
-      ['requester:submit:pending_verification', 'requester:verify:pending_approval'],
+      // The default policy's one stage: the admins are asked, and the history says by which rule.
+      [
+        'requester:submit:pending_verification',
+        'requester:verify:pending_approval',
+        'policy:stages:approval_requested:pending_approval',
+      ],
     );
   });
 

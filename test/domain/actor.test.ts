@@ -10,6 +10,7 @@ test('auditActor renders each actor as the audit trail has always named it', () 
     [{ kind: 'worker' }, 'worker'],
     [{ kind: 'system' }, 'system'],
     [{ kind: 'cli', user: 'root' }, 'cli:root'],
+    [{ kind: 'policy', rule: 'blocked_domain' }, 'policy:blocked_domain'],
   ];
   for (const [actor, expected] of cases) assert.equal(auditActor(actor), expected);
 });

@@ -24,6 +24,7 @@ type Method =
   | 'findUsersByEmail'
   | 'invite'
   | 'addToGroup'
+  | 'assignAppRole'
   | 'getUser'
   | 'verifiedDomains'
   | 'removeFromGroup'
@@ -38,6 +39,9 @@ export interface FakeDirectory extends Directory {
   emails: string[];
   /** Every addToGroup call, in order. */
   groupAdds: Array<{ groupId: string; userId: string }>;
+  /** Every assignAppRole call, in order; `appRoles` holds the assignments made. */
+  appRoleCalls: Array<{ servicePrincipalId: string; appRoleId: string; userId: string }>;
+  appRoles: Set<string>;
   /** Every removeFromGroup call, in order. */
   groupRemovals: Array<{ groupId: string; userId: string }>;
   /** Every deleteUser call, in order. */
@@ -57,6 +61,8 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
   const groupAdds: Array<{ groupId: string; userId: string }> = [];
   const groupRemovals: Array<{ groupId: string; userId: string }> = [];
   const userDeletes: string[] = [];
+  const appRoleCalls: FakeDirectory['appRoleCalls'] = [];
+  const appRoles = new Set<string>();
   const failures = new Map<string, { error: Error; afterEffect: boolean; times: number }>();
   let seq = 0;
 
@@ -86,6 +92,8 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
     groupAdds,
     groupRemovals,
     userDeletes,
+    appRoleCalls,
+    appRoles,
     domains: { names: ['contoso.com', 'contoso.onmicrosoft.com'], initial: 'contoso.onmicrosoft.com' },
     lagMs: 0,
     failNext(method, error, options) {
@@ -173,6 +181,14 @@ export function fakeDirectory(clock: Clock = { now: () => new Date() }): FakeDir
       take('addToGroup', 'after');
     },
     // Graph's 404 (not a member; a user not replicated yet) is `absent`, as the adapter says.
+    async assignAppRole(input) {
+      appRoleCalls.push(input);
+      take('assignAppRole', 'before');
+      const user = users.get(input.userId);
+      if (!user || !visible(user)) throw notFound(input.userId);
+      appRoles.add(`${input.servicePrincipalId}/${input.appRoleId}/${input.userId}`); // again: success
+      take('assignAppRole', 'after');
+    },
     async removeFromGroup(groupId, userId) {
       groupRemovals.push({ groupId, userId });
       take('removeFromGroup', 'before');

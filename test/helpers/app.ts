@@ -50,7 +50,7 @@ export function httpDepsFor(db: Database, overrides: Partial<HttpDeps> = {}): Ht
 
 export async function testApp(
   options: Partial<
-    Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy' | 'access' | 'branding' | 'logger'>
+    Pick<HttpDeps, 'sandbox' | 'submissionsPerMinute' | 'trustProxy' | 'access' | 'branding' | 'logger' | 'policy'>
   > & {
     /** Wraps the store the app uses (to delay or fail a call); `db.store` stays the real one. */
     wrapStore?: (store: Store) => Store;
@@ -71,6 +71,7 @@ export async function testApp(
       ...(options.access ? { access: options.access } : {}),
       ...(options.branding ? { branding: options.branding } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
     }),
   );
   const deps = { store: db.store, clock, ids };

@@ -42,6 +42,7 @@ function breakable(directory: Directory) {
     getUser: wrap(directory.getUser),
     invite: wrap(directory.invite),
     addToGroup: wrap(directory.addToGroup),
+    assignAppRole: wrap(directory.assignAppRole),
     removeFromGroup: wrap(directory.removeFromGroup),
     deleteUser: wrap(directory.deleteUser),
     invitationsHeldForMs: () => 0,

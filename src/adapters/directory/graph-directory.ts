@@ -181,6 +181,21 @@ export function createGraphDirectory(input: {
     }
   }
 
+  // POST /servicePrincipals/{resource}/appRoleAssignedTo {principalId, resourceId, appRoleId}
+  // → 201 (serviceprincipal-post-approleassignedto.md). The same assignment again is a 400
+  // "Permission being assigned already exists on the object.": the goal state holds.
+  async function assignAppRole(input: { servicePrincipalId: string; appRoleId: string; userId: string }) {
+    const body = { principalId: input.userId, resourceId: input.servicePrincipalId, appRoleId: input.appRoleId };
+    try {
+      await graph.call((api) =>
+        api(`/servicePrincipals/${encodeURIComponent(input.servicePrincipalId)}/appRoleAssignedTo`).post(body),
+      );
+    } catch (err) {
+      if (isExistingAssignment(err)) return;
+      throw err;
+    }
+  }
+
   // DELETE …/members/{id}/$ref → 204; 404 when the user is not a member (or the user or
   // group does not exist). The goal state holds then, so it is not an error here; but a
   // membership added seconds ago may not have replicated yet, so the adapter says `absent`
@@ -217,6 +232,7 @@ export function createGraphDirectory(input: {
     getUser,
     invite,
     addToGroup,
+    assignAppRole,
     removeFromGroup,
     deleteUser,
     invitationsHeldForMs: () => invitations.remainingMs(),
@@ -232,6 +248,10 @@ function isAlreadyMember(err: unknown): boolean {
     err.httpStatus === 400 &&
     /added object references already exist/i.test(err.message)
   );
+}
+
+function isExistingAssignment(err: unknown): boolean {
+  return err instanceof DirectoryError && err.httpStatus === 400 && /already exists on the object/i.test(err.message);
 }
 
 /** True when the call succeeded, false when Graph answered 404; other errors pass. */

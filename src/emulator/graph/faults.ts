@@ -24,6 +24,7 @@ export type OperationName =
   | 'listMembers'
   | 'addMember'
   | 'removeMember'
+  | 'assignAppRole'
   | 'getOrganization'
   | 'getAuthorizationPolicy';
 

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
     'Organization.ReadWrite.All',
     'Directory.ReadWrite.All',
   ],
+  // serviceprincipal-post-approleassignedto.md
+  writeAppRoleAssignments: ['AppRoleAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
   // authorizationpolicy-get.md
   readAuthorizationPolicy: ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
 } as const;

@@ -5,6 +5,7 @@
 // becomes the documented error body here.
 import type { EmulatorState } from '../state.ts';
 import type { AccessClaims } from '../sts/access-token.ts';
+import { appRoleRoutes } from './app-roles.ts';
 import { errorBody, GraphError, insufficientPrivileges, type RequestIds, tooManyRequests } from './errors.ts';
 import { FAULT_CODES, type FaultDecision, type FaultInjector } from './faults.ts';
 import { groupRoutes } from './groups.ts';
@@ -15,7 +16,7 @@ import type { SlidingWindow } from './throttle.ts';
 import type { GraphOperation, GraphReply, Route } from './types.ts';
 import { userRoutes } from './users.ts';
 
-const ROUTES: Route[] = [...userRoutes, ...invitationRoutes, ...groupRoutes, ...tenantRoutes];
+const ROUTES: Route[] = [...userRoutes, ...invitationRoutes, ...groupRoutes, ...appRoleRoutes, ...tenantRoutes];
 
 export interface GraphRuntime {
   state: EmulatorState;

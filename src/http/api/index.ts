@@ -4,6 +4,8 @@
 // parser, error handler and not-found handler apply to its routes only, so nothing here
 // decides between HTML and JSON.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Catalogue } from '../../app/app-catalogue.ts';
+import type { PolicySources } from '../../app/apply-policy.ts';
 import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import { sendProblem } from '../problems.ts';
@@ -19,6 +21,8 @@ export interface ApiDeps {
   ids: Ids;
   submissionLimit: SubmissionLimit;
   sandbox: SandboxHooks | null;
+  policy?: PolicySources | undefined;
+  catalogue: Catalogue;
 }
 
 export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
@@ -43,8 +47,8 @@ export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
     sendProblem(methodNotAllowed(app, request, reply) ?? nothingHere(request), request, reply),
   );
 
-  const { store, queries, clock, ids, submissionLimit } = deps;
-  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit });
+  const { store, queries, clock, ids, submissionLimit, catalogue } = deps;
+  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit, catalogue, ...deps.policy });
   if (deps.sandbox) await app.register(sandboxMessageRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

@@ -24,13 +24,15 @@ export interface PageInput {
   title: string;
   body: Raw;
   /** Which console section to mark as current in the navigation. */
-  section?: 'queue' | 'audit' | 'tokens' | 'mailbox';
+  section?: 'queue' | 'audit' | 'policy' | 'tokens' | 'apps' | 'mailbox';
 }
 
 const CONSOLE_LINKS = [
   { section: 'queue', href: '/admin', label: 'Requests', admin: false, sandboxOnly: false },
   { section: 'audit', href: '/admin/audit', label: 'Audit trail', admin: true, sandboxOnly: false },
+  { section: 'policy', href: '/admin/policy-check', label: 'Policy check', admin: true, sandboxOnly: false },
   { section: 'tokens', href: '/admin/tokens', label: 'API tokens', admin: true, sandboxOnly: false },
+  { section: 'apps', href: '/admin/apps', label: 'Apps', admin: true, sandboxOnly: false },
   { section: 'mailbox', href: '/admin/mailbox', label: 'Sandbox mailbox', admin: true, sandboxOnly: true },
 ] as const;
 

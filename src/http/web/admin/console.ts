@@ -1,6 +1,9 @@
 // What every console page shares: the layout's context with the "waiting for you" count,
 // the counts per state it is computed from, and how the audit trail's actors read.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Catalogue } from '../../../app/app-catalogue.ts';
+import type { PolicySources } from '../../../app/apply-policy.ts';
 import type { Status } from '../../../domain/lifecycle.ts';
 import type { Role } from '../../../domain/roles.ts';
 import type { Clock, Ids, RequestQueries, Store } from '../../../ports.ts';
@@ -15,6 +18,10 @@ export interface ConsoleDeps {
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
+  /** Which approval policy decides, and the tenant it asks (the dry run uses them). */
+  policy?: PolicySources | undefined;
+  /** The apps (admin/apps/, and each request's app and answers). */
+  catalogue: Catalogue;
 }
 
 /** What waits for each role: an approver decides; an admin also settles matches and failures. */
@@ -47,12 +54,13 @@ export async function consoleContext(
 
 /**
  * An audit actor as people read it: a signed-in person by name (`entra:<oid> <name>`), a
- * token as such; `worker`, `requester`, `system`, `cli:<user>` as they are.
+ * token as such, the policy by its rule; `worker`, `requester`, `system`, `cli:<user>` as they are.
  */
 export function actorLabel(actor: string): string {
   const person = /^(?:entra|local):\S+ (.+)$/.exec(actor);
   if (person) return person[1]!;
   if (actor.startsWith('token:')) return `API token ${actor.slice('token:'.length)}`;
+  if (actor.startsWith('policy:')) return `Policy (${actor.slice('policy:'.length)})`;
   return actor;
 }
 
@@ -60,6 +68,7 @@ export function actorLabel(actor: string): string {
 const ACTION_LABELS: Readonly<Record<string, string>> = {
   submit: 'Submitted',
   verify: 'Email address confirmed',
+  approval_requested: 'Sent to the approvers',
   approve: 'Approved',
   reject: 'Rejected',
   start_provisioning: 'Provisioning started',

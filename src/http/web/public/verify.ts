@@ -3,7 +3,9 @@
 // address for its owner.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { PolicySources } from '../../../app/apply-policy.ts';
 import { InvalidVerificationLinkError, type VerifyOutcome, verifyEmail } from '../../../app/verify-email.ts';
+import type { AccessRequest } from '../../../domain/lifecycle.ts';
 import type { Clock, Ids, Store } from '../../../ports.ts';
 import { csrfField } from '../components.ts';
 import { LinkToken, LinkTokenForm } from '../forms.ts';
@@ -18,14 +20,22 @@ const OUTCOMES: Record<VerifyOutcome, string> = {
   closed: 'This request is closed. If you still need access, ask again.',
 };
 
+/** The policy may decide at once (app/apply-policy.ts); the page then says so. */
+const DECIDED: Partial<Record<AccessRequest['status'], string>> = {
+  approved: 'Your address is confirmed and your request is approved. Your invitation will arrive by email shortly.',
+  rejected: 'Your address is confirmed, but your request could not be approved. We have sent you an email about it.',
+};
+
 const TokenQuery = Type.Object({ token: LinkToken });
 
-export const verifyRoutes: FastifyPluginAsyncTypebox<{
-  web: WebSettings;
-  store: Store;
-  clock: Clock;
-  ids: Ids;
-}> = async (app, deps) => {
+export const verifyRoutes: FastifyPluginAsyncTypebox<
+  {
+    web: WebSettings;
+    store: Store;
+    clock: Clock;
+    ids: Ids;
+  } & PolicySources
+> = async (app, deps) => {
   const { web } = deps;
 
   app.get('/verify', { schema: { querystring: TokenQuery } }, async (request, reply) => {
@@ -45,11 +55,11 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{
 
   app.post('/verify', { schema: { body: LinkTokenForm } }, async (request, reply) => {
     try {
-      const { outcome } = await verifyEmail(deps, { token: request.body.token ?? '' });
+      const { outcome, request: verified } = await verifyEmail(deps, { token: request.body.token ?? '' });
       return renderPage(web, request, reply, {
         title: 'Address confirmed',
         body: html`<h1>Thank you</h1>
-          <p>${OUTCOMES[outcome]}</p>`,
+          <p>${outcome === 'verified' ? (DECIDED[verified.status] ?? OUTCOMES.verified) : OUTCOMES[outcome]}</p>`,
       });
     } catch (error) {
       if (!(error instanceof InvalidVerificationLinkError)) throw error;

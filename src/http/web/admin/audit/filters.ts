@@ -22,6 +22,7 @@ export interface AuditFilters {
 export const ACTIONS = [
   'submit',
   'verify',
+  'approval_requested',
   'approve',
   'reject',
   'start_provisioning',
