@@ -85,6 +85,15 @@ export interface Config {
   /** Sandbox mode: the emulator's replication lag. */
   sandboxLagMs: number;
   logLevel: string;
+  /** GUESTLIST_LOG_FORMAT: `auto` is pretty on a terminal, JSON otherwise (serve-command.ts decides). */
+  logFormat: 'json' | 'pretty' | 'auto';
+  /**
+   * Prometheus metrics (telemetry/metrics.ts). `/metrics` is served on the public port only
+   * with a bearer token, or without one on a port of its own; neither set: not served.
+   */
+  metrics: { token: string | null; port: number | null; host: string };
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: traces and metrics to Azure Monitor (telemetry/azure-monitor.ts). */
+  telemetry: { connectionString: string | null };
 }
 
 export interface ConfigProblem {
@@ -187,6 +196,21 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
+  const logFormat = read('GUESTLIST_LOG_FORMAT') ?? 'auto';
+  if (logFormat !== 'json' && logFormat !== 'pretty' && logFormat !== 'auto') {
+    fail('GUESTLIST_LOG_FORMAT', `must be json, pretty or auto (got "${logFormat}").`);
+  }
+  const metricsToken = read('GUESTLIST_METRICS_TOKEN') ?? null;
+  // A bearer token on the public port: as long as a cookie-signing key, so it cannot be guessed.
+  if (metricsToken !== null && metricsToken.length < 32) {
+    fail('GUESTLIST_METRICS_TOKEN', 'must be at least 32 characters (for example: openssl rand -base64 32).');
+  }
+  const metricsPortText = read('GUESTLIST_METRICS_PORT');
+  const metricsPort =
+    metricsPortText === undefined ? null : readInteger(metricsPortText, 'GUESTLIST_METRICS_PORT', 0, 0, 65535, fail);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) {
+    fail('GUESTLIST_METRICS_PORT', 'must differ from PORT: the metrics port is the one the public never reaches.');
+  }
 
   const config: Config = {
     mode: entra ? 'entra' : 'sandbox',
@@ -272,6 +296,9 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     sandboxLagMs:
       readInteger(read('GUESTLIST_SANDBOX_LAG_SECONDS'), 'GUESTLIST_SANDBOX_LAG_SECONDS', 3, 0, 600, fail) * 1000,
     logLevel,
+    logFormat: logFormat === 'json' || logFormat === 'pretty' ? logFormat : 'auto',
+    metrics: { token: metricsToken, port: metricsPort, host: read('GUESTLIST_METRICS_HOST') ?? '127.0.0.1' },
+    telemetry: { connectionString: read('APPLICATIONINSIGHTS_CONNECTION_STRING') ?? null },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -17,7 +17,7 @@ test('request logs keep the path but not the query string or the bearer token', 
   });
   const db = await openDatabase('sqlite::memory:');
   await db.migrate();
-  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10, logger: createLogger('info', sink) }));
+  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10, logger: createLogger('debug', sink) }));
   try {
     await app.inject({ url: '/verify?token=glv_very-secret-link' });
     await app.inject({

@@ -32,7 +32,9 @@ export async function runWorker(config: Readonly<Config>): Promise<number> {
 }
 
 async function run(config: Readonly<Config>, parts: { http: boolean; worker: boolean }): Promise<number> {
-  const logger = createLogger(config.logLevel);
+  // JSON for log collectors; pretty for a person at a terminal (GUESTLIST_LOG_FORMAT decides, else the TTY).
+  const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const logger = createLogger(config.logLevel, undefined, format);
   logCertificateExpiry(config.entra, logger);
   const runtime = await startGuestlist(config, { ...parts, logger });
   announce(runtime, parts, logger);
@@ -60,6 +62,7 @@ function announce(
       mode: config.mode,
       database: runtime.db.kind,
       url: runtime.url,
+      ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
       worker: parts.worker,
       graph: runtime.sandbox ? runtime.sandbox.emulator.url : config.entra?.graphUrl,
     },
