@@ -84,6 +84,9 @@ test('the whole configuration can be logged without its secrets', () => {
     GUESTLIST_PUBLIC_URL: 'https://access.contoso.com',
     GUESTLIST_MAIL_FROM: 'Contoso access <access@contoso.com>',
     GUESTLIST_COOKIE_SECRET: 'SECRET-cookie-signing-key-0123456789',
+    GUESTLIST_METRICS_TOKEN: 'SECRET-metrics-scraper-token-0123456789',
+    APPLICATIONINSIGHTS_CONNECTION_STRING:
+      'InstrumentationKey=SECRET-ikey-0000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   });
   logger.info({ config }, 'configuration');
   const text = output();
