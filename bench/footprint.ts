@@ -21,8 +21,46 @@ const BIN = path.resolve(import.meta.dirname, '../bin/guestlist.js');
 const TARGET_MB = { sandbox: 120, entra: 90 };
 
 export async function benchFootprint(count = 1000): Promise<void> {
+  moduleCosts();
   await sandboxFootprint(count);
   await entraFootprint(count);
+}
+
+/**
+ * What loading costs before any request: RSS of a fresh Node process after importing one
+ * package (or Guestlist's whole composition root), after a GC, against bare Node. Each in its
+ * own process, so the figures do not share what two packages load in common.
+ */
+export function moduleCosts(): void {
+  const rss = (imports: string[]) => {
+    const script = `${imports.map((m) => `await import(${JSON.stringify(m)});`).join('')}
+      globalThis.gc(); await new Promise((r) => setTimeout(r, 200)); globalThis.gc();
+      const { rss, heapUsed } = process.memoryUsage(); console.log(JSON.stringify({ rss, heapUsed }));`;
+    const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    });
+    return JSON.parse(run.stdout) as { rss: number; heapUsed: number };
+  };
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const bare = rss([]);
+  line('bare node: RSS, heap used', `${mb(bare.rss)}, ${mb(bare.heapUsed)}`);
+  const root = path.resolve(import.meta.dirname, '../src');
+  for (const [label, imports] of [
+    ['fastify', ['fastify']],
+    ['@azure/identity', ['@azure/identity']],
+    ['@microsoft/microsoft-graph-client', ['@microsoft/microsoft-graph-client']],
+    ['openid-client', ['openid-client']],
+    ['nodemailer', ['nodemailer']],
+    ['pg + kysely', ['pg', 'kysely']],
+    ['undici', ['undici']],
+    ['prom-client (only with metrics on)', ['prom-client']],
+    ['src/main.ts (everything serve loads)', [path.join(root, 'main.ts')]],
+    ['src/emulator/index.ts (sandbox only)', [path.join(root, 'emulator/index.ts')]],
+  ] as const) {
+    const loaded = rss([...imports]);
+    line(`  + ${label}`, `RSS +${mb(loaded.rss - bare.rss)}, heap +${mb(loaded.heapUsed - bare.heapUsed)}`);
+  }
 }
 
 async function sandboxFootprint(count: number): Promise<void> {
