@@ -92,7 +92,7 @@ export interface Config {
    * with a bearer token, or without one on a port of its own; neither set: not served.
    */
   metrics: { token: string | null; port: number | null; host: string };
-  /** APPLICATIONINSIGHTS_CONNECTION_STRING: traces and metrics to Azure Monitor (telemetry/azure-monitor.ts). */
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: read only to warn that nothing is sent to Azure Monitor yet. */
   telemetry: { connectionString: string | null };
 }
 

@@ -36,6 +36,14 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
   const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
   const logger = createLogger(config.logLevel, undefined, format);
   logCertificateExpiry(config.entra, logger);
+  if (config.telemetry.connectionString) {
+    // Set by habit on Azure; say plainly that nothing is sent rather than let someone wait for data.
+    logger.warn(
+      {},
+      'APPLICATIONINSIGHTS_CONNECTION_STRING is set, but Guestlist does not send telemetry to Azure Monitor yet: ' +
+        'its logs reach Log Analytics from stdout, its metrics through /metrics (README.md, "Logs and metrics")',
+    );
+  }
   const runtime = await startGuestlist(config, { ...parts, logger });
   announce(runtime, parts, logger);
   await new Promise<void>((resolve) => {
