@@ -68,11 +68,17 @@ async function sandboxFootprint(count: number): Promise<void> {
   try {
     const env = { GUESTLIST_DATA_DIR: dir, DATABASE_URL: `sqlite:${dir}/gl.db` };
     const cold = await serve(env, dir, 'serve-cold.log');
-    line('sandbox: start-up to /readyz, first start (CA and tenant made)', `${cold.startMs} ms (target ≤ 1000 ms)`);
+    line(
+      'sandbox: start-up to /readyz, first start (CA and tenant made)',
+      `${cold.startMs} ms, ${cold.startCpuMs} ms CPU (target ≤ 1000 ms)`,
+    );
     await drainAndMeasure('sandbox', cold, env, dir, count);
     await cold.stop();
     const warm = await serve(env, dir, 'serve-warm.log');
-    line(`sandbox: start-up to /readyz, restart with ${count} requests`, `${warm.startMs} ms (target ≤ 1000 ms)`);
+    line(
+      `sandbox: start-up to /readyz, restart with ${count} requests`,
+      `${warm.startMs} ms, ${warm.startCpuMs} ms CPU (target ≤ 1000 ms)`,
+    );
     await warm.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -110,7 +116,10 @@ async function entraFootprint(count: number): Promise<void> {
       GUESTLIST_MAIL_FROM: 'access@contoso.test',
     };
     const server = await serve(env, dir, 'serve-entra.log');
-    line('entra: start-up to /readyz (serve, SQLite, emulator as Entra)', `${server.startMs} ms (target ≤ 1000 ms)`);
+    line(
+      'entra: start-up to /readyz (serve, SQLite, emulator as Entra)',
+      `${server.startMs} ms, ${server.startCpuMs} ms CPU (target ≤ 1000 ms)`,
+    );
     await drainAndMeasure('entra', server, env, dir, count);
     await server.stop();
   } finally {
@@ -125,6 +134,8 @@ interface Served {
   url: string;
   logPath: string;
   startMs: number;
+  /** CPU time the process used to get there: on a shared machine, steadier than the wall clock. */
+  startCpuMs: number;
   stop(): Promise<void>;
 }
 
@@ -147,7 +158,7 @@ async function serve(env: Record<string, string>, dir: string, logName: string):
   );
   const startMs = Math.round(performance.now() - started);
   if (!ready || child.exitCode !== null) throw new Error(`serve did not start:\n${readFileSync(logPath, 'utf8')}`);
-  return { child, url, logPath, startMs, stop: () => stopProcess(child) };
+  return { child, url, logPath, startMs, startCpuMs: cpuMsOf(child.pid!), stop: () => stopProcess(child) };
 }
 
 async function drainAndMeasure(
@@ -233,6 +244,12 @@ async function heapReport(mode: string, child: ChildProcess, dir: string): Promi
   for (const row of summarizeHeap(path.join(dir, file), 12)) {
     line(`    ${row.name}`, `${(row.selfSize / 1024 / 1024).toFixed(1)} MB in ${row.count}`);
   }
+}
+
+/** User + system CPU time of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssOf(pid: number): number {

@@ -17,6 +17,7 @@ import { DirectoryError } from '../domain/directory-error.ts';
 import type { AuditEntry, Logger, Store } from '../ports.ts';
 import { currentLogContext } from './log-context.ts';
 import type { Metrics } from './metrics.ts';
+import { noMetrics } from './no-metrics.ts';
 
 /** The audit action → the event's name in logs and metrics. Unknown actions keep their own name. */
 const EVENT_NAMES: Readonly<Record<string, string>> = {
@@ -72,7 +73,8 @@ export function observeRequestEvents(store: Store, deps: { logger: Logger; metri
       if (DEBUG_EVENTS.has(event)) logger.debug(line, `request ${event}`);
       else logger.info(line, `request ${event}`);
       metrics.requestEvent(event);
-      if (event === 'invited') await timeSinceApproval(audit);
+      // One more read per invitation, only when something scrapes the histogram.
+      if (event === 'invited' && metrics !== noMetrics) await timeSinceApproval(audit);
     } catch (error) {
       // The move is committed; reporting it must never turn it into an error.
       logger.warn({ err: error, requestId: audit.requestId }, 'could not report a request event');
