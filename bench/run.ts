@@ -2,6 +2,7 @@
 // Figures are printed, never asserted (see bench/README.md).
 import { loadavg } from 'node:os';
 import { benchFaults } from './faults.ts';
+import { benchFootprint } from './footprint.ts';
 import { benchLatency } from './latency.ts';
 import { benchPostgres } from './postgres-drain.ts';
 import { benchThroughput } from './throughput.ts';
@@ -19,6 +20,8 @@ const BENCHMARKS: Record<string, (count?: number) => Promise<void>> = {
   // `web:S` and `queue:N`: seconds per load run, and requests in the database.
   web: (seconds) => benchWeb(seconds),
   queue: (count) => benchQueue(count),
+  // Start-up, RSS at rest after the drain, and log lines per request: sandbox and Entra mode.
+  footprint: (count) => benchFootprint(count),
 };
 
 const chosen = process.argv.slice(2);

@@ -108,6 +108,15 @@ export interface Config {
    */
   catalogue: { file: string | null; apps: readonly AppDefinition[] };
   logLevel: string;
+  /** GUESTLIST_LOG_FORMAT: `auto` is pretty on a terminal, JSON otherwise (serve-command.ts decides). */
+  logFormat: 'json' | 'pretty' | 'auto';
+  /**
+   * Prometheus metrics (telemetry/metrics.ts). `/metrics` is served on the public port only
+   * with a bearer token, or without one on a port of its own; neither set: not served.
+   */
+  metrics: { token: string | null; port: number | null; host: string };
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: read only to warn that nothing is sent to Azure Monitor yet. */
+  telemetry: { connectionString: string | null };
 }
 
 export interface ConfigProblem {
@@ -215,6 +224,21 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   for (const problem of configFile.problems) fail(problem.where, problem.problem);
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
+  const logFormat = read('GUESTLIST_LOG_FORMAT') ?? 'auto';
+  if (logFormat !== 'json' && logFormat !== 'pretty' && logFormat !== 'auto') {
+    fail('GUESTLIST_LOG_FORMAT', `must be json, pretty or auto (got "${logFormat}").`);
+  }
+  const metricsToken = read('GUESTLIST_METRICS_TOKEN') ?? null;
+  // A bearer token on the public port: as long as a cookie-signing key, so it cannot be guessed.
+  if (metricsToken !== null && metricsToken.length < 32) {
+    fail('GUESTLIST_METRICS_TOKEN', 'must be at least 32 characters (for example: openssl rand -base64 32).');
+  }
+  const metricsPortText = read('GUESTLIST_METRICS_PORT');
+  const metricsPort =
+    metricsPortText === undefined ? null : readInteger(metricsPortText, 'GUESTLIST_METRICS_PORT', 0, 0, 65535, fail);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) {
+    fail('GUESTLIST_METRICS_PORT', 'must differ from PORT: the metrics port is the one the public never reaches.');
+  }
 
   const config: Config = {
     mode: entra ? 'entra' : 'sandbox',
@@ -301,6 +325,9 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
       readInteger(read('GUESTLIST_SANDBOX_LAG_SECONDS'), 'GUESTLIST_SANDBOX_LAG_SECONDS', 3, 0, 600, fail) * 1000,
     logLevel,
     catalogue: configFile.config,
+    logFormat: logFormat === 'json' || logFormat === 'pretty' ? logFormat : 'auto',
+    metrics: { token: metricsToken, port: metricsPort, host: read('GUESTLIST_METRICS_HOST') ?? '127.0.0.1' },
+    telemetry: { connectionString: read('APPLICATIONINSIGHTS_CONNECTION_STRING') ?? null },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -2,11 +2,21 @@
 // connection URLs and any field that looks like a credential are redacted wherever they
 // appear in a logged object, and request URLs are logged without their query string,
 // which can carry a secret of its own (`/verify?token=…`, the sandbox's `/sandbox/redeem?ticket=…`).
+//
+// Every line written while an HTTP request is answered or a job runs carries its ids
+// (reqId; jobId, jobKind, requestId) through pino's mixin, read from telemetry/log-context.ts.
+// JSON by default (one object a line, what Container Apps and App Insights ingest); readable
+// in a terminal through pino-pretty, loaded only then.
+import { createRequire } from 'node:module';
 import { type DestinationStream, pino } from 'pino';
+import { logContextFields } from './telemetry/log-context.ts';
 
-export function createLogger(level: string, destination?: DestinationStream) {
+export type LogFormat = 'json' | 'pretty';
+
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json') {
   const options = {
     level,
+    mixin: logContextFields,
     redact: {
       paths: [
         'req.headers.authorization',
@@ -25,12 +35,23 @@ export function createLogger(level: string, destination?: DestinationStream) {
         // A Teams Workflows URL carries its own signature: whoever has it may post.
         '*.teamsWebhookUrl',
         'config.catalogue.apps[*].teamsWebhookUrl',
+        // The scraper's bearer token, and the App Insights ingestion key in its connection string.
+        'config.metrics.token',
+        'config.telemetry.connectionString',
       ],
       censor: '[redacted]',
     },
     serializers: { req: requestWithoutQuery },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const target = destination ?? (format === 'pretty' ? prettyStream() : undefined);
+  return target ? pino(options, target) : pino(options);
+}
+
+/** pino-pretty as a synchronous stream on stdout (no worker thread): lines appear in order, at once. */
+function prettyStream(): DestinationStream {
+  // Loaded only for a terminal: JSON deployments never pay for it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (o: object) => DestinationStream;
+  return pretty({ sync: true, colorize: process.stdout.isTTY === true, ignore: 'pid,hostname' });
 }
 export type AppLogger = ReturnType<typeof createLogger>;
 

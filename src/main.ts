@@ -14,10 +14,15 @@ import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createDirectoryPause } from './jobs/directory-pause.ts';
 import { jobHandlers } from './jobs/handlers.ts';
+import { withJobContext } from './jobs/job-context.ts';
 import { createWorker } from './jobs/worker.ts';
 import type { AppLogger } from './logger.ts';
 import type { Clock, Ids } from './ports.ts';
 import { type Sandbox, SIGN_IN_CALLBACK_PATH, startSandbox } from './sandbox.ts';
+import { countEmails, countInvitations } from './telemetry/counted-ports.ts';
+import type { Metrics } from './telemetry/metrics.ts';
+import { noMetrics } from './telemetry/no-metrics.ts';
+import { observeRequestEvents } from './telemetry/request-events.ts';
 
 /** How often the web process deletes ended sessions (they are refused from their end anyway). */
 export const SESSION_SWEEP_MS = 15 * 60_000;
@@ -29,6 +34,8 @@ export interface Runtime {
   http: FastifyInstance | null;
   /** Where the HTTP server listens, once it does. */
   url: string | null;
+  /** GUESTLIST_METRICS_PORT's /metrics, when set. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -78,10 +85,16 @@ export async function startGuestlist(
       }
     }
     const entra = sandbox?.entra ?? config.entra!;
+    const metrics = await loadMetrics(config, db, clock);
+    // Every committed lifecycle move is logged (and counted) here, after its commit.
+    const store = observeRequestEvents(db.store, { logger, metrics });
     // A tenant-wide fault pauses the jobs that need the directory (jobs/directory-pause.ts).
-    const directoryPause = createDirectoryPause({ store: db.store, clock, logger });
-    const directory = directoryPause.watch(
-      createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
+    const directoryPause = createDirectoryPause({ store, clock, logger });
+    const directory = countInvitations(
+      directoryPause.watch(
+        createGraphDirectory({ entra, metrics, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
+      ),
+      metrics,
     );
 
     // The catalogue: the default app from the environment, and the stored apps.
@@ -99,7 +112,7 @@ export async function startGuestlist(
     }
     const smtp = config.mail.smtpUrl ? createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : null;
     if (smtp) stops.push(async () => smtp.close());
-    const mailer = smtp ?? createSandboxMailer({ store: db.store, clock, ids, from: config.mail.from });
+    const mailer = countEmails(smtp ?? createSandboxMailer({ store, clock, ids, from: config.mail.from }), metrics);
 
     if (options.worker) {
       const worker = createWorker({
@@ -110,28 +123,30 @@ export async function startGuestlist(
         concurrency: config.worker.concurrency,
         maxAttempts: config.worker.maxAttempts,
         leaseMs: config.worker.leaseMs,
-        handlers: jobHandlers({
-          store: db.store,
-          catalogue,
-          clock,
-          ids,
-          directory,
-          mailer,
-          logger,
-          provisioning: {
-            redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
-            invitationEmail: config.invitation.email,
-            customMessage: config.invitation.customMessage,
-            messageLanguage: config.invitation.language,
-            groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
-            redemptionCheckFirstMs: config.redemptionCheck.firstMs,
-            notFoundWindowMs: config.invitation.notFoundWindowMs,
-          },
-          branding: config.branding,
-          redemptionCheck: config.redemptionCheck,
-          verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
-          directoryPause,
-        }),
+        handlers: withJobContext(
+          jobHandlers({
+            store,
+            catalogue,
+            clock,
+            ids,
+            directory,
+            mailer,
+            logger,
+            provisioning: {
+              redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+              invitationEmail: config.invitation.email,
+              customMessage: config.invitation.customMessage,
+              messageLanguage: config.invitation.language,
+              groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+              redemptionCheckFirstMs: config.redemptionCheck.firstMs,
+              notFoundWindowMs: config.invitation.notFoundWindowMs,
+            },
+            branding: config.branding,
+            redemptionCheck: config.redemptionCheck,
+            verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
+            directoryPause,
+          }),
+        ),
       });
       worker.start();
       stops.unshift(() => worker.stop());
@@ -162,7 +177,7 @@ export async function startGuestlist(
         config.cookieSecret ??
         (await db.serverSecrets.getOrCreate('cookie-signing-key', randomBytes(32).toString('base64url')));
       http = await buildHttpApp({
-        store: db.store,
+        store,
         catalogue,
         queries: db.queries,
         sessions: db.sessions,
@@ -185,6 +200,8 @@ export async function startGuestlist(
         // existing-guest rule may ask the tenant (only when a policy approves existing guests).
         policy: { directory },
         logger,
+        metrics,
+        metricsToken: config.metrics.token,
       });
       url = await http.listen({ host: config.host, port: config.port });
       // Closing the server first stops new requests; the worker then drains.
@@ -202,6 +219,13 @@ export async function startGuestlist(
       sweep.unref();
       stops.unshift(async () => clearInterval(sweep));
     }
+    let metricsUrl: string | null = null;
+    if (config.metrics.port !== null) {
+      const { startMetricsServer } = await import('./telemetry/metrics-server.ts');
+      const server = await startMetricsServer({ metrics, ...config.metrics, port: config.metrics.port });
+      stops.unshift(() => server.close());
+      metricsUrl = server.url;
+    }
     let stopped: Promise<void> | null = null;
     return {
       config,
@@ -209,6 +233,7 @@ export async function startGuestlist(
       sandbox,
       http,
       url,
+      metricsUrl,
       stop: () => {
         stopped ??= runInOrder(stops);
         return stopped;
@@ -218,6 +243,18 @@ export async function startGuestlist(
     await runInOrder(stops);
     throw error;
   }
+}
+
+/** prom-client, loaded only when something scrapes (a token for the public port, or a port of its own). */
+async function loadMetrics(config: Readonly<Config>, db: Database, clock: Clock): Promise<Metrics> {
+  if (!config.metrics.token && config.metrics.port === null) return noMetrics;
+  const { createMetrics } = await import('./telemetry/metrics.ts');
+  return createMetrics({
+    countByStatus: () => db.queries.countByStatus(),
+    queueStats: db.queueStats,
+    directoryPause: () => db.store.getDirectoryPause(),
+    clock,
+  });
 }
 
 async function runInOrder(steps: Array<() => Promise<void>>): Promise<void> {

@@ -539,6 +539,23 @@ export interface JobQueue {
   listJobs(requestId?: string): Promise<Job[]>;
 }
 
+/** The queue's shape per job kind, for metrics (adapters/store/queue-stats.ts). */
+export interface QueueStats {
+  jobsByKind(now: Date): Promise<
+    Array<{
+      kind: string;
+      /** Due and waiting for a worker. */
+      due: number;
+      /** Leased by a worker now. */
+      running: number;
+      /** Waiting for their time (retries, follow-ups, expiries). */
+      scheduled: number;
+      /** When the oldest due job became due; null when none is. */
+      oldestDueAt: Date | null;
+    }>
+  >;
+}
+
 // ---------------------------------------------------------------- directory
 
 export interface DirectoryUser {
@@ -650,6 +667,17 @@ export interface Clock {
 export interface Ids {
   /** A new unique, URL-safe id (UUID). */
   next(): string;
+}
+
+/**
+ * What the Graph adapter reports for metrics (telemetry/metrics.ts): each call by its
+ * templated path (no ids, no addresses) and outcome, and each invitation the throttle gate
+ * held back. Optional for the adapter: without it nothing is counted.
+ */
+export interface GraphMetrics {
+  /** `status`: the HTTP status, or `network` / `timeout` when no answer came. */
+  graphCall(call: { method: string; endpoint: string; status: string; seconds: number }): void;
+  throttleWait(ms: number): void;
 }
 
 /** The subset of pino's logger the code uses. Never log a secret: pino redaction covers headers. */

@@ -17,7 +17,7 @@ test('request logs keep the path but not the query string or the bearer token', 
   });
   const db = await openDatabase('sqlite::memory:');
   await db.migrate();
-  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10, logger: createLogger('info', sink) }));
+  const app = await buildHttpApp(httpDepsFor(db, { submissionsPerMinute: 10, logger: createLogger('debug', sink) }));
   try {
     await app.inject({ url: '/verify?token=glv_very-secret-link' });
     await app.inject({
@@ -84,6 +84,9 @@ test('the whole configuration can be logged without its secrets', () => {
     GUESTLIST_PUBLIC_URL: 'https://access.contoso.com',
     GUESTLIST_MAIL_FROM: 'Contoso access <access@contoso.com>',
     GUESTLIST_COOKIE_SECRET: 'SECRET-cookie-signing-key-0123456789',
+    GUESTLIST_METRICS_TOKEN: 'SECRET-metrics-scraper-token-0123456789',
+    APPLICATIONINSIGHTS_CONNECTION_STRING:
+      'InstrumentationKey=SECRET-ikey-0000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   });
   logger.info({ config }, 'configuration');
   const text = output();

@@ -32,8 +32,18 @@ export async function runWorker(config: Readonly<Config>): Promise<number> {
 }
 
 async function run(config: Readonly<Config>, parts: { http: boolean; worker: boolean }): Promise<number> {
-  const logger = createLogger(config.logLevel);
+  // JSON for log collectors; pretty for a person at a terminal (GUESTLIST_LOG_FORMAT decides, else the TTY).
+  const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const logger = createLogger(config.logLevel, undefined, format);
   logCertificateExpiry(config.entra, logger);
+  if (config.telemetry.connectionString) {
+    // Set by habit on Azure; say plainly that nothing is sent rather than let someone wait for data.
+    logger.warn(
+      {},
+      'APPLICATIONINSIGHTS_CONNECTION_STRING is set, but Guestlist does not send telemetry to Azure Monitor yet: ' +
+        'its logs reach Log Analytics from stdout, its metrics through /metrics (README.md, "Logs and metrics")',
+    );
+  }
   const runtime = await startGuestlist(config, { ...parts, logger });
   announce(runtime, parts, logger);
   await new Promise<void>((resolve) => {
@@ -60,6 +70,7 @@ function announce(
       mode: config.mode,
       database: runtime.db.kind,
       url: runtime.url,
+      ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
       worker: parts.worker,
       graph: runtime.sandbox ? runtime.sandbox.emulator.url : config.entra?.graphUrl,
     },

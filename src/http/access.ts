@@ -9,9 +9,10 @@
 //   pages from the session cookie (an ended session is simply anonymous).
 // - preHandler: the principal is checked against the route's row. After validation, so a
 //   refused caller's malformed input is still a 400, as it was when routes checked roles.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionDeps } from '../app/sessions.ts';
-import { AppError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Store } from '../ports.ts';
 import { API_DOCS_PREFIX, API_PREFIX } from './api-prefix.ts';
@@ -20,6 +21,11 @@ import { authenticate, authenticateSession, type Principal, sessionCookieName } 
 export type Access =
   /** Anyone, with or without a credential. */
   | 'public'
+  /**
+   * The metrics scraper: GUESTLIST_METRICS_TOKEN as a bearer token (neither an API token nor
+   * a session). No token configured: 404, so metrics are never served unprotected here.
+   */
+  | 'scraper'
   | {
       /** Callers holding one of these roles; any other caller with a credential gets a 403. */
       roles: readonly Role[];
@@ -30,6 +36,7 @@ export type Access =
     };
 
 const PUBLIC: Access = 'public';
+const SCRAPER: Access = 'scraper';
 const APPROVERS: Access = { roles: ['admin', 'approver'] };
 const ADMINS: Access = { roles: ['admin'] };
 
@@ -38,6 +45,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /': PUBLIC,
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
+  // Prometheus metrics (http/metrics-route.ts); or on GUESTLIST_METRICS_PORT, off this table's port.
+  'GET /metrics': SCRAPER,
   'GET /welcome': PUBLIC,
   // The request form; its POST shares the API's anonymous submission allowance.
   'GET /request': PUBLIC,
@@ -127,7 +136,7 @@ function routeKey(method: string, url: string): string {
 }
 
 /** Whether `access` admits `principal` (null: anonymous); throws the 401 or 403 if not. */
-function checkAccess(access: Access, principal: Principal | null): void {
+function checkAccess(access: Exclude<Access, 'scraper'>, principal: Principal | null): void {
   if (access === 'public') return;
   if (!principal) {
     if (access.anonymous) return;
@@ -144,6 +153,18 @@ export interface AccessDeps {
   sessions: SessionDeps;
   /** Whether cookies are Secure (the public URL is https); decides the cookie's name. */
   secureCookies: boolean;
+  /** GUESTLIST_METRICS_TOKEN: the scraper's bearer token; null: `scraper` routes answer 404. */
+  metricsToken?: string | null;
+}
+
+/** The scraper's bearer token against the configured one, in constant time (hashes of equal length). */
+export function checkScraper(expected: string | null | undefined, authorization: string | undefined): void {
+  if (!expected) throw new NotFoundError('This page');
+  const offered = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  if (!timingSafeEqual(digest(offered), digest(expected))) {
+    throw new UnauthorizedError('The metrics bearer token (GUESTLIST_METRICS_TOKEN) is required.');
+  }
 }
 
 /** Whether a URL belongs to the JSON API (bearer tokens) rather than the web pages (sessions). */
@@ -188,6 +209,7 @@ export function enforceAccess(
     const access = accessOf(request);
     // Unreachable while onRoute refuses routes without a row; refuse rather than admit.
     if (!access) throw new AppError('internal_error', `No access row for ${request.method} ${request.url}`);
-    checkAccess(access, request.principal);
+    if (access === 'scraper') checkScraper(deps.metricsToken, request.headers.authorization);
+    else checkAccess(access, request.principal);
   });
 }

@@ -29,12 +29,15 @@ import type {
   SessionStore,
   Store,
 } from '../ports.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 import { ACCESS, type Access, enforceAccess, isApiUrl } from './access.ts';
 import { api } from './api/index.ts';
 import { registerApiDocs, registerOpenApi } from './api/openapi.ts';
 import { API_PREFIX } from './api-prefix.ts';
 import { healthRoutes } from './health.ts';
+import { metricsRoute } from './metrics-route.ts';
 import { answerClientError, sendProblem } from './problems.ts';
+import { REQUEST_LOG_OPTIONS, requestLog } from './request-log.ts';
 import type { SandboxHooks } from './sandbox-hooks.ts';
 import { securityHeaders } from './security-headers.ts';
 import { submissionLimit } from './submission-limit.ts';
@@ -81,6 +84,9 @@ export interface HttpDeps {
   trustProxy?: TrustProxy;
   /** Which approval policy decides a request, and the tenant its existing-guest rule asks (app/apply-policy.ts). */
   policy?: PolicySources;
+  /** Served at GET /metrics to a caller with `metricsToken` (access.ts, `scraper`); unset: 404. */
+  metrics?: Metrics | null;
+  metricsToken?: string | null;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -102,6 +108,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     isApiUrl(request.url) ? sendProblem(error, request, reply) : sendErrorPage(web, error, request, reply);
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...REQUEST_LOG_OPTIONS,
     bodyLimit: BODY_LIMIT,
     trustProxy: fastifyTrustProxy(deps.trustProxy),
     // Fastify's own answers to a path parameter over 100 characters (414), a malformed URL
@@ -117,6 +124,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // The health checks' errors; the API and the pages set their own, and the web plugin's
   // not-found handler answers every path outside the API.
   app.setErrorHandler(answerEarly);
+  // First of all hooks: what follows runs with the request's id in the log context.
+  requestLog(app);
 
   securityHeaders(app, {
     https,
@@ -133,7 +142,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   // Before any route: its onRoute hook refuses a route without a row in the access table.
   const sessions = { sessions: deps.sessions, clock: deps.clock, settings: deps.sessionSettings };
-  enforceAccess(app, { store: deps.store, sessions, secureCookies: https }, deps.access ?? ACCESS);
+  enforceAccess(
+    app,
+    { store: deps.store, sessions, secureCookies: https, metricsToken: deps.metricsToken ?? null },
+    deps.access ?? ACCESS,
+  );
 
   // Before the API's routes: the generator collects them as they are registered.
   await registerOpenApi(app, deps.access ?? ACCESS);
@@ -142,6 +155,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     isReady: deps.isReady,
     directoryPause: () => deps.store.getDirectoryPause(),
   });
+  await app.register(metricsRoute, { metrics: deps.metricsToken ? (deps.metrics ?? null) : null });
   // One allowance for both ways of asking anonymously, the API and the form.
   const limit = submissionLimit(app, deps.submissionsPerMinute);
   // main.ts passes the catalogue; without one (tests), the default app alone, from branding.

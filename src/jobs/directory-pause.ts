@@ -64,7 +64,8 @@ export function createDirectoryPause(o: DirectoryPauseOptions): DirectoryPauseGa
       if (await store.pauseDirectory(pause)) {
         known = pause;
         logger.warn(
-          { reason: pause.reason, fix: pause.fix, code: pause.code },
+          // The job that met the fault (jobId, requestId) comes from the log context (job-context.ts).
+          { event: 'provisioning_paused', reason: pause.reason, fix: pause.fix, code: pause.code },
           'provisioning paused: the directory refuses every request until an administrator acts',
         );
       } else {
@@ -84,7 +85,10 @@ export function createDirectoryPause(o: DirectoryPauseOptions): DirectoryPauseGa
     try {
       if (await store.resumeDirectory(pause.since)) {
         const pausedMs = clock.now().getTime() - pause.since.getTime();
-        logger.info({ code: pause.code, pausedMs }, 'provisioning resumed: the directory answers again');
+        logger.info(
+          { event: 'provisioning_resumed', code: pause.code, pausedMs },
+          'provisioning resumed: the directory answers again',
+        );
       }
     } catch (storeError) {
       known = pause; // try again at the next success

@@ -231,7 +231,11 @@ export function createWorker(o: WorkerOptions): Worker {
       return;
     }
     const delayMs = retryDelayMs(failure, job.attempts, policy);
-    logger.warn({ ...log, err: error, delayMs, counted: failure.countsAttempt }, 'job failed; will retry');
+    // A wait that is part of the design (Graph throttling, a new guest not replicated yet)
+    // counts no attempt and is no one's fault: debug, so warn stays for what may need a look.
+    const retry = { ...log, err: error, delayMs, counted: failure.countsAttempt };
+    if (failure.countsAttempt) logger.warn(retry, 'job failed; will retry');
+    else logger.debug(retry, 'job waits; will retry');
     await queue.reschedule(job.id, workerId, later(delayMs), failure.message, failure.countsAttempt);
   }
 

@@ -10,13 +10,17 @@ import { ACCESS, type Access, isApiUrl } from '../../src/http/access.ts';
 import { signIn, type TestApp, testApp } from '../helpers/app.ts';
 import { webClient } from '../helpers/web.ts';
 
-/** 401/403: refused for who the caller is; 303: sent to sign in; `allowed`: anything else below 500. */
-type Outcome = 401 | 403 | 303 | 'allowed';
+/**
+ * 401/403: refused for who the caller is; 303: sent to sign in; 404: not served (the metrics
+ * scraper's route, without a metrics token configured); `allowed`: anything else below 500.
+ */
+type Outcome = 401 | 403 | 303 | 404 | 'allowed';
 type Caller = 'anonymous' | 'approver' | 'admin' | 'no role';
 
 /** What the table's row promises a caller; a page asked for by GET sends an anonymous browser to sign in. */
 function outcome(access: Access, caller: Caller, method = 'POST', api = true): Outcome {
   if (access === 'public') return 'allowed';
+  if (access === 'scraper') return 404; // no GUESTLIST_METRICS_TOKEN in this app: test/telemetry/metrics.test.ts
   if (caller === 'anonymous') return access.anonymous ? 'allowed' : !api && method === 'GET' ? 303 : 401;
   return caller !== 'no role' && access.roles.includes(caller) ? 'allowed' : 403;
 }

@@ -6,9 +6,14 @@
 //   - naming failures: the Graph client keeps only the name and message of what is thrown
 //     here (GraphErrorHandler.constructError), so we give a network failure a name and a
 //     message that says what actually failed ("fetch failed" alone helps nobody).
+// Being the one place every Graph call passes, it is also where calls are counted for
+// metrics (by templated path and status; GraphMetrics in ports.ts).
+import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { Agent, fetch as undiciFetch } from 'undici';
+import type { GraphMetrics } from '../../ports.ts';
+import { graphEndpoint } from './graph-endpoint.ts';
 
 export const TIMEOUT_ERROR_NAME = 'TimeoutError';
 export const NETWORK_ERROR_NAME = 'NetworkError';
@@ -41,19 +46,34 @@ export function timeoutError(ms: number): Error {
 
 export class FetchHandler implements Middleware {
   readonly #fetch: FetchLike;
+  readonly #metrics: GraphMetrics | undefined;
 
-  constructor(fetchImpl: FetchLike) {
+  constructor(fetchImpl: FetchLike, metrics?: GraphMetrics) {
     this.#fetch = fetchImpl;
+    this.#metrics = metrics;
   }
 
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const init = (context.options ?? {}) as RequestInit;
+    const started = performance.now();
+    const count = (status: string) =>
+      this.#metrics?.graphCall({
+        method: (init.method ?? 'GET').toUpperCase(),
+        endpoint: graphEndpoint(url),
+        status,
+        seconds: (performance.now() - started) / 1000,
+      });
     try {
       context.response = await this.#fetch(url, init);
+      count(String(context.response.status));
     } catch (err) {
       // Aborted by our timeout: fetch rejects with the abort reason, already named.
-      if (init.signal?.aborted) throw init.signal.reason;
+      if (init.signal?.aborted) {
+        count('timeout');
+        throw init.signal.reason;
+      }
+      count('network');
       throw networkError(url, err);
     }
   }

@@ -20,6 +20,7 @@ import {
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import type { EntraConfig } from '../../config.ts';
+import type { GraphMetrics } from '../../ports.ts';
 import { classifyGraphError } from './classify-graph-error.ts';
 import { createCredential, graphScope } from './credential.ts';
 import { createFetch, FetchHandler, timeoutError } from './fetch-handler.ts';
@@ -33,6 +34,8 @@ export interface GraphClientInput {
   timeoutMs?: number | undefined;
   /** Defaults to createCredential(entra, { ca }), rebuilt after a 403 (a given one is kept). */
   credential?: TokenCredential | undefined;
+  /** Counts each call (fetch-handler.ts); nothing is counted without it. */
+  metrics?: GraphMetrics | undefined;
 }
 
 /** Starts a request on the Graph client, already bound to the call's abort signal. */
@@ -66,7 +69,11 @@ export function createGraphClient(input: GraphClientInput): GraphClient {
     // POST /invitations could mail a guest twice. Guestlist's job runner owns retries
     // (after looking the person up again). No RedirectHandler either: Graph's JSON API
     // does not redirect, and a redirect elsewhere must not carry our token.
-    middleware: [new AuthenticationHandler(authProvider), new TelemetryHandler(), new FetchHandler(createFetch(ca))],
+    middleware: [
+      new AuthenticationHandler(authProvider),
+      new TelemetryHandler(),
+      new FetchHandler(createFetch(ca), input.metrics),
+    ],
     baseUrl: entra.graphUrl,
     defaultVersion: 'v1.0',
     // The client attaches the bearer token only for https URLs on a known Graph host or

@@ -5,6 +5,7 @@ import type {
   Directory,
   DirectoryMatch,
   DirectoryUser,
+  GraphMetrics,
   Invitation,
   InviteInput,
   MatchedBy,
@@ -13,7 +14,7 @@ import type {
 import { createGraphClient } from './graph-client.ts';
 import { encodeFilter, odataString } from './odata.ts';
 import { DELETE_USERS } from './permissions.ts';
-import { throttleGate } from './throttle-gate.ts';
+import { INVITATION_LIMIT, throttleGate } from './throttle-gate.ts';
 
 // externalUserState comes back only when named in $select ("Finding a person"); the
 // address fields let us say how a user matched.
@@ -57,9 +58,11 @@ export function createGraphDirectory(input: {
   entra: EntraConfig;
   ca?: string | undefined;
   timeoutMs?: number | undefined;
+  /** Graph calls and throttle waits, counted (telemetry/metrics.ts). */
+  metrics?: GraphMetrics | undefined;
 }): Directory {
   const graph = createGraphClient(input);
-  const invitations = throttleGate();
+  const invitations = throttleGate(Date.now, INVITATION_LIMIT, (ms) => input.metrics?.throttleWait(ms));
 
   // The pending read is shared: the jobs a worker starts at once ask together, once.
   let domains: { value: Promise<VerifiedDomains | null>; at: number } | null = null;

@@ -27,6 +27,8 @@ const NETWORK_MARGIN_MS = 250;
 export function throttleGate(
   now: () => number = Date.now,
   limit: { count: number; windowMs: number } = INVITATION_LIMIT,
+  /** Told of each invitation held back and for how long (metrics: GraphMetrics.throttleWait). */
+  onHold: (ms: number) => void = () => {},
 ): ThrottleGate {
   let pausedUntil = 0;
   /** Send times of the latest POSTs (at most `limit.count`). */
@@ -45,6 +47,7 @@ export function throttleGate(
         if (sent.length > limit.count) sent.shift();
         return;
       }
+      onHold(left);
       throw new DirectoryError({
         message: `Graph throttled invitations; not calling it again for ${Math.ceil(left / 1000)} s.`,
         transient: true,

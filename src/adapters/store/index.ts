@@ -4,7 +4,15 @@
 // Open one Database per process and share it between the web server and the worker.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { JobQueue, LocalAdminStore, RequestQueries, ServerSecretStore, SessionStore, Store } from '../../ports.ts';
+import type {
+  JobQueue,
+  LocalAdminStore,
+  QueueStats,
+  RequestQueries,
+  ServerSecretStore,
+  SessionStore,
+  Store,
+} from '../../ports.ts';
 import { codecFor } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { createJobQueue } from './job-queue.ts';
@@ -12,6 +20,7 @@ import { createLocalAdminStore, createServerSecretStore } from './local-admins.t
 import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import { createQueries } from './queries.ts';
+import { createQueueStats } from './queue-stats.ts';
 import type { DialectKind, Tables } from './schema.ts';
 import { createSessionStore } from './sessions.ts';
 import { closeQuietly, openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
@@ -24,6 +33,8 @@ export interface Database {
   jobs: JobQueue;
   /** The read side: lists, search, counts. */
   queries: RequestQueries;
+  /** The queue per job kind, for metrics. */
+  queueStats: QueueStats;
   /** Console sessions. */
   sessions: SessionStore;
   /** Break-glass local admins. */
@@ -84,6 +95,7 @@ function assemble(
     store,
     jobs: createJobQueue(ctx),
     queries: createQueries(ctx),
+    queueStats: createQueueStats(ctx),
     sessions: createSessionStore(ctx),
     localAdmins: createLocalAdminStore(ctx),
     serverSecrets: createServerSecretStore(ctx),

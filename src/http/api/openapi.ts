@@ -105,6 +105,13 @@ function describeAccess(operation: Operation, rule: Access): void {
     appendDescription(operation, 'Anyone may call this, without a token.');
     return;
   }
+  // /metrics is not an API route; were one ever `scraper`, it takes the metrics token, not a role.
+  if (rule === 'scraper') {
+    operation.security = [{ bearer: [] }];
+    operation['x-guestlist-roles'] = [];
+    appendDescription(operation, 'Needs the metrics token (GUESTLIST_METRICS_TOKEN) as a bearer token.');
+    return;
+  }
   const roles = rule.roles.join(' or ');
   operation['x-guestlist-roles'] = rule.roles;
   if (rule.anonymous) {
