@@ -16,6 +16,7 @@ import {
   type TrustProxy,
   urlHost,
 } from './config-values.ts';
+import { outboundUrlProblem } from './domain/outbound.ts';
 import { WORKER_DEFAULTS } from './jobs/worker.ts';
 
 export type GraphCredential =
@@ -82,6 +83,16 @@ export interface Config {
   /** How long an emailed verification link works. */
   verificationMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
+  notifications: {
+    /**
+     * GUESTLIST_TEAMS_WEBHOOK_URL: the Teams Workflows webhook every request waiting for
+     * approval is posted to, until the app catalogue gives each app its own. A secret of
+     * sorts (whoever holds it can post to the channel): never logged.
+     */
+    teamsWebhookUrl: string | null;
+    /** Plain http://localhost accepted for webhooks and Teams: in sandbox mode only. */
+    allowLocalHttp: boolean;
+  };
   /** Sandbox mode: the emulator's replication lag. */
   sandboxLagMs: number;
   logLevel: string;
@@ -230,6 +241,10 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
         86_400_000,
     },
     mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    notifications: {
+      teamsWebhookUrl: readTeamsUrl(read('GUESTLIST_TEAMS_WEBHOOK_URL'), !entra, fail),
+      allowLocalHttp: !entra,
+    },
     trustProxy: readTrustProxy(read('GUESTLIST_TRUST_PROXY'), fail),
     verificationMs:
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
@@ -327,4 +342,12 @@ function readEntra(read: (name: string) => string | undefined, fail: Fail): Entr
     authorityHost: authorityHost.replace(/\/$/, ''),
     graphUrl: graphUrl.replace(/\/$/, ''),
   };
+}
+
+/** The Teams Workflows URL, checked like a webhook's; the message never repeats it (it carries a signature). */
+function readTeamsUrl(value: string | undefined, allowLocalHttp: boolean, fail: Fail): string | null {
+  if (value === undefined) return null;
+  const problem = outboundUrlProblem(value, allowLocalHttp);
+  if (problem) fail('GUESTLIST_TEAMS_WEBHOOK_URL', problem);
+  return problem ? null : value;
 }

@@ -22,6 +22,9 @@ export function createLogger(level: string, destination?: DestinationStream) {
         // Connection URLs may carry a password (postgres://user:pw@…, smtps://user:pw@…).
         'config.databaseUrl',
         'config.mail.smtpUrl',
+        // A Teams Workflows URL carries the signature that lets anyone post to the channel.
+        'config.notifications.teamsWebhookUrl',
+        '*.webhookUrl',
       ],
       censor: '[redacted]',
     },

@@ -7,6 +7,8 @@ import { argon2Hasher } from './adapters/identity/argon2.ts';
 import { createOpenIdProvider, type SignInSettings } from './adapters/identity/openid.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
+import { createOutboundHttp } from './adapters/outbound/http.ts';
+import { oneTeamsChannel } from './adapters/outbound/teams-channels.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -97,6 +99,9 @@ export async function startGuestlist(
           redemptionCheck: config.redemptionCheck,
           verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
           directoryPause,
+          http: createOutboundHttp(),
+          // Swapped for the request's app (its teamsWebhookUrl) when the catalogue is merged.
+          teams: oneTeamsChannel(config.notifications.teamsWebhookUrl, config.branding.appName),
         }),
       });
       worker.start();

@@ -111,6 +111,8 @@ export async function workerSetup(
         revoke_access: scripted('ok'),
         expire_verification: scripted('ok'),
         notify_requester: scripted('ok'),
+        post_to_teams: scripted('ok'),
+        deliver_webhook: scripted('ok'),
         ...own,
       },
       clock,
