@@ -24,13 +24,14 @@ export interface PageInput {
   title: string;
   body: Raw;
   /** Which console section to mark as current in the navigation. */
-  section?: 'queue' | 'audit' | 'tokens' | 'mailbox';
+  section?: 'queue' | 'audit' | 'tokens' | 'webhooks' | 'mailbox';
 }
 
 const CONSOLE_LINKS = [
   { section: 'queue', href: '/admin', label: 'Requests', admin: false, sandboxOnly: false },
   { section: 'audit', href: '/admin/audit', label: 'Audit trail', admin: true, sandboxOnly: false },
   { section: 'tokens', href: '/admin/tokens', label: 'API tokens', admin: true, sandboxOnly: false },
+  { section: 'webhooks', href: '/admin/webhooks', label: 'Webhooks', admin: true, sandboxOnly: false },
   { section: 'mailbox', href: '/admin/mailbox', label: 'Sandbox mailbox', admin: true, sandboxOnly: true },
 ] as const;
 

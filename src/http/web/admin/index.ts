@@ -2,6 +2,7 @@
 //   requests/  the queue, a request's page, decisions (one and in bulk), admin actions
 //   audit/     the audit trail across requests, and its CSV export
 //   tokens/    API tokens: list, create (the secret shown once), revoke, and their admin audit
+//   webhooks/  outbound webhooks: list, add (the signing secret shown once), delete, delivery log
 //   mailbox/   sandbox mode only: the emails the sandbox "sent"
 import type { FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from './audit/routes.ts';
@@ -9,10 +10,12 @@ import type { ConsoleDeps } from './console.ts';
 import { mailboxRoutes } from './mailbox/routes.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { tokenRoutes } from './tokens/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 export const consoleRoutes: FastifyPluginAsync<ConsoleDeps> = async (app, deps) => {
   await app.register(requestRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(tokenRoutes, deps);
+  await app.register(webhookRoutes, deps);
   if (deps.sandbox) await app.register(mailboxRoutes, { ...deps, sandbox: deps.sandbox });
 };
