@@ -51,6 +51,7 @@ export async function notificationsHarness(
     worker,
     /** A request submitted by an admin's token: it waits for approval at once. */
     async waiting(overrides: { email?: string; firstName?: string; lastName?: string; justification?: string } = {}) {
+      clock.advance(1000); // each a second after what came before, so lists have an order
       return submitRequest(deps, {
         email: overrides.email ?? 'pat@fabrikam.com',
         firstName: overrides.firstName ?? 'Pat',
