@@ -127,11 +127,22 @@ const STATE_LABELS: Record<WebhookDelivery['state'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** The requester's address, read from the event as sent: the link to the request says whose it is. */
+function requesterOf(delivery: WebhookDelivery): string {
+  try {
+    const email = (JSON.parse(delivery.body) as { data?: { request?: { email?: unknown } } }).data?.request?.email;
+    if (typeof email === 'string') return email;
+  } catch {
+    // Not ours to fail on: the link still leads to the request.
+  }
+  return `Request ${delivery.requestId.slice(0, 8)}`;
+}
+
 function deliveryRow(delivery: WebhookDelivery): Raw {
   return html`<tr>
     <td>${timeTag(delivery.createdAt)}</td>
     <td><code>${delivery.eventType}</code></td>
-    <td><a href="/admin/requests/${delivery.requestId}">Request</a></td>
+    <td><a href="/admin/requests/${delivery.requestId}">${userText(requesterOf(delivery))}</a></td>
     <td><span class="badge delivery-${delivery.state}">${STATE_LABELS[delivery.state]}</span></td>
     <td>${delivery.attempts}</td>
     <td>${delivery.lastStatus === null ? '—' : String(delivery.lastStatus)}</td>
@@ -151,7 +162,7 @@ export function deliveriesBody(view: {
 }): Raw {
   const { webhook } = view;
   return html`<p><a href="/admin/webhooks">Webhooks</a></p>
-    <h1>Deliveries to <bdi>${shownUrl(webhook.url)}</bdi></h1>
+    <h1>Deliveries to <bdi class="token-name">${shownUrl(webhook.url)}</bdi></h1>
     ${webhook.description ? html`<p>${userText(webhook.description)}</p>` : html``}
     <p>Events: ${webhook.events.map((event, i) => html`${i > 0 ? html`, ` : html``}<code>${event}</code>`)}.
     Added ${timeTag(webhook.createdAt)} by ${userText(actorLabel(webhook.createdBy))}.</p>
@@ -162,7 +173,7 @@ export function deliveriesBody(view: {
         : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Deliveries"><table class="queue">
             <caption class="visually-hidden">The last ${view.shown} deliveries, newest first</caption>
             <thead><tr>
-              <th scope="col">Event time</th><th scope="col">Event</th><th scope="col">Request</th>
+              <th scope="col">Event time</th><th scope="col">Event</th><th scope="col">Request of</th>
               <th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Last status</th>
               <th scope="col" class="optional">Last attempt</th><th scope="col" class="optional">Next attempt</th>
               <th scope="col">Error</th>
