@@ -22,9 +22,11 @@ export function createLogger(level: string, destination?: DestinationStream) {
         // Connection URLs may carry a password (postgres://user:pw@…, smtps://user:pw@…).
         'config.databaseUrl',
         'config.mail.smtpUrl',
-        // A Teams Workflows URL carries the signature that lets anyone post to the channel.
+        // A Teams Workflows URL carries its own signature: whoever has it may post.
         'config.notifications.teamsWebhookUrl',
         '*.webhookUrl',
+        '*.teamsWebhookUrl',
+        'config.catalogue.apps[*].teamsWebhookUrl',
       ],
       censor: '[redacted]',
     },

@@ -3,7 +3,7 @@
 // a request that starts verified), so no use case can forget to emit one.
 //
 // What an event carries is what an integrator needs to act on the request and nothing more:
-// the request's id, state, the person's address and name, and the directory user once known.
+// the request's id, state and app, the person's address and name, and the directory user once known.
 // Never the justification, the answers, a rejection reason (written for staff), the redeem
 // URL (it signs a guest in) or any secret.
 import type { AccessRequest, EventType, Status } from './lifecycle.ts';
@@ -69,6 +69,8 @@ export interface WebhookRequestView {
   status: Status;
   /** The state it left with this event. */
   previousStatus: Status | null;
+  /** The app asked for (`default` for the app configured by environment variables). */
+  appId: string;
   email: string;
   firstName: string;
   lastName: string;
@@ -103,6 +105,7 @@ export function webhookEvent(input: {
         id: request.id,
         status: request.status,
         previousStatus: input.previousStatus,
+        appId: request.appId,
         email: request.email,
         firstName: request.firstName,
         lastName: request.lastName,

@@ -4,8 +4,13 @@
 // a lasting refusal is written in the request's history, and the decision never waits.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { appTeamsChannels } from '../../src/adapters/outbound/teams-channels.ts';
+import { openDatabase } from '../../src/adapters/store/index.ts';
+import { createCatalogue, defaultApp } from '../../src/app/app-catalogue.ts';
 import { decideRequest } from '../../src/app/decide-request.ts';
+import { submitRequest } from '../../src/app/submit-request.ts';
 import { markdownLiteral, teamsMessage } from '../../src/domain/teams-card.ts';
+import { anApp } from '../adapters/store/app-fixtures.ts';
 import { adaptiveCardErrors } from '../helpers/adaptive-card-schema.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { ADMIN, notificationsHarness, PUBLIC_URL } from './notifications-harness.ts';
@@ -147,4 +152,38 @@ test('a card with the most hostile answers stays valid, and every fact shows its
   assert.equal(card.body.find((element) => element.type === 'RichTextBlock')!.inlines![0]!.text, 'No reason given.');
   assert.equal(markdownLiteral('12. item'), '12\\. item');
   assert.equal(markdownLiteral('plain.text@example.com'), 'plain.text@example.com');
+});
+
+test("the card comes from the request's app: its channel, its name, its questions with the answers as facts", async (t) => {
+  const receiver = await startReceiver(t, [{ status: 202 }]);
+  const db = await openDatabase('sqlite::memory:');
+  await db.migrate();
+  const portal = anApp({ name: 'Supplier *portal*', teamsWebhookUrl: `${receiver.url}/portal-flow` });
+  const quiet = anApp({ teamsWebhookUrl: null });
+  await db.store.insertApp(portal, null);
+  await db.store.insertApp(quiet, null);
+  const catalogue = createCatalogue({
+    store: db.store,
+    defaultApp: defaultApp({ name: 'Default', redirectUrl: 'https://app.contoso.com', groupIds: [] }),
+  });
+  const h = await notificationsHarness({ db, teams: appTeamsChannels(catalogue, null) });
+  t.after(() => h.close());
+  const submit = (appId: string, email: string, answers: Record<string, string>) =>
+    submitRequest(h.deps, { email, firstName: 'Pat', lastName: 'Doe', actor: ADMIN, verified: true, appId, answers });
+  await submit(portal.id, 'pat@fabrikam.com', { company: 'Fabrikam *Ltd*', role: 'Buyer' });
+  await submit(quiet.id, 'pat@fabrikam.com', { company: 'Fabrikam' });
+  await submit('default', 'sam@fabrikam.com', {});
+  await h.drain(['post_to_teams']);
+
+  assert.equal(receiver.received.length, 1, 'only the app with a channel posts');
+  assert.equal(receiver.received[0]!.path, '/portal-flow');
+  const card = cardOf(receiver.received[0]!.body);
+  assert.deepEqual(adaptiveCardErrors(card), []);
+  assert.deepEqual(card.body.find((element) => element.type === 'FactSet')!.facts, [
+    { title: 'Requester', value: 'Pat Doe' },
+    { title: 'Email', value: 'pat@fabrikam.com' },
+    { title: 'App', value: 'Supplier \\*portal\\*' },
+    { title: 'Your company', value: 'Fabrikam \\*Ltd\\*' },
+    { title: 'Your role', value: 'Buyer' },
+  ]);
 });

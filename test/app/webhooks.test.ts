@@ -112,6 +112,7 @@ test('each move emits its event in its own transaction; the unconfirmed submissi
     id: confirmed.id,
     status: 'active',
     previousStatus: 'invited',
+    appId: 'default',
     email: 'con@fabrikam.com',
     firstName: 'Con',
     lastName: 'Firmed',
@@ -120,6 +121,7 @@ test('each move emits its event in its own transaction; the unconfirmed submissi
     updatedAt: active.updatedAt.toISOString(),
   });
   assert.doesNotMatch(redeemed.body, /https:\/\/r\/x/, 'never the redeem URL');
+  assert.doesNotMatch(redeemed.body, /"answers"/, 'never the answers');
 });
 
 test('a webhook hears only the events it chose', async (t) => {
