@@ -84,6 +84,7 @@ test('the whole configuration can be logged without its secrets', () => {
     GUESTLIST_PUBLIC_URL: 'https://access.contoso.com',
     GUESTLIST_MAIL_FROM: 'Contoso access <access@contoso.com>',
     GUESTLIST_COOKIE_SECRET: 'SECRET-cookie-signing-key-0123456789',
+    GUESTLIST_TEAMS_WEBHOOK_URL: 'https://prod-1.westeurope.logic.azure.com/workflows/1?sig=SECRET-teams-signature',
   });
   logger.info({ config }, 'configuration');
   const text = output();
