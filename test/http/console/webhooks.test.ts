@@ -58,6 +58,11 @@ describe('the webhooks pages', () => {
     assert.doesNotMatch(list.body, /receiver-own/, "the URL's query string is not shown");
     assert.match(list.body, /https:\/\/hooks\.example\.com\/guestlist\?…/);
     assert.match(list.body, /<code>request\.approved<\/code>, <code>guest\.invited<\/code>/);
+    assert.match(
+      list.body,
+      /<td><bdi>Alice Admin<\/bdi><\/td>\s*<td>Added<\/td>\s*<td><bdi>https:\/\/hooks\.example\.com\/guestlist\?… \(request\.approved, guest\.invited\)<\/bdi><\/td>/,
+      'the webhook history',
+    );
     const [audit] = await t.db.store.listAdminAudit(1);
     assert.equal(audit!.action, 'webhook.create');
     assert.match(audit!.actor, /^entra:\S+ Alice Admin$/);

@@ -17,6 +17,8 @@ import { type ConsoleDeps, consoleContext } from '../console.ts';
 import { createdBody, deliveriesBody, type WebhookFormValues, webhooksBody } from './webhooks-page.ts';
 
 const DELIVERIES_SHOWN = 50;
+/** The admin audit entries read for the page's history (webhook ones among them are shown). */
+const AUDIT_READ = 200;
 
 const DONE = {
   deleted: 'Webhook deleted: nothing more is sent to it, and its signing secret is erased.',
@@ -46,9 +48,14 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
     extras: { flash?: string; errors?: Record<string, string>; values?: WebhookFormValues } = {},
     status = 200,
   ) => {
-    const [webhooks, { ctx }] = await Promise.all([deps.store.listWebhooks(), consoleContext(deps, request, reply)]);
+    const [webhooks, audit, { ctx }] = await Promise.all([
+      deps.store.listWebhooks(),
+      deps.store.listAdminAudit(AUDIT_READ),
+      consoleContext(deps, request, reply),
+    ]);
     const body = webhooksBody({
       webhooks,
+      history: audit.filter((entry) => entry.action.startsWith('webhook.')),
       csrfToken: ctx.csrfToken,
       allowLocalHttp: webhookDeps.allowLocalHttp,
       ...extras,

@@ -3,7 +3,7 @@
 // webhook's delivery log. URLs are shown without their query string (app/webhooks.ts).
 import { shownUrl } from '../../../../app/webhooks.ts';
 import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES } from '../../../../domain/webhook-events.ts';
-import type { Webhook, WebhookDelivery } from '../../../../ports.ts';
+import type { AdminAuditEntry, Webhook, WebhookDelivery } from '../../../../ports.ts';
 import { csrfField, errorSummary, field, timeTag, userText } from '../../components.ts';
 import { html, type Raw } from '../../html.ts';
 import { actorLabel } from '../console.ts';
@@ -16,6 +16,8 @@ export interface WebhookFormValues {
 
 export interface WebhooksView {
   webhooks: Webhook[];
+  /** The admin audit's webhook entries, newest first. */
+  history: AdminAuditEntry[];
   csrfToken: string;
   /** Plain http://localhost is accepted (sandbox mode). */
   allowLocalHttp: boolean;
@@ -98,7 +100,32 @@ export function webhooksBody(view: WebhooksView): Raw {
             <tbody>${view.webhooks.map((webhook) => row(webhook, view.csrfToken))}</tbody>
           </table></div>`
     }
-    ${createForm(view)}`;
+    ${createForm(view)}
+    ${historyTable(view.history)}`;
+}
+
+const HISTORY_ACTIONS: Record<string, string> = { 'webhook.create': 'Added', 'webhook.delete': 'Deleted' };
+
+function historyTable(history: AdminAuditEntry[]): Raw {
+  return html`<section aria-labelledby="webhook-history">
+    <h2 id="webhook-history">Webhook history</h2>
+    ${
+      history.length === 0
+        ? html`<p>No webhook has been added or deleted yet.</p>`
+        : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Webhook history entries"><table class="queue history">
+            <caption class="visually-hidden">Webhooks added and deleted, newest first</caption>
+            <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Webhook</th></tr></thead>
+            <tbody>${history.map(
+              (entry) => html`<tr>
+                <td>${timeTag(entry.at)}</td>
+                <td>${userText(actorLabel(entry.actor))}</td>
+                <td>${HISTORY_ACTIONS[entry.action] ?? entry.action}</td>
+                <td>${entry.detail ? userText(entry.detail) : html`<code>${entry.subject}</code>`}</td>
+              </tr>`,
+            )}</tbody>
+          </table></div>`
+    }
+  </section>`;
 }
 
 /** The answer to the creation: the signing secret, once, with what to do with it now. */
