@@ -31,6 +31,14 @@ function entry(action: string, subject: string): AdminAuditEntry {
   return { at: T0, actor: 'entra:oid-1 Alice Admin', action, subject, detail: 'https://hooks.example.com/guestlist' };
 }
 
+/** Refuses every delivery row, as a full disk or a bug would: the deliveries are written last in the move. */
+const refuseDeliveries = {
+  sqlite: `create trigger refuse_deliveries before insert on webhook_deliveries begin select raise(abort, 'deliveries refused'); end`,
+  postgres: `create function refuse_deliveries() returns trigger language plpgsql as
+      $$ begin raise exception 'deliveries refused'; end $$;
+    create trigger refuse_deliveries before insert on webhook_deliveries for each row execute function refuse_deliveries()`,
+};
+
 for (const factory of databaseFactories) {
   describe(`Store contract, webhooks: ${factory.name}`, () => {
     test('registers, lists and deletes a webhook, each with its audit entry; the list never holds the secret', async (t) => {
@@ -156,5 +164,31 @@ for (const factory of databaseFactories) {
         'a late run changes nothing',
       );
     });
+
+    // The in-memory database has no second connection to install the trigger through.
+    if (!factory.name.includes('memory'))
+      test('a move whose events cannot be written changes nothing: no status, no audit, no job', async (t) => {
+        const opened = await factory.open();
+        t.after(() => opened.close());
+        const { db, raw } = opened;
+        const webhook = aWebhook();
+        await db.store.insertWebhook(webhook, 'whsec_a', entry('webhook.create', webhook.id));
+        const request = aRequest();
+        const first = anAudit(request);
+        await db.store.insertRequest(request, first, []);
+        await raw!(refuseDeliveries[factory.name === 'postgres' ? 'postgres' : 'sqlite']);
+        const move = moveTo(request, 'approved', at(1000));
+        const event = webhookEvent({
+          id: 'evt-1',
+          type: 'request.approved',
+          request: move.next,
+          previousStatus: 'pending_approval',
+          at: at(1000),
+        });
+        await assert.rejects(db.store.saveTransition({ ...move, events: [event] }), /refused/);
+        assert.deepEqual(await db.store.getRequest(request.id), request, 'the status did not change');
+        assert.deepEqual(await db.store.listAudit(request.id), [first]);
+        assert.deepEqual(await db.jobs.listJobs(), []);
+      });
   });
 }
