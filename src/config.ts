@@ -18,6 +18,7 @@ import {
   urlHost,
 } from './config-values.ts';
 import type { AppDefinition } from './domain/apps.ts';
+import { outboundUrlProblem } from './domain/outbound.ts';
 import { WORKER_DEFAULTS } from './jobs/worker.ts';
 
 /**
@@ -100,6 +101,16 @@ export interface Config {
   /** How long an emailed verification link works. */
   verificationMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
+  notifications: {
+    /**
+     * GUESTLIST_TEAMS_WEBHOOK_URL: the Teams Workflows webhook the default app's requests
+     * waiting for approval are posted to (declared apps have their own teamsWebhookUrl). A
+     * secret of sorts (whoever holds it can post to the channel): never logged.
+     */
+    teamsWebhookUrl: string | null;
+    /** Plain http://localhost accepted for webhooks and Teams: in sandbox mode only. */
+    allowLocalHttp: boolean;
+  };
   /** Sandbox mode: the emulator's replication lag. */
   sandboxLagMs: number;
   /**
@@ -282,6 +293,10 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
         86_400_000,
     },
     mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    notifications: {
+      teamsWebhookUrl: readTeamsUrl(read('GUESTLIST_TEAMS_WEBHOOK_URL'), !entra, fail),
+      allowLocalHttp: !entra,
+    },
     trustProxy: readTrustProxy(read('GUESTLIST_TRUST_PROXY'), fail),
     verificationMs:
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
@@ -415,4 +430,12 @@ function readManagedIdentity(value: string | undefined, fail: Fail): boolean {
   if (value === 'true') return true;
   fail('GUESTLIST_MANAGED_IDENTITY', `must be true or false (got "${value}").`);
   return false;
+}
+
+/** The Teams Workflows URL, checked like a webhook's; the message never repeats it (it carries a signature). */
+function readTeamsUrl(value: string | undefined, allowLocalHttp: boolean, fail: Fail): string | null {
+  if (value === undefined) return null;
+  const problem = outboundUrlProblem(value, allowLocalHttp);
+  if (problem) fail('GUESTLIST_TEAMS_WEBHOOK_URL', problem);
+  return problem ? null : value;
 }

@@ -33,6 +33,8 @@ export function createLogger(level: string, destination?: DestinationStream, for
         'config.databaseUrl',
         'config.mail.smtpUrl',
         // A Teams Workflows URL carries its own signature: whoever has it may post.
+        'config.notifications.teamsWebhookUrl',
+        '*.webhookUrl',
         '*.teamsWebhookUrl',
         'config.catalogue.apps[*].teamsWebhookUrl',
         // The scraper's bearer token, and the App Insights ingestion key in its connection string.

@@ -7,6 +7,8 @@ import { argon2Hasher } from './adapters/identity/argon2.ts';
 import { createOpenIdProvider, type SignInSettings } from './adapters/identity/openid.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
+import { createOutboundHttp } from './adapters/outbound/http.ts';
+import { appTeamsChannels } from './adapters/outbound/teams-channels.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
 import { holdInUse } from './adapters/store/sqlite-in-use.ts';
 import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
@@ -145,6 +147,9 @@ export async function startGuestlist(
             redemptionCheck: config.redemptionCheck,
             verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
             directoryPause,
+            http: createOutboundHttp(),
+            // The request's app's channel; the default app's is GUESTLIST_TEAMS_WEBHOOK_URL.
+            teams: appTeamsChannels(catalogue, config.notifications.teamsWebhookUrl),
           }),
         ),
       });

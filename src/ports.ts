@@ -3,6 +3,7 @@
 import type { App, AppDefinition } from './domain/apps.ts';
 import type { AccessRequest, EventType, Status } from './domain/lifecycle.ts';
 import type { Role } from './domain/roles.ts';
+import type { WebhookEvent, WebhookEventType } from './domain/webhook-events.ts';
 
 // ---------------------------------------------------------------- store
 
@@ -27,7 +28,9 @@ export interface AuditEntry {
  * removes what provisioning granted after a revoke or expiry. The requester's
  * side: `send_verification` (the link, one email per address per slot),
  * `expire_verification` (an unconfirmed request ends with its links) and
- * `notify_requester` (an email when the request is decided or ends).
+ * `notify_requester` (an email when the request is decided or ends). Notifications:
+ * `post_to_teams` (the card of a request that waits for approval) and `deliver_webhook`
+ * (one event to one registered webhook; the delivery row says which).
  */
 export type JobKind =
   | 'provision'
@@ -39,12 +42,16 @@ export type JobKind =
   | 'revoke_access'
   | 'expire_verification'
   | 'notify_requester'
-  | 'expire_access';
+  | 'expire_access'
+  | 'post_to_teams'
+  | 'deliver_webhook';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {
   /** `revoke_access`: delete the guest account too, if this request's invitation created it. */
   deleteGuest?: boolean;
+  /** `deliver_webhook`: the webhook_deliveries row to send. */
+  deliveryId?: string;
 }
 
 export interface NewJob {
@@ -166,6 +173,50 @@ export interface AdminAuditEntry {
   detail: string | null;
 }
 
+/** A registered webhook as listed: never its secret. */
+export interface Webhook {
+  id: string;
+  url: string;
+  /** What it is for, as the admin wrote it (may be empty). */
+  description: string;
+  events: WebhookEventType[];
+  createdAt: Date;
+  /** As auditActor() names the admin who registered it. */
+  createdBy: string;
+}
+
+/** pending: attempts left; delivered: a 2xx came back; failed: every attempt failed; cancelled: the webhook was deleted. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** One event for one webhook, and how sending it went (the console's delivery log). */
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  requestId: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  /** The JSON body, exactly as signed and sent on every attempt. */
+  body: string;
+  state: DeliveryState;
+  attempts: number;
+  /** The HTTP status of the last answer; null when none came (timeout, refused connection). */
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  lastAttemptAt: Date | null;
+  nextAttemptAt: Date | null;
+}
+
+/** The outcome of one delivery attempt, as recordDeliveryAttempt writes it. */
+export interface DeliveryAttempt {
+  at: Date;
+  status: number | null;
+  error: string | null;
+  state: Exclude<DeliveryState, 'cancelled'>;
+  /** When the next attempt is due (state pending); null otherwise. */
+  nextAttemptAt: Date | null;
+}
+
 /** A live email-verification link; the token itself is only ever in the email. */
 export interface VerificationToken {
   /** SHA-256 (hex) of the token. */
@@ -228,8 +279,12 @@ export interface DirectoryPause {
  * no Graph call or email happens inside it.
  */
 export interface Store {
-  /** Inserts a new request with its first audit entry and jobs. */
-  insertRequest(request: AccessRequest, audit: AuditEntry, jobs: NewJob[]): Promise<void>;
+  /**
+   * Inserts a new request with its first audit entry and jobs, and the webhook events it
+   * emits: a delivery row and a `deliver_webhook` job for each live webhook subscribed to
+   * the event's type, in the same transaction (outbox).
+   */
+  insertRequest(request: AccessRequest, audit: AuditEntry, jobs: NewJob[], events?: WebhookEvent[]): Promise<void>;
   getRequest(id: string): Promise<AccessRequest | null>;
   /**
    * The requests for this (normalized) email not in a final state, newest first; with
@@ -252,6 +307,8 @@ export interface Store {
     progress?: Partial<ProvisioningProgress>;
     /** A rejection whose reason the approver chose to show the requester. */
     shareReason?: boolean;
+    /** Webhook events this move emits: fanned out to the subscribed webhooks in the same transaction. */
+    events?: WebhookEvent[];
   }): Promise<boolean>;
   /** How far provisioning has got (defaults for a request that has not started). */
   getProgress(requestId: string): Promise<ProvisioningProgress>;
@@ -294,6 +351,22 @@ export interface Store {
   /** Newest first, at most `limit`. */
   listAdminAudit(limit: number): Promise<AdminAuditEntry[]>;
 
+  /** Registers a webhook with its signing secret and its admin audit entry, in one transaction. */
+  insertWebhook(webhook: Webhook, secret: string, audit: AdminAuditEntry): Promise<void>;
+  /** The live webhooks, oldest first. */
+  listWebhooks(): Promise<Webhook[]>;
+  getWebhook(id: string): Promise<Webhook | null>;
+  /**
+   * Deletes the webhook (its secret is erased; its pending deliveries are cancelled), with
+   * the audit entry, in one transaction; false, writing nothing, when there is no such live webhook.
+   */
+  deleteWebhook(id: string, at: Date, audit: AdminAuditEntry): Promise<boolean>;
+  /** A delivery with where and how to send it; null when it or its webhook no longer exists. */
+  getDeliveryToSend(id: string): Promise<{ delivery: WebhookDelivery; url: string; secret: string } | null>;
+  /** Records one attempt; only while the delivery is pending (a cancelled one stays cancelled). */
+  recordDeliveryAttempt(id: string, attempt: DeliveryAttempt): Promise<void>;
+  /** A webhook's deliveries, newest first, at most `limit`. */
+  listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]>;
   /** The stored apps (from the file and the console), by name. The default app is not stored (app/app-catalogue.ts). */
   listApps(): Promise<App[]>;
   getApp(id: string): Promise<App | null>;
@@ -658,6 +731,48 @@ export interface MailMessage {
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+}
+
+// ---------------------------------------------------------------- outbound calls
+
+/** What a server answered; its body is never read (nothing it says is shown or logged). */
+export interface OutboundAnswer {
+  status: number;
+  /** The Retry-After header, as sent. */
+  retryAfter: string | null;
+}
+
+/**
+ * POSTs to webhooks and Teams (adapters/outbound/). Resolves with whatever status came back;
+ * rejects with an OutboundHttpError (domain/outbound.ts) on a timeout or a network failure.
+ * Redirects are not followed: a receiver that moved must be registered again.
+ */
+export interface OutboundHttp {
+  postJson(url: string, body: string): Promise<OutboundAnswer>;
+  /** The same, signed as Standard Webhooks says (webhook-id, webhook-timestamp, webhook-signature). */
+  postSigned(input: {
+    url: string;
+    secret: string;
+    messageId: string;
+    timestamp: Date;
+    body: string;
+  }): Promise<OutboundAnswer>;
+}
+
+/** Where a waiting request is posted in Teams, with what the card shows of its app. */
+export interface TeamsTarget {
+  webhookUrl: string;
+  appName: string;
+  answers: ReadonlyArray<{ label: string; value: string }>;
+}
+
+/**
+ * Which Teams channel, if any, hears of a request that waits for approval. Before the app
+ * catalogue: one channel for every request (GUESTLIST_TEAMS_WEBHOOK_URL); with it, the
+ * request's app's teamsWebhookUrl and its questions (main.ts builds it).
+ */
+export interface TeamsChannels {
+  targetFor(request: AccessRequest): Promise<TeamsTarget | null>;
 }
 
 export interface Clock {

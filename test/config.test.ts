@@ -244,3 +244,24 @@ test('the secret never appears in a configuration error message', () => {
     assert.doesNotMatch(error.message, /s3cret/);
   }
 });
+
+test('GUESTLIST_TEAMS_WEBHOOK_URL: https, http://localhost in the sandbox only, and a bad one is refused without repeating it', () => {
+  const teams = 'https://prod-1.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=abc';
+  assert.equal(loadConfig({}).notifications.teamsWebhookUrl, null);
+  assert.equal(loadConfig({ ...entraEnv, GUESTLIST_TEAMS_WEBHOOK_URL: teams }).notifications.teamsWebhookUrl, teams);
+  assert.equal(loadConfig({}).notifications.allowLocalHttp, true, 'the sandbox');
+  assert.equal(loadConfig(entraEnv).notifications.allowLocalHttp, false);
+  const local = 'http://localhost:7071/flow';
+  assert.equal(loadConfig({ GUESTLIST_TEAMS_WEBHOOK_URL: local }).notifications.teamsWebhookUrl, local);
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ ...entraEnv, GUESTLIST_TEAMS_WEBHOOK_URL: local })),
+    {
+      GUESTLIST_TEAMS_WEBHOOK_URL: 'The URL must start with https://.',
+    },
+  );
+  const problems = problemsOf(() =>
+    loadConfig({ GUESTLIST_TEAMS_WEBHOOK_URL: 'http://flows.example.com/x?sig=SECRET' }),
+  );
+  assert.match(problems.GUESTLIST_TEAMS_WEBHOOK_URL ?? '', /must start with https:\/\//);
+  assert.doesNotMatch(JSON.stringify(problems), /SECRET/, 'its signature is not repeated');
+});

@@ -87,6 +87,7 @@ test('the whole configuration can be logged without its secrets', () => {
     GUESTLIST_METRICS_TOKEN: 'SECRET-metrics-scraper-token-0123456789',
     APPLICATIONINSIGHTS_CONNECTION_STRING:
       'InstrumentationKey=SECRET-ikey-0000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+    GUESTLIST_TEAMS_WEBHOOK_URL: 'https://prod-1.westeurope.logic.azure.com/workflows/1?sig=SECRET-teams-signature',
   });
   logger.info({ config }, 'configuration');
   const text = output();

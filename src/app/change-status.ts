@@ -5,6 +5,7 @@ import { type Actor, auditActor } from '../domain/actor.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, type LifecycleEvent, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, NewJob, ProvisioningProgress, Store } from '../ports.ts';
+import { notificationsOf } from './notifications.ts';
 import { requesterNoticeJobs } from './requester-notices.ts';
 
 export interface ChangeStatusDeps {
@@ -30,6 +31,10 @@ export async function changeStatus(
 ): Promise<AccessRequest> {
   const now = deps.clock.now();
   const next = transition(input.request, input.event, now);
+  const notifications = notificationsOf(
+    { event: input.event.type, from: input.request.status, next, at: now },
+    deps.ids,
+  );
   const saved = await deps.store.saveTransition({
     next,
     expectedStatus: input.request.status,
@@ -43,11 +48,14 @@ export async function changeStatus(
       reason: input.note ?? next.reason,
       at: now,
     },
-    // The requester's email about this move, if it owes one, commits with it (outbox).
+    // The requester's email about this move, if it owes one, the Teams card and the
+    // webhook events commit with it (outbox).
     jobs: [
       ...(input.jobs?.(next, now) ?? []),
       ...requesterNoticeJobs(input.event.type, input.request.status, next.id, now),
+      ...notifications.jobs,
     ],
+    events: notifications.events,
     ...(input.progress ? { progress: input.progress } : {}),
     ...(input.shareReason ? { shareReason: true } : {}),
   });

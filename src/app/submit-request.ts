@@ -4,7 +4,9 @@ import { type App, DEFAULT_APP_ID } from '../domain/apps.ts';
 import { ConflictError, ValidationError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
+import type { Clock, Ids, Store } from '../ports.ts';
 import { applyPolicy, defaultPolicyResolver, type PolicyDeps } from './apply-policy.ts';
+import { notificationsOf } from './notifications.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
 export interface SubmitRequestInput {
@@ -70,6 +72,8 @@ export async function submitRequest(deps: PolicyDeps, input: SubmitRequestInput)
     updatedAt: now,
   };
   const request = input.verified ? transition(submitted, { type: 'verify' }, now) : submitted;
+  // A verified request waits for approval at once: its Teams card and `request.submitted`.
+  const notifications = notificationsOf({ event: 'submit', from: null, next: request, at: now }, deps.ids);
   // Durable before the caller hears 202 (invariant 1): the insert commits first.
   await deps.store.insertRequest(
     request,
@@ -88,11 +92,12 @@ export async function submitRequest(deps: PolicyDeps, input: SubmitRequestInput)
     // submission, applies the one-email-per-15-minutes rule (send-verification.ts), so
     // submissions cannot use up an owner's emails. The expiry job ends it if unconfirmed.
     input.verified
-      ? []
+      ? notifications.jobs
       : [
           { kind: 'send_verification', requestId: request.id, runAt: now },
           { kind: 'expire_verification', requestId: request.id, runAt: now },
         ],
+    notifications.events,
   );
   if (input.verified) {
     // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.

@@ -120,6 +120,11 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /admin/tokens': ADMINS,
   'POST /admin/tokens': ADMINS,
   'POST /admin/tokens/:id/revoke': ADMINS,
+  // Outbound webhooks (web/admin/webhooks/): their secrets and where events go.
+  'GET /admin/webhooks': ADMINS,
+  'POST /admin/webhooks': ADMINS,
+  'GET /admin/webhooks/:id': ADMINS,
+  'POST /admin/webhooks/:id/delete': ADMINS,
   'GET /admin/mailbox': ADMINS,
 };
 

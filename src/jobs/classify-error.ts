@@ -2,12 +2,15 @@
 //   - DirectoryError: as the Graph adapter classified it (`transient`); a 429 is
 //     throttling, which Graph applied before doing anything, so it is retried without
 //     counting an attempt; so is a 404 taken as replication lag (ReplicationLagError).
+//   - OutboundHttpError (a Teams post): transient ones retried, counted, honouring
+//     Retry-After; a 4xx that retrying will not change is permanent.
 //   - Any other AppError below 500 (InvalidTransitionError, NotFoundError, validation):
 //     retrying the same input gives the same answer, so it is permanent.
 //   - Anything else (a bug, a database hiccup, a dropped connection): transient, counted,
 //     so a real bug still ends in giveUp after maxAttempts.
 import { DirectoryError } from '../domain/directory-error.ts';
 import { AppError } from '../domain/errors.ts';
+import { OutboundHttpError } from '../domain/outbound.ts';
 import { ReplicationLagError } from '../domain/replication-lag.ts';
 
 export interface JobFailure {
@@ -39,6 +42,15 @@ export function classifyJobError(error: unknown): JobFailure {
       canExhaust: false,
       retryAfterMs: error.retryAfterMs,
       message: error.describe(),
+    };
+  }
+  if (error instanceof OutboundHttpError) {
+    return {
+      permanent: !error.transient,
+      countsAttempt: true,
+      canExhaust: true,
+      retryAfterMs: error.retryAfterMs,
+      message: error.message,
     };
   }
   const message = truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

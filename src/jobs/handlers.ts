@@ -5,18 +5,20 @@ import { endAccess } from '../app/access-end.ts';
 import { type Catalogue, createCatalogue, defaultApp } from '../app/app-catalogue.ts';
 import { settingsForRequest } from '../app/app-settings.ts';
 import { checkRedemption } from '../app/check-redemption.ts';
+import { deliverWebhook } from '../app/deliver-webhook.ts';
 import { expireUnverified } from '../app/expire-unverified.ts';
 import { failRequest } from '../app/fail-request.ts';
 import { grantAccess } from '../app/grant-access.ts';
 import type { InvitationBranding } from '../app/invitation-email.ts';
 import { notifyRequester } from '../app/notify-requester.ts';
+import { postToTeams, recordTeamsFailure } from '../app/post-to-teams.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
 import { recordMailFailure } from '../app/record-mail-failure.ts';
 import { recordRemovalFailure, removeAccess } from '../app/remove-access.ts';
 import { resendInvitationJob } from '../app/resend-invitation.ts';
 import { sendInvitation } from '../app/send-invitation.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
-import type { Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
+import type { Clock, Directory, Ids, JobKind, Logger, Mailer, OutboundHttp, Store, TeamsChannels } from '../ports.ts';
 import type { DirectoryPauseGate } from './directory-pause.ts';
 import type { JobHandler } from './worker.ts';
 
@@ -35,6 +37,10 @@ export interface JobDeps {
   verification: VerificationSettings;
   /** Holds back the kinds that need the directory while provisioning is paused. */
   directoryPause: DirectoryPauseGate;
+  /** Webhook deliveries and Teams posts. */
+  http: OutboundHttp;
+  /** Which Teams channel hears of a request waiting for approval. */
+  teams: TeamsChannels;
 }
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
@@ -154,6 +160,18 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       // The request's state is right; only the email to the requester is missing. Admins see why.
       giveUp: (job, error) =>
         recordMailFailure(deps, { id: job.requestId, what: 'The email telling the requester', error }),
+    },
+    // Never in the way of the decision: the request waits in the console either way.
+    post_to_teams: {
+      run: (job, held) => postToTeams({ ...deps, publicUrl: deps.verification.publicUrl }, job.requestId, held),
+      giveUp: (job, error) => recordTeamsFailure(deps, job.requestId, error),
+    },
+    // Its own schedule of attempts, kept on the delivery row (deliver-webhook.ts); a thrown
+    // error here is a bug or the database, retried by the worker's rules.
+    deliver_webhook: {
+      run: (job, held) => deliverWebhook(deps, job.payload?.deliveryId, held),
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, jobId: job.id, requestId: job.requestId }, 'webhook delivery gave up'),
     },
   });
 }

@@ -112,6 +112,8 @@ export async function workerSetup(
         expire_verification: scripted('ok'),
         notify_requester: scripted('ok'),
         expire_access: scripted('ok'),
+        post_to_teams: scripted('ok'),
+        deliver_webhook: scripted('ok'),
         ...own,
       },
       clock,

@@ -4,7 +4,17 @@ import { randomUUID } from 'node:crypto';
 import type { ProvisioningSettings } from '../../src/app/provision-settings.ts';
 import type { DirectoryPauseGate } from '../../src/jobs/directory-pause.ts';
 import type { JobDeps } from '../../src/jobs/handlers.ts';
-import type { Clock, Directory, Logger, Mailer, Store } from '../../src/ports.ts';
+import type { Clock, Directory, Logger, Mailer, OutboundHttp, Store, TeamsChannels } from '../../src/ports.ts';
+
+/** No test reaches another server unless it says so: a call fails the test's job loudly. */
+const NO_OUTBOUND: OutboundHttp = {
+  postJson: async () => {
+    throw new Error('unexpected outbound POST in a test');
+  },
+  postSigned: async () => {
+    throw new Error('unexpected outbound POST in a test');
+  },
+};
 
 const MINUTE = 60_000;
 
@@ -17,6 +27,8 @@ export function testJobDeps(parts: {
   mailer?: Mailer;
   provisioning?: Partial<ProvisioningSettings>;
   redemptionCheck?: Partial<JobDeps['redemptionCheck']>;
+  http?: OutboundHttp;
+  teams?: TeamsChannels;
 }): JobDeps {
   return {
     store: parts.store,
@@ -42,5 +54,7 @@ export function testJobDeps(parts: {
     branding: { organizationName: 'Contoso', appName: 'Project X' },
     verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
     directoryPause: parts.directoryPause,
+    http: parts.http ?? NO_OUTBOUND,
+    teams: parts.teams ?? { targetFor: async () => null },
   };
 }

@@ -202,6 +202,36 @@ export interface ServerSecretsTable {
   created_at: Timestamp;
 }
 
+/** migrations/0016. */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  description: string;
+  /** JSON array of event types. */
+  events: string;
+  secret: string;
+  created_at: Timestamp;
+  created_by: string;
+  deleted_at: Timestamp | null;
+}
+
+/** migrations/0016. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  request_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  state: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   apps: AppsTable;
@@ -221,6 +251,8 @@ export interface Tables {
   requester_notices: RequesterNoticesTable;
   local_admins: LocalAdminsTable;
   server_secrets: ServerSecretsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

@@ -18,6 +18,7 @@ import { insertJobs, isUniqueViolation, type StoreContext } from './context.ts';
 import { directoryPauseMethods } from './directory-pause.ts';
 import { progressStore, writeProgress } from './progress.ts';
 import { requesterMethods } from './requester-store.ts';
+import { insertDeliveries, webhookMethods } from './webhooks.ts';
 
 export function createStore(
   ctx: StoreContext,
@@ -27,13 +28,14 @@ export function createStore(
   const time = codec.time;
 
   return {
-    async insertRequest(request, audit, jobs) {
-      await db.transaction().execute(async (trx) => {
+    async insertRequest(request, audit, jobs, events = []) {
+      const deliveries = await db.transaction().execute(async (trx) => {
         await trx.insertInto('access_requests').values(requestToRow(request, codec)).execute();
         await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
         await insertJobs(ctx, trx, jobs, audit.at);
+        return insertDeliveries(ctx, trx, request.id, events, audit.at);
       });
-      if (jobs.length > 0) ctx.listeners.fire(); // after the commit: the jobs are visible
+      if (jobs.length + deliveries > 0) ctx.listeners.fire(); // after the commit: the jobs are visible
     },
 
     async getRequest(id) {
@@ -64,7 +66,7 @@ export function createStore(
       return rows.map(auditFromRow);
     },
 
-    async saveTransition({ next, expectedStatus, audit, jobs, progress, shareReason }) {
+    async saveTransition({ next, expectedStatus, audit, jobs, progress, shareReason, events = [] }) {
       const { id, created_at: _createdAt, ...changes } = requestToRow(next, codec);
       const saved = await db
         .transaction()
@@ -78,7 +80,7 @@ export function createStore(
             .where('id', '=', id)
             .where('status', '=', expectedStatus)
             .executeTakeFirst();
-          if (result.numUpdatedRows === 0n) return false;
+          if (result.numUpdatedRows === 0n) return null;
           await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
           if (progress) await writeProgress(trx, codec, next.id, progress);
           if (shareReason)
@@ -87,7 +89,8 @@ export function createStore(
               .values({ request_id: next.id, at: time(audit.at) })
               .execute();
           await insertJobs(ctx, trx, jobs, audit.at);
-          return true;
+          // The events of this move, to each subscribed webhook (outbox, like the jobs above).
+          return { deliveries: await insertDeliveries(ctx, trx, next.id, events, audit.at) };
         })
         .catch((error: unknown) => {
           // migrations/0013 (narrowing 0003): another request for this address is being
@@ -100,8 +103,8 @@ export function createStore(
           }
           throw error;
         });
-      if (saved && jobs.length > 0) ctx.listeners.fire();
-      return saved;
+      if (saved && jobs.length + saved.deliveries > 0) ctx.listeners.fire();
+      return saved !== null;
     },
 
     ...progressStore(ctx),
@@ -141,6 +144,7 @@ export function createStore(
 
     ...directoryPauseMethods(ctx),
     ...requesterMethods(ctx),
+    ...webhookMethods(ctx),
 
     isReady: lifecycle.isReady,
     close: lifecycle.close,

@@ -24,7 +24,7 @@ export interface PageInput {
   title: string;
   body: Raw;
   /** Which console section to mark as current in the navigation. */
-  section?: 'queue' | 'audit' | 'policy' | 'tokens' | 'apps' | 'mailbox';
+  section?: 'queue' | 'audit' | 'policy' | 'tokens' | 'apps' | 'webhooks' | 'mailbox';
 }
 
 const CONSOLE_LINKS = [
@@ -33,6 +33,7 @@ const CONSOLE_LINKS = [
   { section: 'policy', href: '/admin/policy-check', label: 'Policy check', admin: true, sandboxOnly: false },
   { section: 'tokens', href: '/admin/tokens', label: 'API tokens', admin: true, sandboxOnly: false },
   { section: 'apps', href: '/admin/apps', label: 'Apps', admin: true, sandboxOnly: false },
+  { section: 'webhooks', href: '/admin/webhooks', label: 'Webhooks', admin: true, sandboxOnly: false },
   { section: 'mailbox', href: '/admin/mailbox', label: 'Sandbox mailbox', admin: true, sandboxOnly: true },
 ] as const;
 

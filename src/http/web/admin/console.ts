@@ -90,6 +90,8 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   guest_deleted: 'Guest account deleted',
   guest_kept: 'Guest account kept',
   access_removal_failed: 'Removing access failed',
+  // The Teams card of a waiting request could not be posted (app/post-to-teams.ts).
+  teams_failed: 'Teams channel not told',
 };
 
 export function actionLabel(action: string): string {

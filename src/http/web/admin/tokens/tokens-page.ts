@@ -29,7 +29,13 @@ const ROLE_LABELS: Record<string, string> = {
   admin: 'Admin: everything, including verified submissions, retry and revoke',
 };
 const LABELS = { name: 'Name', role: 'Role', expiresInDays: 'Expires in (days)' };
-const AUDIT_ACTIONS: Record<string, string> = { 'token.create': 'Created', 'token.revoke': 'Revoked' };
+const AUDIT_ACTIONS: Record<string, string> = {
+  'token.create': 'Created',
+  'token.revoke': 'Revoked',
+  // The admin audit holds webhook changes too (admin/webhooks/).
+  'webhook.create': 'Webhook added',
+  'webhook.delete': 'Webhook deleted',
+};
 
 function row(token: ListedApiToken, csrfToken: string): Raw {
   return html`<tr>
