@@ -4,14 +4,24 @@
 // Open one Database per process and share it between the web server and the worker.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { JobQueue, LocalAdminStore, RequestQueries, ServerSecretStore, SessionStore, Store } from '../../ports.ts';
+import type {
+  JobQueue,
+  LocalAdminStore,
+  PersonalDataStore,
+  RequestQueries,
+  ServerSecretStore,
+  SessionStore,
+  Store,
+} from '../../ports.ts';
 import { codecFor } from './codec.ts';
 import type { StoreContext } from './context.ts';
+import { createPersonalDataStore } from './erasure.ts';
 import { createJobQueue } from './job-queue.ts';
 import { createLocalAdminStore, createServerSecretStore } from './local-admins.ts';
 import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import { createQueries } from './queries.ts';
+import { dropAllTables } from './reset.ts';
 import type { DialectKind, Tables } from './schema.ts';
 import { createSessionStore } from './sessions.ts';
 import { closeQuietly, openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
@@ -28,13 +38,17 @@ export interface Database {
   sessions: SessionStore;
   /** Break-glass local admins. */
   localAdmins: LocalAdminStore;
-  /** Secrets Guestlist generated for itself (the cookie-signing key). */
+  /** Secrets Guestlist generated for itself (the cookie-signing key), and which deployment the database belongs to. */
   serverSecrets: ServerSecretStore;
+  /** Personal data erasure. */
+  personalData: PersonalDataStore;
   /**
    * Applies pending migrations. Idempotent; safe when several processes start at once.
    * `upTo` stops after that migration (tests of an upgrade from an older version).
    */
   migrate(upTo?: string): Promise<void>;
+  /** Drops every table (`guestlist sandbox clear`); returns how many there were. */
+  dropAllTables(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -87,9 +101,11 @@ function assemble(
     sessions: createSessionStore(ctx),
     localAdmins: createLocalAdminStore(ctx),
     serverSecrets: createServerSecretStore(ctx),
+    personalData: createPersonalDataStore(ctx),
     async migrate(upTo?: string) {
       await migrateToLatest(db, kind, await hooks.resolveSchema(), upTo);
     },
+    dropAllTables: () => dropAllTables(db, kind),
     close,
   };
 }

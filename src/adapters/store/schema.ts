@@ -18,6 +18,8 @@ export interface AccessRequestsTable {
   reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** migrations/0017: when the person's data was erased (erasure.ts); null while it is kept. */
+  erased_at: Timestamp | null;
 }
 
 export interface AuditEventsTable {
