@@ -78,7 +78,7 @@ function parse(args: string[], where: string): Action | null {
       );
       process.stdout.write(`${token}\n`);
       process.stderr.write(
-        `Created ${record.role} token "${record.name}" (id ${record.id}), valid until ${record.expiresAt.toISOString()}. ` +
+        `Created ${record.role} token "${record.name}" (id ${record.id}) in ${where}, valid until ${record.expiresAt.toISOString()}. ` +
           'Store it now: it cannot be shown again.\n',
       );
       return 0;
