@@ -8,6 +8,7 @@ import { createOpenIdProvider, type SignInSettings } from './adapters/identity/o
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
+import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
 import { eraseEndedRequests } from './app/erase-ended-requests.ts';
 import type { Config } from './config.ts';
 import { checkDatabaseOwner, DATABASE_OWNER_KEY, type DatabaseOwner, ownerKey } from './domain/database-owner.ts';
@@ -71,6 +72,16 @@ export async function startGuestlist(
       createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
     );
 
+    // The catalogue: the default app from the environment, and the stored apps.
+    const catalogue = createCatalogue({
+      store: db.store,
+      defaultApp: defaultApp({
+        name: config.branding.appName,
+        redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+        groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+      }),
+    });
+
     if (!config.mail.smtpUrl && config.mode === 'entra') {
       logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
     }
@@ -89,6 +100,7 @@ export async function startGuestlist(
         leaseMs: config.worker.leaseMs,
         handlers: jobHandlers({
           store: db.store,
+          catalogue,
           clock,
           ids,
           directory,
@@ -140,6 +152,7 @@ export async function startGuestlist(
         (await db.serverSecrets.getOrCreate('cookie-signing-key', randomBytes(32).toString('base64url')));
       http = await buildHttpApp({
         store: db.store,
+        catalogue,
         queries: db.queries,
         sessions: db.sessions,
         clock,
