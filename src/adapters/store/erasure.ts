@@ -1,7 +1,7 @@
 // Erasing a person from the requests that no longer need them (ports.ts PersonalDataStore).
 // PERSONAL_COLUMNS is the one list of access_requests columns that hold the person: each
-// with what it becomes. A column added later that holds what the person typed (the app
-// catalogue's `answers`) is one more line here.
+// with what it becomes. A column added later that holds what the person typed is one more
+// line here (as the app catalogue's `answers` was).
 import { sql, type Transaction } from 'kysely';
 import { ERASED_TEXT } from '../../domain/personal-data.ts';
 import type { PersonalDataStore } from '../../ports.ts';
@@ -15,6 +15,8 @@ const PERSONAL_COLUMNS = {
   first_name: () => ERASED_TEXT,
   last_name: () => ERASED_TEXT,
   justification: () => null,
+  // The app's questions, answered by the person (migration 0013).
+  answers: () => null,
   // The rejection (or failure) reason an approver typed may name the person.
   reason: () => null,
 } satisfies Partial<Record<keyof AccessRequestsTable, (id: string) => string | null>>;

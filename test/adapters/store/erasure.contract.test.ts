@@ -24,7 +24,12 @@ async function fresh(t: TestContext, factory: DatabaseFactory) {
 
 /** A request that reached `status` at `endedAt`, with a reason naming the person, links and sandbox mail. */
 async function ended(db: Database, status: Status, endedAt: Date, overrides: Partial<AccessRequest> = {}) {
-  const submitted = aRequest({ status: 'pending_approval', justification: 'I am Ada, the new auditor', ...overrides });
+  const submitted = aRequest({
+    status: 'pending_approval',
+    justification: 'I am Ada, the new auditor',
+    answers: { company: 'Ada Lovelace Consulting' },
+    ...overrides,
+  });
   await db.store.insertRequest(submitted, anAudit(submitted), []);
   const next: AccessRequest = { ...submitted, status, updatedAt: endedAt, reason: 'Ada Lovelace is not a partner' };
   const moved = await db.store.saveTransition({
@@ -103,6 +108,7 @@ for (const factory of databaseFactories) {
         const row = await db.store.getRequest(kept.id);
         assert.equal(row?.email, kept.email, `${kept.status} kept`);
         assert.equal(row?.justification, 'I am Ada, the new auditor');
+        assert.deepEqual(row?.answers, { company: 'Ada Lovelace Consulting' });
       }
       const mail = await db.store.listSandboxMessages();
       assert.deepEqual(
