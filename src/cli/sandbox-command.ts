@@ -8,6 +8,7 @@ import path from 'node:path';
 import { openDatabase } from '../adapters/store/index.ts';
 import type { Config } from '../config.ts';
 import { DATABASE_OWNER_KEY } from '../domain/database-owner.ts';
+import { lockSandbox } from '../sandbox-lock.ts';
 import { databasePlace } from './database-place.ts';
 
 export async function runSandboxClear(args: string[], config: Readonly<Config>): Promise<number> {
@@ -19,7 +20,12 @@ export async function runSandboxClear(args: string[], config: Readonly<Config>):
     return 2;
   }
   const where = databasePlace(config.databaseUrl);
-  const db = await openDatabase(config.databaseUrl);
+  // Never under a running sandbox: it holds the lock (a RefusedStartError, printed by main.ts).
+  const unlock = await lockSandbox(config.dataDir);
+  const db = await openDatabase(config.databaseUrl).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   try {
     await db.migrate();
     const owner = await db.serverSecrets.get(DATABASE_OWNER_KEY);
@@ -43,5 +49,6 @@ export async function runSandboxClear(args: string[], config: Readonly<Config>):
     return 0;
   } finally {
     await db.close();
+    await unlock();
   }
 }

@@ -36,9 +36,8 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
   const logger = createLogger(config.logLevel);
   logCertificateExpiry(config.entra, logger);
   const runtime = await startGuestlist(config, { ...parts, logger });
-  announce(runtime, parts, logger);
-  if (runtime.sandbox && runtime.url) process.stderr.write(nextSteps(config, runtime.url));
-  await new Promise<void>((resolve) => {
+  // Listen for the signals before saying we are up: whoever reads that may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down: draining jobs and requests');
       resolve();
@@ -46,6 +45,9 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
+  announce(runtime, parts, logger);
+  if (runtime.sandbox && runtime.url) process.stderr.write(nextSteps(config, runtime.url));
+  await stopped;
   await runtime.stop();
   logger.info({}, 'stopped');
   process.exit(0);

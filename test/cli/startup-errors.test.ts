@@ -66,6 +66,12 @@ test('a sandbox held by another guestlist: "database is locked", exit 1; the fir
     second.output(),
     /database is locked: the sandbox in .* is held by another guestlist \(pid \d+\); stop it/,
   );
+  // Nor is its database cleared from under it.
+  const clear = await startGuestlist(t, ['sandbox', 'clear', '--yes'], {
+    GUESTLIST_DATA_DIR: path.join(first.dir, 'data'),
+  });
+  assert.equal(await clear.exited, 1);
+  assertOneLine(clear.output(), /database is locked: the sandbox in .* is held by another guestlist/);
   assert.equal(first.child.exitCode, null);
   first.child.kill('SIGTERM');
   assert.equal(await first.exited, 0);
