@@ -100,6 +100,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** How long an emailed verification link works. */
   verificationMs: number;
+  /** Days after which a request that ended without access loses its person (README, "Personal data and retention"). */
+  retentionDays: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
   notifications: {
     /**
@@ -162,6 +164,12 @@ export const REQUIRED_WITH_ENTRA: Readonly<Record<string, string>> = {
 };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** GUESTLIST_DATA_DIR alone, resolved as loadConfig does (for commands that need nothing else). */
+export function dataDirOf(env: Record<string, string | undefined>, dotenv = '', cwd = '.'): string {
+  const value = ({ ...parseEnv(dotenv), ...env }.GUESTLIST_DATA_DIR ?? '').trim();
+  return path.resolve(cwd, value || 'data');
+}
 
 /**
  * @param env the process environment (wins over the file)
@@ -301,6 +309,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     verificationMs:
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
       3_600_000,
+    retentionDays: readInteger(read('GUESTLIST_RETENTION_DAYS'), 'GUESTLIST_RETENTION_DAYS', 90, 1, 3650, fail),
     submissionsPerMinute: readInteger(
       read('GUESTLIST_SUBMISSIONS_PER_MINUTE'),
       'GUESTLIST_SUBMISSIONS_PER_MINUTE',

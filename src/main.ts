@@ -12,7 +12,9 @@ import { appTeamsChannels } from './adapters/outbound/teams-channels.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
 import { holdInUse } from './adapters/store/sqlite-in-use.ts';
 import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
+import { eraseEndedRequests } from './app/erase-ended-requests.ts';
 import type { Config } from './config.ts';
+import { checkDatabaseOwner, DATABASE_OWNER_KEY, type DatabaseOwner, ownerKey } from './domain/database-owner.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createDirectoryPause } from './jobs/directory-pause.ts';
 import { jobHandlers } from './jobs/handlers.ts';
@@ -21,6 +23,7 @@ import { createWorker } from './jobs/worker.ts';
 import type { AppLogger } from './logger.ts';
 import type { Clock, Ids } from './ports.ts';
 import { type Sandbox, SIGN_IN_CALLBACK_PATH, startSandbox } from './sandbox.ts';
+import { lockSandbox } from './sandbox-lock.ts';
 import { countEmails, countInvitations } from './telemetry/counted-ports.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { noMetrics } from './telemetry/no-metrics.ts';
@@ -28,6 +31,8 @@ import { observeRequestEvents } from './telemetry/request-events.ts';
 
 /** How often the web process deletes ended sessions (they are refused from their end anyway). */
 export const SESSION_SWEEP_MS = 15 * 60_000;
+/** How often a worker erases the personal data that is due (GUESTLIST_RETENTION_DAYS). */
+export const RETENTION_RUN_MS = 24 * 3_600_000;
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -63,6 +68,11 @@ export async function startGuestlist(
   if (releaseFile) stops.push(async () => releaseFile());
   try {
     await db.migrate();
+    // Before anything acts on the requests: a sandbox database never meets a real tenant.
+    const owner: DatabaseOwner =
+      config.mode === 'sandbox' ? { kind: 'sandbox' } : { kind: 'entra', tenantId: config.entra!.tenantId };
+    checkDatabaseOwner(await db.serverSecrets.getOrCreate(DATABASE_OWNER_KEY, ownerKey(owner)), owner);
+    if (config.mode === 'sandbox') stops.push(await lockSandbox(config.dataDir));
     // The configuration file's apps, as it says now (a removed one is closed, not deleted).
     await db.store.syncFileApps(config.catalogue.apps, clock.now());
     const sandbox =
@@ -155,6 +165,7 @@ export async function startGuestlist(
       });
       worker.start();
       stops.unshift(() => worker.stop());
+      stops.unshift(eraseDaily(config, { personalData: db.personalData, clock }, logger));
     }
 
     let http: FastifyInstance | null = null;
@@ -260,6 +271,34 @@ async function loadMetrics(config: Readonly<Config>, db: Database, clock: Clock)
     directoryPause: () => db.store.getDirectoryPause(),
     clock,
   });
+}
+
+/**
+ * The retention rule (app/erase-ended-requests.ts), at start and then daily, in each worker
+ * process. Why not a job row: jobs belong to a request. The run needs no state of its own —
+ * it erases whatever is due — so a timer is as durable as the data it reads.
+ */
+function eraseDaily(
+  config: Readonly<Config>,
+  deps: Parameters<typeof eraseEndedRequests>[0],
+  logger: AppLogger,
+): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = eraseEndedRequests(deps, { retentionDays: config.retentionDays }).then(
+      (erased) => {
+        if (erased > 0) logger.info({ erased, retentionDays: config.retentionDays }, 'personal data erased');
+      },
+      (error: unknown) => logger.warn({ err: error }, 'could not erase personal data; trying again tomorrow'),
+    );
+  };
+  run();
+  const timer = setInterval(run, RETENTION_RUN_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 async function runInOrder(steps: Array<() => Promise<void>>): Promise<void> {

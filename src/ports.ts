@@ -533,6 +533,26 @@ export interface LocalAdminStore {
 export interface ServerSecretStore {
   /** The secret stored under `name`; stores `candidate` first when there is none (the first process wins). */
   getOrCreate(name: string, candidate: string): Promise<string>;
+  /** The value stored under `name`, or null. */
+  get(name: string): Promise<string | null>;
+}
+
+/** Personal data erasure (README, "Personal data and retention"; adapters/store/erasure.ts). */
+export interface PersonalDataStore {
+  /** Not yet erased requests that ended without access (domain/personal-data.ts) and last changed before `endedBefore`. */
+  listEndedWithoutAccess(endedBefore: Date, limit: number): Promise<AccessRequest[]>;
+  /** Every not yet erased request of this (normalized) address, oldest first. */
+  listByEmail(email: string): Promise<AccessRequest[]>;
+  /**
+   * In one transaction, for each request still in the status given: its personal columns
+   * replaced, its audit entries' free text replaced by '[erased]', its links, verification
+   * records and sandbox mail deleted, an audit entry `personal_data_erased` added (and, when
+   * given, one admin audit entry). Returns the ids erased (a request that moved meanwhile is skipped).
+   */
+  erase(
+    requests: ReadonlyArray<{ id: string; status: Status }>,
+    erasure: { at: Date; actor: string; why: string; adminAudit?: AdminAuditEntry },
+  ): Promise<string[]>;
 }
 
 /** Hashes and checks passwords (argon2id). */

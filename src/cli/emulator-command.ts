@@ -38,8 +38,9 @@ export async function runEmulatorCommand(
   argv: string[],
   out: NodeJS.WritableStream,
   stop?: AbortSignal,
+  guestlistDataDir = 'data',
 ): Promise<void> {
-  const options = parseEmulatorArgs(argv);
+  const options = parseEmulatorArgs(argv, guestlistDataDir);
   const { dataDir, publicUrl, ...emulatorOptions } = options;
   const emulator = await startEmulator({ ...emulatorOptions, dataDir });
   try {
@@ -59,6 +60,7 @@ export async function runEmulatorCommand(
         `# Microsoft Graph + Entra emulator listening on ${emulator.url} (tenant ${emulator.tenantId}).`,
         '# Throwaway credentials, valid only against this emulator. Put these lines in .env; stop with Ctrl+C.',
         `# Invitation mail "sent": ${emulator.url}/_emulator/mailbox   every POST /invitations: ${emulator.url}/_emulator/invitations`,
+        // Everything Entra mode requires, so these lines alone start Guestlist against it.
         `AZURE_TENANT_ID=${emulator.tenantId}`,
         `AZURE_CLIENT_ID=${current.clientId}`,
         `AZURE_CLIENT_SECRET=${current.clientSecret}`,
@@ -66,6 +68,14 @@ export async function runEmulatorCommand(
         `GUESTLIST_GRAPH_URL=${emulator.url}`,
         `NODE_EXTRA_CA_CERTS=${path.resolve(emulator.caPath)}`,
         `GUESTLIST_GROUP_IDS=${current.groupId}`,
+        `GUESTLIST_PUBLIC_URL=${publicUrl}`,
+        `GUESTLIST_APP_URL=${publicUrl}/welcome`,
+        '# No mail server comes with the emulator: put yours here (nothing listens on port 9, so until then',
+        '# Guestlist\'s own emails fail and are retried; the invitations Graph "sends" are in the mailbox above).',
+        'SMTP_URL=smtp://127.0.0.1:9',
+        'GUESTLIST_MAIL_FROM=guestlist@contoso.test',
+        '# A database of its own: a sandbox database is refused in Entra mode (README, "Sandbox and Entra data").',
+        `DATABASE_URL=sqlite:${path.resolve(guestlistDataDir, 'guestlist-entra.db')}`,
         `# Staff sign-in: OpenID issuer ${emulator.issuer}, redirect URI ${publicUrl}/auth/callback; staff: ${emulator
           .listStaff()
           .map((person) => `${person.email} [${person.roles.join(', ') || 'no role'}]`)
@@ -79,7 +89,11 @@ export async function runEmulatorCommand(
   }
 }
 
-export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { dataDir: string; publicUrl: string } {
+/** `guestlistDataDir`: GUESTLIST_DATA_DIR; the emulator keeps its state in its `emulator` folder unless told. */
+export function parseEmulatorArgs(
+  argv: string[],
+  guestlistDataDir = 'data',
+): EmulatorOptions & { dataDir: string; publicUrl: string } {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -87,7 +101,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { dataDir: 
     throw new EmulatorUsageError((error as Error).message);
   }
   const { values } = parsed;
-  const dataDir = path.resolve(values['data-dir'] ?? path.join('data', 'emulator'));
+  const dataDir = path.resolve(values['data-dir'] ?? path.join(guestlistDataDir, 'emulator'));
   const options: EmulatorOptions & { dataDir: string; publicUrl: string } = {
     host: values.host ?? '127.0.0.1',
     port: values.port === undefined ? 8443 : integer('--port', values.port, 0, 65535),

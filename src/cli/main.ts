@@ -1,117 +1,80 @@
-// `guestlist <command>`: serve, worker, migrate, token, admin, request, policy, backup, restore, doctor, emulator.
-// Runs as `npm run guestlist -- <command>` in the repository and `guestlist` when installed.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
-
-const HELP = `Usage: guestlist <command> [options]
-
-Commands:
-  serve [--no-worker]      Start the web server (and, unless --no-worker, the job worker). npm start runs this.
-  worker                   Run only the job worker (scale-out on PostgreSQL).
-  migrate                  Apply database migrations and exit (serve and worker also apply them at start).
-  token create NAME --role admin|approver [--expires-in-days N]
-                           Create an API bearer token (valid 90 days unless told, at most 365);
-                           prints the token alone on stdout, once. --name NAME also works.
-  token list [--json]      List API tokens: id, name, role, dates, active/expired/revoked. No secrets.
-  token revoke ID|NAME     Revoke an API token: requests bearing it are refused from now on.
-  admin create USERNAME [--name "Display Name"]
-                           Create a break-glass local admin (for when Microsoft sign-in is down or not set up);
-                           the password (at least 15 characters) is asked for, or read from stdin, never an argument.
-  admin list | admin delete USERNAME
-                           List the local admins; delete one (and end its sessions) once sign-in with Microsoft works.
-  request resend ID        Resend the invitation of an invited request (new redeem URL, one new email).
-  request confirm-match ID --user USER_ID | --invite-new
-                           Say who a needs_confirmation request is for, or invite the address as a new guest.
-  request revoke ID [--reason TEXT] [--delete-guest]
-                           Revoke a request's access: its group memberships are removed; --delete-guest also
-                           deletes the guest account, if this request invited it.
-  policy check [--app SLUG] EMAIL [--justification TEXT]
-                           Which approval-policy rule would decide a request from EMAIL for the app, and why
-                           (every rule's verdict in order). Changes nothing.
-  doctor [--send-test ADDRESS]
-                           Check the configuration, database, Entra cloud, certificate, token, permissions,
-                           groups and mail server (connects and logs in, sends nothing); with --send-test,
-                           also send one real message to ADDRESS and show the server's answer.
-  backup FILE              Copy the SQLite database to FILE, consistently, while the server runs.
-  restore FILE             Put a backup in place of the SQLite database (the server must be stopped);
-                           the database that was there is kept aside, renamed with the time.
-  emulator [--port N] [--public-url URL]
-                           Run the bundled Microsoft Graph / Entra emulator on its own; its staff sign-in
-                           returns to URL/auth/callback (default http://127.0.0.1:3000).
-  help                     Show this text.
-
-Configuration comes from the environment and a .env file in the current directory;
-see README.md ("Configuration") for every setting.
-`;
+// `guestlist <command>`: the commands are the rows of commands.ts. Runs as
+// `npm run guestlist -- <command>` in the repository and `guestlist` when installed.
+// Exit codes: 0 done, 1 refused or failed (one line says why), 2 a usage mistake,
+// 78 a bad setting (EX_CONFIG).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Command, commandsOf, helpText, usageOf } from './commands.ts';
+import { readConfig } from './settings.ts';
+import { describeStartupError } from './startup-errors.ts';
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'serve':
-      return (await import('./serve-command.ts')).runServe(rest, readConfig());
-    case 'worker':
-      return (await import('./serve-command.ts')).runWorker(readConfig());
-    case 'migrate':
-      return (await import('./migrate-command.ts')).runMigrate(readConfig());
-    case 'token':
-      return (await import('./token-command.ts')).runToken(rest, readConfig());
-    case 'admin':
-      return (await import('./admin-command.ts')).runAdmin(rest, readConfig());
-    case 'request':
-      return (await import('./request-command.ts')).runRequest(rest, readConfig());
-    case 'backup':
-      return (await import('./backup-command.ts')).runBackup(rest, readConfig());
-    case 'restore':
-      return (await import('./backup-command.ts')).runRestore(rest, readConfig());
-    case 'policy':
-      return (await import('./policy-command.ts')).runPolicy(rest, readConfig());
-    case 'doctor': {
-      const { parseDoctorArgs, runDoctor } = await import('./doctor.ts');
-      const args = parseDoctorArgs(rest);
-      if (!args.ok) {
-        process.stderr.write(`${args.message}\n`);
-        return 2;
-      }
-      return runDoctor({
-        config: readConfig(),
-        out: process.stdout,
-        ...(args.sendTestTo ? { sendTestTo: args.sendTestTo } : {}),
-      });
+  const [word, ...rest] = argv;
+  if (word === undefined) return usageMistake('Which command?', helpText());
+  if (word === 'help' || word === '--help' || word === '-h') {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (word === '--version' || word === '-v') {
+    process.stdout.write(`guestlist ${version()}\n`);
+    return 0;
+  }
+  const rows = commandsOf(word);
+  if (rows.length === 0) return usageMistake(`Unknown command "${word}".`, helpText());
+  // A group (`token`) needs one of its subcommands; `token --help` shows them all.
+  let command: Command | undefined = rows.length === 1 && rows[0]!.name === word ? rows[0] : undefined;
+  let args = rest;
+  if (!command) {
+    const [sub, ...subArgs] = rest;
+    if (sub === '--help' || sub === '-h') {
+      process.stdout.write(usageOf(rows));
+      return 0;
     }
-    case 'emulator': {
-      const { runEmulatorCommand, EmulatorUsageError } = await import('./emulator-command.ts');
-      try {
-        await runEmulatorCommand(rest, process.stdout);
-        return 0;
-      } catch (error) {
-        if (!(error instanceof EmulatorUsageError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        return 2;
-      }
+    command = rows.find((row) => row.name === `${word} ${sub}`);
+    if (!command) {
+      const problem = sub === undefined ? `guestlist ${word} needs a subcommand.` : `Unknown command "${word} ${sub}".`;
+      return usageMistake(problem, usageOf(rows));
     }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return command === undefined ? 1 : 0;
-    default:
-      process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
-      return 2;
+    args = subArgs;
+  }
+  let help = false;
+  try {
+    // Strict: an option the command does not take is a mistake, never silently ignored.
+    ({
+      values: { help = false },
+    } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+    }) as { values: { help?: boolean } });
+  } catch (error) {
+    // parseArgs adds advice about `--` that only confuses here: keep its first sentence.
+    const problem = (error as Error).message.split('. To specify a positional argument')[0];
+    return usageMistake(`guestlist ${command.name}: ${problem}`, usageOf(rows));
+  }
+  if (help) {
+    process.stdout.write(`${usageOf([command])}\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    // Start-up failures a person can fix (a busy port, a data folder, a database that cannot
+    // be opened) are one line naming the cause and the fix; anything else is a bug: its stack.
+    const line = describeStartupError(error, readConfig());
+    if (!line) throw error;
+    process.stderr.write(`${line}\n`);
+    return 1;
   }
 }
 
-/** Reads the environment and ./.env once; a bad setting ends the process with its name. */
-export function readConfig(): Readonly<Config> {
-  const envFile = path.resolve('.env');
-  try {
-    return loadConfig(process.env, existsSync(envFile) ? readFileSync(envFile, 'utf8') : '', process.cwd());
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+function usageMistake(problem: string, usage: string): number {
+  process.stderr.write(`${problem}\n\n${usage}`);
+  return 2;
+}
+
+function version(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }

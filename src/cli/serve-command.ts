@@ -8,6 +8,7 @@ import { logCertificateExpiry } from '../adapters/directory/credential.ts';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { type Runtime, startGuestlist } from '../main.ts';
+import { databasePlace } from './database-place.ts';
 
 export async function runServe(args: string[], config: Readonly<Config>): Promise<number> {
   const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean', default: false } } });
@@ -45,8 +46,8 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
     );
   }
   const runtime = await startGuestlist(config, { ...parts, logger });
-  announce(runtime, parts, logger);
-  await new Promise<void>((resolve) => {
+  // Listen for the signals before saying we are up: whoever reads that may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down: draining jobs and requests');
       resolve();
@@ -54,6 +55,9 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
+  announce(runtime, parts, logger);
+  if (runtime.sandbox && runtime.url) process.stderr.write(nextSteps(config, runtime.url));
+  await stopped;
   await runtime.stop();
   logger.info({}, 'stopped');
   process.exit(0);
@@ -78,4 +82,18 @@ function announce(
       ? `Guestlist sandbox (emulated Entra) ${runtime.url ? `at ${config.publicUrl}` : 'worker'}`
       : `Guestlist ${runtime.url ? `at ${config.publicUrl}` : 'worker'}`,
   );
+}
+
+/** What a newcomer does next, said once at a sandbox start (README, "Try it in a browser"). */
+function nextSteps(config: Readonly<Config>, listening: string): string {
+  const url = config.port === 0 ? listening : config.publicUrl; // PORT=0: the port the system chose
+  return [
+    '',
+    `Guestlist sandbox is ready: open ${url} and follow "Ask for access".`,
+    `  Console: ${url}/auth/signin → "Sign in with Microsoft" → pick Adele Vance (admin) or Alex Wilber`,
+    "           (approver) on the emulator's sign-in page, no password; emails are in Sandbox mailbox.",
+    `  API token: npm run -s guestlist -- token create me --role admin   (from this folder: same ${databasePlace(config.databaseUrl)})`,
+    '  Break-glass admin instead: npm run guestlist -- admin create ops',
+    '',
+  ].join('\n');
 }

@@ -13,6 +13,7 @@ import type { Actor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import { systemClock, uuidIds } from '../main.ts';
 import type { Store } from '../ports.ts';
+import { databasePlace } from './database-place.ts';
 import { tokenTable } from './token-table.ts';
 
 const USAGE = `Usage: guestlist token create NAME --role admin|approver [--expires-in-days N]
@@ -29,7 +30,7 @@ const OPTIONS_OF: Readonly<Record<string, readonly string[]>> = {
 };
 
 export async function runToken(args: string[], config: Readonly<Config>): Promise<number> {
-  const action = parse(args);
+  const action = parse(args, databasePlace(config.databaseUrl));
   if (!action) {
     process.stderr.write(USAGE);
     return 2;
@@ -52,7 +53,7 @@ export async function runToken(args: string[], config: Readonly<Config>): Promis
 }
 
 /** The action the arguments ask for, or null for a usage mistake. */
-function parse(args: string[]): Action | null {
+function parse(args: string[], where: string): Action | null {
   let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(args);
@@ -77,7 +78,7 @@ function parse(args: string[]): Action | null {
       );
       process.stdout.write(`${token}\n`);
       process.stderr.write(
-        `Created ${record.role} token "${record.name}" (id ${record.id}), valid until ${record.expiresAt.toISOString()}. ` +
+        `Created ${record.role} token "${record.name}" (id ${record.id}) in ${where}, valid until ${record.expiresAt.toISOString()}. ` +
           'Store it now: it cannot be shown again.\n',
       );
       return 0;

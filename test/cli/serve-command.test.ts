@@ -9,6 +9,12 @@ test('serve starts in sandbox mode, answers health checks, and drains on SIGTERM
   const url = /"url":"(http:\/\/[^"]+)"/.exec(await serve.line(/"url":"http:/))![1]!;
   assert.match(serve.output(), /"mode":"sandbox"/);
   assert.match(serve.output(), /Guestlist sandbox/);
+  // The next step for a newcomer, once, at the address it listens on (README, "Try it in a browser").
+  await serve.line(/Break-glass admin instead/);
+  assert.equal(serve.output().split('Guestlist sandbox is ready').length, 2, 'said once');
+  assert.ok(serve.output().includes(`open ${url} and follow "Ask for access"`));
+  assert.ok(serve.output().includes(`${url}/auth/signin → "Sign in with Microsoft" → pick Adele Vance (admin)`));
+  assert.match(serve.output(), /token create me --role admin +\(from this folder: same SQLite .*guestlist\.db\)/);
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
   assert.equal((await fetch(`${url}/readyz`)).status, 200);
   const home = await (await fetch(url)).text();

@@ -35,6 +35,7 @@ test('token create prints the token alone on stdout, once, and stores only its h
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^gl_[A-Za-z0-9_-]{43}\n$/);
   assert.match(result.stderr, /cannot be shown again/);
+  assert.ok(result.stderr.includes(`in SQLite ${env.DATABASE_URL.slice('sqlite:'.length)},`), 'names the database');
   const token = result.stdout.trim();
 
   const db = await openDatabase(env.DATABASE_URL);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import {
   parseEmulatorArgs,
   runEmulatorCommand,
 } from '../../src/cli/emulator-command.ts';
+import { startGuestlist } from '../helpers/process.ts';
 import { removeAfter } from '../helpers/remove-after.ts';
 
 test('arguments: throttle, fault rate, tenant; bad ones are usage errors', () => {
@@ -83,6 +85,7 @@ test('prints working .env lines, runs until stopped, and keeps its app across re
   };
 
   const first = await start();
+  t.after(() => first.stop()); // a failed assertion must not leave the emulator running
   const { env } = first;
   assert.match(first.text, /redirect URI http:\/\/127\.0\.0\.1:3000\/auth\/callback/);
   assert.match(first.text, /adele\.vance@contoso\.onmicrosoft\.com \[Guestlist\.Admin\]/);
@@ -91,9 +94,14 @@ test('prints working .env lines, runs until stopped, and keeps its app across re
     'AZURE_CLIENT_ID',
     'AZURE_CLIENT_SECRET',
     'AZURE_TENANT_ID',
+    'DATABASE_URL',
+    'GUESTLIST_APP_URL',
     'GUESTLIST_GRAPH_URL',
     'GUESTLIST_GROUP_IDS',
+    'GUESTLIST_MAIL_FROM',
+    'GUESTLIST_PUBLIC_URL',
     'NODE_EXTRA_CA_CERTS',
+    'SMTP_URL',
   ]);
   const ca = await readFile(env.NODE_EXTRA_CA_CERTS ?? '', 'utf8');
   const credential = new ClientSecretCredential(
@@ -122,4 +130,41 @@ test('prints working .env lines, runs until stopped, and keeps its app across re
     assert.equal(second.env[name], env[name], name);
   }
   assert.equal(await readFile(second.env.NODE_EXTRA_CA_CERTS ?? '', 'utf8'), ca, 'the CA is reused');
+});
+
+test('the printed settings alone start Guestlist against the emulator (Entra mode), and it is ready', async (t) => {
+  const guestlistData = await mkdtemp(join(tmpdir(), 'guestlist-emulator-data-'));
+  removeAfter(t, guestlistData);
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  const stop = new AbortController();
+  // No --data-dir: the emulator keeps its state under GUESTLIST_DATA_DIR/emulator.
+  const running = runEmulatorCommand(
+    ['--port', '0', '--no-throttle', '--public-url', 'http://127.0.0.1:0'],
+    out,
+    stop.signal,
+    guestlistData,
+  );
+  t.after(() => {
+    stop.abort();
+    return running;
+  });
+  while (!text.includes('DATABASE_URL=')) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(existsSync(join(guestlistData, 'emulator', 'app.json')), 'state in GUESTLIST_DATA_DIR/emulator');
+  const env = Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const serve = await startGuestlist(t, ['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
+  const url = /"url":"(http:\/\/[^"]+)"/.exec(await serve.line(/"url":"http:/, 60_000))![1]!;
+  assert.match(serve.output(), /"mode":"entra"/);
+  const ready = await fetch(`${url}/readyz`);
+  assert.equal(ready.status, 200, await ready.text());
+  serve.child.kill('SIGTERM');
+  assert.equal(await serve.exited, 0);
 });

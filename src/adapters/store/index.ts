@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type {
   JobQueue,
   LocalAdminStore,
+  PersonalDataStore,
   QueueStats,
   RequestQueries,
   ServerSecretStore,
@@ -15,12 +16,14 @@ import type {
 } from '../../ports.ts';
 import { codecFor } from './codec.ts';
 import type { StoreContext } from './context.ts';
+import { createPersonalDataStore } from './erasure.ts';
 import { createJobQueue } from './job-queue.ts';
 import { createLocalAdminStore, createServerSecretStore } from './local-admins.ts';
 import { migrateToLatest, migrationsApplied } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import { createQueries } from './queries.ts';
 import { createQueueStats } from './queue-stats.ts';
+import { dropAllTables } from './reset.ts';
 import type { DialectKind, Tables } from './schema.ts';
 import { createSessionStore } from './sessions.ts';
 import { closeQuietly, openSqliteFile, sqliteKysely, sqlitePath } from './sqlite.ts';
@@ -39,13 +42,17 @@ export interface Database {
   sessions: SessionStore;
   /** Break-glass local admins. */
   localAdmins: LocalAdminStore;
-  /** Secrets Guestlist generated for itself (the cookie-signing key). */
+  /** Secrets Guestlist generated for itself (the cookie-signing key), and which deployment the database belongs to. */
   serverSecrets: ServerSecretStore;
+  /** Personal data erasure. */
+  personalData: PersonalDataStore;
   /**
    * Applies pending migrations. Idempotent; safe when several processes start at once.
    * `upTo` stops after that migration (tests of an upgrade from an older version).
    */
   migrate(upTo?: string): Promise<void>;
+  /** Drops every table (`guestlist sandbox clear`); returns how many there were. */
+  dropAllTables(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -99,9 +106,11 @@ function assemble(
     sessions: createSessionStore(ctx),
     localAdmins: createLocalAdminStore(ctx),
     serverSecrets: createServerSecretStore(ctx),
+    personalData: createPersonalDataStore(ctx),
     async migrate(upTo?: string) {
       await migrateToLatest(db, kind, await hooks.resolveSchema(), upTo);
     },
+    dropAllTables: () => dropAllTables(db, kind),
     close,
   };
 }

@@ -102,5 +102,9 @@ export function createServerSecretStore(ctx: StoreContext): ServerSecretStore {
         .executeTakeFirstOrThrow();
       return row.value;
     },
+    async get(name) {
+      const row = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst();
+      return row?.value ?? null;
+    },
   };
 }

@@ -24,6 +24,8 @@ export interface AccessRequestsTable {
   reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** migrations/0017: when the person's data was erased (erasure.ts); null while it is kept. */
+  erased_at: Timestamp | null;
 }
 
 /** migrations/0013: the app catalogue's stored apps (the default app is not stored). */
