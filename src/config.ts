@@ -81,6 +81,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** How long an emailed verification link works. */
   verificationMs: number;
+  /** How long an approver's emailed Approve / Reject link works (GUESTLIST_APPROVAL_LINK_DAYS, default 7). */
+  approvalLinkMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
   /** Sandbox mode: the emulator's replication lag. */
   sandboxLagMs: number;
@@ -234,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     verificationMs:
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
       3_600_000,
+    approvalLinkMs:
+      readInteger(read('GUESTLIST_APPROVAL_LINK_DAYS'), 'GUESTLIST_APPROVAL_LINK_DAYS', 7, 1, 90, fail) * 86_400_000,
     submissionsPerMinute: readInteger(
       read('GUESTLIST_SUBMISSIONS_PER_MINUTE'),
       'GUESTLIST_SUBMISSIONS_PER_MINUTE',

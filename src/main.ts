@@ -2,12 +2,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import { createGraphDirectory } from './adapters/directory/index.ts';
+import { createGraphApproverGroups, createGraphDirectory } from './adapters/directory/index.ts';
 import { argon2Hasher } from './adapters/identity/argon2.ts';
 import { createOpenIdProvider, type SignInSettings } from './adapters/identity/openid.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
+import { cachedApproverGroups } from './app/approver-groups.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createDirectoryPause } from './jobs/directory-pause.ts';
@@ -61,6 +62,12 @@ export async function startGuestlist(
       createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
     );
 
+    // The groups approval stages name, for the web tier (who may decide) and the worker (whom to email).
+    const approverGroups = cachedApproverGroups(
+      createGraphApproverGroups({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
+      clock,
+    );
+
     if (!config.mail.smtpUrl && config.mode === 'entra') {
       logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
     }
@@ -97,6 +104,7 @@ export async function startGuestlist(
           redemptionCheck: config.redemptionCheck,
           verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
           directoryPause,
+          approvals: { linkValidForMs: config.approvalLinkMs, approverGroups },
         }),
       });
       worker.start();
@@ -144,6 +152,7 @@ export async function startGuestlist(
         cookieSecret,
         submissionsPerMinute: config.submissionsPerMinute,
         verificationMs: config.verificationMs,
+        approverGroups,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
         logger,

@@ -4,6 +4,7 @@ import { ConflictError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
+import { BEGIN_APPROVAL_AT_VERIFICATION, beginApproval } from './begin-approval.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
 export interface SubmitRequestInput {
@@ -74,6 +75,10 @@ export async function submitRequest(
   if (input.verified) {
     // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.
     await withdrawUnverified(deps, { email: request.email, keep: request.id, actor: input.actor });
+    // An address an admin vouched for is verified now: its approval begins as at verification.
+    if (BEGIN_APPROVAL_AT_VERIFICATION) {
+      await beginApproval(deps, { request, stage: 0, rule: 'stages', why: 'The app asks people to decide.' });
+    }
   }
   return request;
 }

@@ -4,6 +4,7 @@
 import { REQUESTER } from '../domain/actor.ts';
 import { AppError, InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, isOpen } from '../domain/lifecycle.ts';
+import { BEGIN_APPROVAL_AT_VERIFICATION, beginApproval } from './begin-approval.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
 import { hashToken } from './secret-tokens.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
@@ -67,6 +68,11 @@ async function confirm(
     note: 'Address confirmed from the emailed link.',
   });
   await withdrawUnverified(deps, { email: next.email, keep: next.id, actor: REQUESTER });
+  // Until the policy evaluation (branch `policy`) decides here, every verified request
+  // waits for people at its first stage.
+  if (BEGIN_APPROVAL_AT_VERIFICATION) {
+    await beginApproval(deps, { request: next, stage: 0, rule: 'stages', why: 'The app asks people to decide.' });
+  }
   return { outcome: 'verified', request: next };
 }
 

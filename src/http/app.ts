@@ -18,6 +18,7 @@ import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
 import type {
+  ApproverGroups,
   Clock,
   IdentityProvider,
   Ids,
@@ -74,6 +75,8 @@ export interface HttpDeps {
   logger?: FastifyServerOptions['loggerInstance'];
   /** Whose X-Forwarded-For to believe (GUESTLIST_TRUST_PROXY); nobody's when unset. */
   trustProxy?: TrustProxy;
+  /** Members of the groups approval stages name (cached); null: group approvers match nobody. */
+  approverGroups?: ApproverGroups | null;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -148,6 +151,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     localSignInsPerMinute: deps.localSignInsPerMinute,
     submissionLimit: limit,
     verificationMs: deps.verificationMs,
+    approverGroups: deps.approverGroups ?? null,
   });
   return app;
 }

@@ -6,6 +6,7 @@ import { expireUnverified } from '../app/expire-unverified.ts';
 import { failRequest } from '../app/fail-request.ts';
 import { grantAccess } from '../app/grant-access.ts';
 import type { InvitationBranding } from '../app/invitation-email.ts';
+import { notifyApprovers } from '../app/notify-approvers.ts';
 import { notifyRequester } from '../app/notify-requester.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
 import { recordMailFailure } from '../app/record-mail-failure.ts';
@@ -13,7 +14,8 @@ import { recordRemovalFailure, removeAccess } from '../app/remove-access.ts';
 import { resendInvitationJob } from '../app/resend-invitation.ts';
 import { sendInvitation } from '../app/send-invitation.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
-import type { Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
+import { stageTimeout } from '../app/stage-timeout.ts';
+import type { ApproverGroups, Clock, Directory, Ids, JobKind, Logger, Mailer, Store } from '../ports.ts';
 import type { DirectoryPauseGate } from './directory-pause.ts';
 import type { JobHandler } from './worker.ts';
 
@@ -30,13 +32,27 @@ export interface JobDeps {
   verification: VerificationSettings;
   /** Holds back the kinds that need the directory while provisioning is paused. */
   directoryPause: DirectoryPauseGate;
+  /** Approvers' emails: how long their links work (7 days unless set) and the groups stages name. */
+  approvals?: { linkValidForMs: number; approverGroups: ApproverGroups | null };
 }
+
+const APPROVAL_LINK_DEFAULT_MS = 7 * 86_400_000;
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
   const provisionDeps = { ...deps, settings: deps.provisioning };
   // The directory refused for good, or every attempt failed: `failed`, reason kept.
   const failProvisioning = (job: { requestId: string }, error: unknown) =>
     failRequest(deps, { id: job.requestId, error });
+  const approverDeps = {
+    ...deps,
+    approverGroups: deps.approvals?.approverGroups ?? null,
+    publicUrl: deps.verification.publicUrl,
+    linkValidForMs: deps.approvals?.linkValidForMs ?? APPROVAL_LINK_DEFAULT_MS,
+    appName: deps.branding.appName,
+  };
+  // The request still waits for its approvers in the console; only the email is missing.
+  const approverMailGaveUp = async (job: { requestId: string }, error: unknown) =>
+    deps.logger.error({ err: error, requestId: job.requestId }, 'could not email the approvers');
   return holdWhilePaused(deps.directoryPause, {
     provision: {
       needsDirectory: true,
@@ -124,6 +140,21 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       // The request's state is right; only the email to the requester is missing. Admins see why.
       giveUp: (job, error) =>
         recordMailFailure(deps, { id: job.requestId, what: 'The email telling the requester', error }),
+    },
+    notify_approvers: {
+      run: (job, held) =>
+        notifyApprovers(approverDeps, { requestId: job.requestId, payload: job.payload, kind: 'stage' }, held),
+      giveUp: approverMailGaveUp,
+    },
+    remind_approvers: {
+      run: (job, held) =>
+        notifyApprovers(approverDeps, { requestId: job.requestId, payload: job.payload, kind: 'reminder' }, held),
+      giveUp: approverMailGaveUp,
+    },
+    stage_timeout: {
+      run: (job) => stageTimeout(deps, { requestId: job.requestId, payload: job.payload }),
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not time out an approval stage'),
     },
   });
 }

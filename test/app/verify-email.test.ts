@@ -79,7 +79,12 @@ describe('email verification', () => {
     const audit = await db.store.listAudit(request.id);
     assert.deepEqual(
       audit.map((entry) => `${entry.actor}:${entry.action}:${entry.toStatus}`),
-      ['requester:submit:pending_verification', 'requester:verify:pending_approval'],
+      // Confirming begins the first approval stage (app/begin-approval.ts), once.
+      [
+        'requester:submit:pending_verification',
+        'requester:verify:pending_approval',
+        'policy:stages:stage_begun:pending_approval',
+      ],
     );
   });
 

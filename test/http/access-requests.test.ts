@@ -160,9 +160,10 @@ describe('access requests API', () => {
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().status, 'approved');
     const jobs = await t.db.jobs.listJobs(id);
+    // The stage's emails to its approvers were queued when approval began; the decision adds provisioning.
     assert.deepEqual(
       jobs.map((job) => job.kind),
-      ['provision'],
+      ['notify_approvers', 'provision'],
     );
     const detail = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json();
     assert.equal(detail.status, 'approved');

@@ -4,7 +4,7 @@
 // decides between HTML and JSON.
 import swagger from '@fastify/swagger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
+import type { ApproverGroups, Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import { sendProblem } from '../problems.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
@@ -19,6 +19,7 @@ export interface ApiDeps {
   ids: Ids;
   submissionLimit: SubmissionLimit;
   sandbox: SandboxHooks | null;
+  approverGroups?: ApproverGroups | null | undefined;
 }
 
 export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
@@ -58,7 +59,8 @@ export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
     },
   });
   const { store, queries, clock, ids, submissionLimit } = deps;
-  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit });
+  const approverGroups = deps.approverGroups ?? null;
+  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit, approverGroups });
   if (deps.sandbox) await app.register(sandboxMessageRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

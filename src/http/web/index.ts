@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LocalAdminDeps } from '../../app/local-admins.ts';
 import type { SessionDeps } from '../../app/sessions.ts';
-import type { Clock, IdentityProvider, Ids, RequestQueries, Store } from '../../ports.ts';
+import type { ApproverGroups, Clock, IdentityProvider, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
 import type { SubmissionLimit } from '../submission-limit.ts';
@@ -20,6 +20,7 @@ import { consoleRoutes } from './admin/index.ts';
 import { signInRoutes } from './auth/sign-in.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
+import { approvalLinkRoutes } from './public/approval.ts';
 import { homeRoutes } from './public/home.ts';
 import { requestRoutes } from './public/request/index.ts';
 import { statusRoutes } from './public/status/index.ts';
@@ -43,6 +44,8 @@ export interface WebDeps {
   submissionLimit: SubmissionLimit;
   /** How long an emailed confirmation link works. */
   verificationMs: number;
+  /** Members of the groups approval stages name. */
+  approverGroups?: ApproverGroups | null;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -84,12 +87,20 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
     identity: deps.identity,
     sessions: deps.sessions,
     local: deps.local,
+    store: deps.store,
     ...(deps.localSignInsPerMinute ? { localSignInsPerMinute: deps.localSignInsPerMinute } : {}),
   });
   const { store, clock, ids, submissionLimit, verificationMs } = deps;
   await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   await app.register(statusRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
+  await app.register(approvalLinkRoutes, {
+    web,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    approverGroups: deps.approverGroups ?? null,
+  });
   await app.register(consoleRoutes, deps);
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };

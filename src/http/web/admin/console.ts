@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Status } from '../../../domain/lifecycle.ts';
 import type { Role } from '../../../domain/roles.ts';
-import type { Clock, Ids, RequestQueries, Store } from '../../../ports.ts';
+import type { ApproverGroups, Clock, Ids, RequestQueries, Store } from '../../../ports.ts';
 import type { SandboxHooks } from '../../sandbox-hooks.ts';
 import type { PageContext } from '../layout.ts';
 import { pageContext, type WebSettings } from '../render.ts';
@@ -15,6 +15,8 @@ export interface ConsoleDeps {
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
+  /** Members of the groups approval stages name (the "waiting for you" of a group approver). */
+  approverGroups?: ApproverGroups | null | undefined;
 }
 
 /** What waits for each role: an approver decides; an admin also settles matches and failures. */
@@ -53,6 +55,7 @@ export function actorLabel(actor: string): string {
   const person = /^(?:entra|local):\S+ (.+)$/.exec(actor);
   if (person) return person[1]!;
   if (actor.startsWith('token:')) return `API token ${actor.slice('token:'.length)}`;
+  if (actor.startsWith('email-link:')) return `${actor.slice('email-link:'.length)} (emailed link)`;
   return actor;
 }
 
@@ -81,6 +84,10 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   guest_deleted: 'Guest account deleted',
   guest_kept: 'Guest account kept',
   access_removal_failed: 'Removing access failed',
+  // Approval stages (app/begin-approval.ts, decide-request.ts, stage-timeout.ts).
+  stage_begun: 'Approval stage began',
+  stage_approved: 'Stage approved',
+  stage_escalated: 'Stage escalated to its alternates',
 };
 
 export function actionLabel(action: string): string {

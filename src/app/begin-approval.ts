@@ -1,0 +1,54 @@
+// People must decide a verified request: its first (or the policy's chosen) stage begins.
+// The policy evaluation at verification calls this when no rule decides on its own (branch
+// `policy`); until that lands, verify-email.ts calls it for stage 0 (BEGIN_APPROVAL_AT_VERIFICATION).
+//
+// deps: what change-status.ts needs (store, clock, ids); nothing else — the emails are
+// jobs committed with the stage (notify_approvers), sent after the commit (invariant 2).
+// Safe to repeat: the write is conditional on the request being pending_approval with no
+// stage begun yet, so a second call (or a call after a decision) changes nothing.
+import { type Actor, auditActor } from '../domain/actor.ts';
+import type { ApprovalPlan } from '../domain/approval-stages.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { AccessRequest } from '../domain/lifecycle.ts';
+import { stageJobs, stageLabel, stagesFor } from './approval-plan.ts';
+import type { ChangeStatusDeps } from './change-status.ts';
+
+/**
+ * Whether verification begins stage 0 itself. True until the policy evaluation merges and
+ * calls beginApproval with its decision; then set it to false (one line).
+ */
+export const BEGIN_APPROVAL_AT_VERIFICATION = true;
+
+export type BeginApprovalDeps = ChangeStatusDeps;
+
+export async function beginApproval(
+  deps: BeginApprovalDeps,
+  input: { request: AccessRequest; stage: number; rule: string; why: string },
+): Promise<boolean> {
+  const stages = stagesFor(input.request);
+  const stage = stages[input.stage];
+  if (!stage) {
+    throw new ValidationError(`There is no approval stage ${input.stage} (the app has ${stages.length}).`, [
+      { field: '/stage', message: 'No such stage.' },
+    ]);
+  }
+  const now = deps.clock.now();
+  const plan: ApprovalPlan = { stages, rule: input.rule, why: input.why };
+  const actor: Actor = { kind: 'policy', rule: input.rule };
+  return deps.store.saveStageChange({
+    requestId: input.request.id,
+    expected: { stage: null, round: 0 },
+    next: { plan, stage: input.stage, round: 0, startedAt: now },
+    audit: {
+      id: deps.ids.next(),
+      requestId: input.request.id,
+      actor: auditActor(actor),
+      action: 'stage_begun',
+      fromStatus: 'pending_approval',
+      toStatus: 'pending_approval',
+      reason: `Waiting for ${stageLabel(stages, input.stage)}: ${input.why}`,
+      at: now,
+    },
+    jobs: stageJobs({ requestId: input.request.id, stage, index: input.stage, round: 0, startedAt: now }),
+  });
+}
