@@ -8,6 +8,7 @@ import { createOpenIdProvider, type SignInSettings } from './adapters/identity/o
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
+import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
 import { cachedApproverGroups } from './app/approver-groups.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -45,6 +46,8 @@ export async function startGuestlist(
   const stops: Array<() => Promise<void>> = [() => db.close()];
   try {
     await db.migrate();
+    // The configuration file's apps, as it says now (a removed one is closed, not deleted).
+    await db.store.syncFileApps(config.catalogue.apps, clock.now());
     const sandbox =
       config.mode === 'sandbox'
         ? await startSandbox({
@@ -67,6 +70,15 @@ export async function startGuestlist(
       createGraphApproverGroups({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
       clock,
     );
+    // The catalogue: the default app from the environment, and the stored apps.
+    const catalogue = createCatalogue({
+      store: db.store,
+      defaultApp: defaultApp({
+        name: config.branding.appName,
+        redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+        groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+      }),
+    });
 
     if (!config.mail.smtpUrl && config.mode === 'entra') {
       logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
@@ -86,6 +98,7 @@ export async function startGuestlist(
         leaseMs: config.worker.leaseMs,
         handlers: jobHandlers({
           store: db.store,
+          catalogue,
           clock,
           ids,
           directory,
@@ -137,6 +150,7 @@ export async function startGuestlist(
         (await db.serverSecrets.getOrCreate('cookie-signing-key', randomBytes(32).toString('base64url')));
       http = await buildHttpApp({
         store: db.store,
+        catalogue,
         queries: db.queries,
         sessions: db.sessions,
         clock,

@@ -1,15 +1,26 @@
-// Which stages decide a request, and the jobs a stage round starts. Until the app catalogue
-// lands (branch `apps`: each app has `policy.stages`), every request is the default app's,
-// decided by DEFAULT_POLICY's one stage (admins).
+// Which stages decide a request (its app's `policy.stages`), and the jobs a stage round starts.
 import { type ApprovalStage, DEFAULT_POLICY } from '../domain/approval-policy.ts';
+import { type App, DEFAULT_APP_ID } from '../domain/apps.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
-import type { NewJob } from '../ports.ts';
+import type { NewJob, Store } from '../ports.ts';
 
 const DAY_MS = 86_400_000;
 
-/** The stages of the request's app today (a request that began approval keeps its own copy). */
-export function stagesFor(_request: AccessRequest): readonly ApprovalStage[] {
-  return DEFAULT_POLICY.stages;
+/** The request's stored app; null for the default app (never stored: app/app-catalogue.ts) or one gone. */
+export async function storedAppOf(store: Pick<Store, 'getApp'>, request: AccessRequest): Promise<App | null> {
+  return request.appId === DEFAULT_APP_ID ? null : store.getApp(request.appId);
+}
+
+/**
+ * The stages of the request's app today (a request that began approval keeps its own copy).
+ * The default app, and an app without stages asked to begin one anyway, use DEFAULT_POLICY's.
+ */
+export async function stagesFor(
+  store: Pick<Store, 'getApp'>,
+  request: AccessRequest,
+): Promise<readonly ApprovalStage[]> {
+  const stages = (await storedAppOf(store, request))?.policy.stages ?? [];
+  return stages.length > 0 ? stages : DEFAULT_POLICY.stages;
 }
 
 /**

@@ -1,7 +1,6 @@
 // The email an approver gets when a stage waits for them (begun, escalated, or the one
 // reminder): who asks, for what, their answers and justification, and Approve / Reject
 // links. Everything the requester typed is escaped in HTML and stripped of bidi controls.
-import type { Answers } from '../domain/apps.ts';
 import { escapeHtml, withoutBidiControls } from '../domain/html.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import type { MailMessage } from '../ports.ts';
@@ -10,8 +9,10 @@ export type ApproverEmailKind = 'stage' | 'escalation' | 'reminder';
 
 export function approverEmail(input: {
   to: string;
-  request: AccessRequest & { answers?: Answers | null };
+  request: AccessRequest;
   appName: string;
+  /** The answers to the app's questions, as [question label, answer]. */
+  answers: ReadonlyArray<readonly [string, string]>;
   stageLabel: string;
   kind: ApproverEmailKind;
   /** The confirmation page; `&decision=approve|reject` picks the form it shows first. */
@@ -30,7 +31,7 @@ export function approverEmail(input: {
       ['Name', name],
       ['Email', r.email],
       ['App', input.appName],
-      ...Object.entries(r.answers ?? {}),
+      ...input.answers,
       ['Why they need access', r.justification ?? '(not given)'],
     ] as Array<[string, string]>
   ).map(([label, value]) => [withoutBidiControls(label), withoutBidiControls(value)]);

@@ -25,7 +25,7 @@ export async function beginApproval(
   deps: BeginApprovalDeps,
   input: { request: AccessRequest; stage: number; rule: string; why: string },
 ): Promise<boolean> {
-  const stages = stagesFor(input.request);
+  const stages = await stagesFor(deps.store, input.request);
   const stage = stages[input.stage];
   if (!stage) {
     throw new ValidationError(`There is no approval stage ${input.stage} (the app has ${stages.length}).`, [

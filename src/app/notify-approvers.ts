@@ -5,11 +5,9 @@
 // stage was decided, escalated or ended does nothing: deciding cancels its jobs in effect.
 
 import { stageRecipients } from '../domain/approval-stages.ts';
-import type { Answers } from '../domain/apps.ts';
-import type { AccessRequest } from '../domain/lifecycle.ts';
 import type { ApproverGroups, Clock, JobPayload, Logger, Mailer, Store } from '../ports.ts';
 import { newApprovalLink } from './approval-links.ts';
-import { stageLabel } from './approval-plan.ts';
+import { stageLabel, storedAppOf } from './approval-plan.ts';
 import { approverEmail } from './approver-email.ts';
 import { approverAddresses } from './approver-recipients.ts';
 
@@ -22,6 +20,7 @@ export interface NotifyApproversDeps {
   /** Where Guestlist is reached, for the links. */
   publicUrl: string;
   linkValidForMs: number;
+  /** The default app's name (GUESTLIST_APP_NAME); a declared app's is its own. */
   appName: string;
 }
 
@@ -50,6 +49,10 @@ export async function notifyApprovers(
     deps.logger.warn({ requestId: request.id, stage: index, round }, 'no approver address to email for this stage');
     return;
   }
+  const app = await storedAppOf(deps.store, request);
+  const answers = Object.entries(request.answers ?? {}).map(
+    ([id, answer]) => [app?.questions.find((q) => q.id === id)?.label ?? id, answer] as const,
+  );
   for (const email of addresses) {
     held?.throwIfAborted();
     const notice = { requestId: request.id, stage: index, round, kind: input.kind, email };
@@ -66,8 +69,9 @@ export async function notifyApprovers(
       await deps.mailer.send(
         approverEmail({
           to: email,
-          request: request as AccessRequest & { answers?: Answers | null },
-          appName: deps.appName,
+          request,
+          appName: app?.name ?? deps.appName,
+          answers,
           stageLabel: stageLabel(stages, index),
           kind: input.kind === 'reminder' ? 'reminder' : round > 0 ? 'escalation' : 'stage',
           linkUrl,

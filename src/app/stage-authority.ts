@@ -18,7 +18,7 @@ import {
 } from '../domain/approval-stages.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import type { Role } from '../domain/roles.ts';
-import type { ApproverGroups } from '../ports.ts';
+import type { ApproverGroups, Store } from '../ports.ts';
 import { stagesFor } from './approval-plan.ts';
 
 /** Who asks to decide, as the HTTP layer knows them. */
@@ -48,13 +48,13 @@ export interface StageView {
 }
 
 export async function viewStage(
-  deps: { approverGroups?: ApproverGroups | null | undefined },
+  deps: { store: Store; approverGroups?: ApproverGroups | null | undefined },
   request: AccessRequest,
   state: ApprovalState,
   authority: Authority | null,
 ): Promise<StageView> {
-  const at = stageAt(state, stagesFor(request));
-  const stages = state.plan?.stages ?? stagesFor(request);
+  const stages = state.plan?.stages ?? (await stagesFor(deps.store, request));
+  const at = stageAt(state, stages);
   const decider = authority ? await deciderFor(deps, authority, at.stage, at.round) : null;
   const self = decider !== null && isSelfDecision(request.email, decider);
   return {

@@ -1,5 +1,6 @@
 // A person (or an admin on their behalf) asks for access.
 import { type Actor, auditActor } from '../domain/actor.ts';
+import { type Answers, DEFAULT_APP_ID } from '../domain/apps.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
@@ -13,6 +14,10 @@ export interface SubmitRequestInput {
   lastName: string;
   /** "Why do you need access?": optional, blank is none. */
   justification?: string | null | undefined;
+  /** The app asked for (its id); the default app when not given. */
+  appId?: string | undefined;
+  /** The answers to the app's questions, already checked against them (app/answer-questions.ts). */
+  answers?: Answers | undefined;
   /** Who submits: the requester (the public form/API) or an admin's token. */
   actor: Actor;
   /** True when an admin vouches for the address, so no email verification is needed. */
@@ -25,14 +30,19 @@ export async function submitRequest(
 ): Promise<AccessRequest> {
   const { person, justification } = parseSubmission(input);
   const now = deps.clock.now();
+  const appId = input.appId ?? DEFAULT_APP_ID;
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do: their submission
     // reads nothing about the address, and their answer (the route's 202 with the new
     // request's id and `pending_verification`) is the same whatever exists for it.
-    const open = await deps.store.listOpenRequestsByEmail(person.email);
+    // One open request per address and app: asking for another app is not a duplicate.
+    const open = await deps.store.listOpenRequestsByEmail(person.email, appId);
     const underway = open.find((request) => request.status !== 'pending_verification');
     if (underway) {
-      throw new ConflictError('duplicate_request', `An open request for this address already exists: ${underway.id}.`);
+      throw new ConflictError(
+        'duplicate_request',
+        `An open request for this address and app already exists: ${underway.id}.`,
+      );
     }
   }
 
@@ -40,6 +50,9 @@ export async function submitRequest(
     id: deps.ids.next(),
     ...person,
     justification,
+    appId,
+    answers: input.answers ?? {},
+    accessExpiresAt: null,
     status: 'pending_verification',
     directoryUserId: null,
     redeemUrl: null,
@@ -74,7 +87,7 @@ export async function submitRequest(
   );
   if (input.verified) {
     // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.
-    await withdrawUnverified(deps, { email: request.email, keep: request.id, actor: input.actor });
+    await withdrawUnverified(deps, { email: request.email, appId, keep: request.id, actor: input.actor });
     // An address an admin vouched for is verified now: its approval begins as at verification.
     if (BEGIN_APPROVAL_AT_VERIFICATION) {
       await beginApproval(deps, { request, stage: 0, rule: 'stages', why: 'The app asks people to decide.' });

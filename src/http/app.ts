@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { Catalogue } from '../app/app-catalogue.ts';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
@@ -43,6 +44,8 @@ import type { WebSettings } from './web/render.ts';
 
 export interface HttpDeps {
   store: Store;
+  /** The apps people may ask for (app/app-catalogue.ts); the default app alone unless given. */
+  catalogue?: Catalogue;
   queries: RequestQueries;
   sessions: SessionStore;
   clock: Clock;

@@ -161,10 +161,7 @@ describe('access requests API', () => {
     assert.equal(res.json().status, 'approved');
     const jobs = await t.db.jobs.listJobs(id);
     // The stage's emails to its approvers were queued when approval began; the decision adds provisioning.
-    assert.deepEqual(
-      jobs.map((job) => job.kind),
-      ['notify_approvers', 'provision'],
-    );
+    assert.deepEqual(jobs.map((job) => job.kind).sort(), ['notify_approvers', 'provision']);
     const detail = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json();
     assert.equal(detail.status, 'approved');
     const decision = detail.history.find((entry: { action: string }) => entry.action === 'approve');

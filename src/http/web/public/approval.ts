@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApprovalLinkError, readApprovalLink } from '../../../app/approval-links.ts';
-import { stagesFor } from '../../../app/approval-plan.ts';
+import { stagesFor, storedAppOf } from '../../../app/approval-plan.ts';
 import { decideByLink } from '../../../app/decide-by-link.ts';
 import type { AccessRequest } from '../../../domain/lifecycle.ts';
 import type { ApproverGroups, Clock, Ids, Store } from '../../../ports.ts';
@@ -38,6 +38,7 @@ interface FormView {
   request: AccessRequest;
   approver: string;
   stageName: string;
+  appName: string;
   errors?: FieldErrors;
   values?: { comment?: string | undefined; reason?: string | undefined; share?: boolean };
 }
@@ -65,10 +66,12 @@ export const approvalLinkRoutes: FastifyPluginAsyncTypebox<{
     return sendPage(reply, ctx, { title: 'Decide an access request', body: formBody(view, ctx.csrfToken) }, status);
   };
 
-  const stageName = async (request: AccessRequest) => {
+  /** The stage's and the app's names, for the page. */
+  const names = async (request: AccessRequest) => {
     const state = await deps.store.getApprovalState(request.id);
-    const stages = state?.plan?.stages ?? stagesFor(request);
-    return stages[state?.stage ?? 0]?.name ?? 'Approval';
+    const stages = state?.plan?.stages ?? (await stagesFor(deps.store, request));
+    const app = await storedAppOf(deps.store, request);
+    return { stageName: stages[state?.stage ?? 0]?.name ?? 'Approval', appName: app?.name ?? web.branding.appName };
   };
 
   app.get('/approval', { schema: { querystring: LinkQuery } }, async (request, reply) => {
@@ -80,7 +83,7 @@ export const approvalLinkRoutes: FastifyPluginAsyncTypebox<{
         decision: request.query.decision ?? 'approve',
         request: found,
         approver: link.approverEmail,
-        stageName: await stageName(found),
+        ...(await names(found)),
       });
     } catch (error) {
       if (error instanceof ApprovalLinkError) return refused(request, reply, error);
@@ -99,7 +102,7 @@ export const approvalLinkRoutes: FastifyPluginAsyncTypebox<{
         const { link, request: found } = await readApprovalLink(deps, token);
         const values = { comment: request.body.comment, reason: request.body.reason, share: reject.share };
         const view = { token, decision, request: found, approver: link.approverEmail, errors, values };
-        return showForm(request, reply, { ...view, stageName: await stageName(found) }, 400);
+        return showForm(request, reply, { ...view, ...(await names(found)) }, 400);
       }
       const { request: decided } = await decideByLink(
         deps,
@@ -145,6 +148,7 @@ function formBody(view: FormView, csrfToken: string): Raw {
     <dl class="facts">
       <dt>Name</dt><dd>${userText(name)}</dd>
       <dt>Email</dt><dd>${userText(r.email)}</dd>
+      <dt>App</dt><dd>${userText(view.appName)}</dd>
       <dt>Why they need access</dt><dd>${r.justification ? userText(r.justification) : html`<span class="hint">Not given</span>`}</dd>
     </dl>
     <form method="post" action="/approval" class="stack">
