@@ -202,3 +202,12 @@ test('the secret never appears in a configuration error message', () => {
     assert.doesNotMatch(error.message, /s3cret/);
   }
 });
+
+test('GUESTLIST_APPROVAL_LINK_DAYS: 7 days unless set, 1 to 90', () => {
+  assert.equal(loadConfig({}, '', '/srv/gl').approvalLinkMs, 7 * 86_400_000);
+  assert.equal(loadConfig({ GUESTLIST_APPROVAL_LINK_DAYS: '14' }, '', '/srv/gl').approvalLinkMs, 14 * 86_400_000);
+  for (const wrong of ['0', '91', 'soon']) {
+    const problems = problemsOf(() => loadConfig({ GUESTLIST_APPROVAL_LINK_DAYS: wrong }, '', '/srv/gl'));
+    assert.ok(problems.GUESTLIST_APPROVAL_LINK_DAYS, wrong);
+  }
+});
