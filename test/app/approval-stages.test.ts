@@ -222,6 +222,24 @@ for (const factory of databaseFactories) {
       assert.equal(sent.length, before);
     });
 
+    test('an admin stage emails the admins of the staff directory (signed in once, with an address), by their role at their last sign-in', async (t) => {
+      const { db, mailDeps, pending, sent, clock } = await setup(t);
+      const staff = (oid: string, email: string | null, role: 'admin' | 'approver' | null) =>
+        db.store.recordStaffSignIn({ oid, name: oid, email, role, lastSignInAt: clock.now() });
+      await staff('adele', 'adele@contoso.com', 'admin');
+      await staff('local-like', null, 'admin');
+      await staff('alex', 'alex@contoso.com', 'approver');
+      await staff('nestor', 'nestor@contoso.com', 'admin');
+      await staff('nestor', 'nestor@contoso.com', 'approver'); // his admin role was removed since
+      const request = await pending();
+      await planStages(db.store, request.id, [aStage({ approvers: [{ kind: 'role', role: 'admin' }] })]);
+      await notifyApprovers(mailDeps, { requestId: request.id, payload: { stage: 0, round: 0 }, kind: 'stage' });
+      assert.deepEqual(
+        sent.map((m) => m.to[0]),
+        ['adele@contoso.com'],
+      );
+    });
+
     test('the timeout escalates once to the alternates (their emails, new links), then rejects; the reminder and timeout are scheduled', async (t) => {
       const { db, deps, mailDeps, pending, sent, clock, jobs } = await setup(t);
       const request = await pending();
