@@ -209,10 +209,16 @@ describe('revoking access', () => {
     });
     assert.equal(request.status, 'pending_approval');
     const before = await h.db.store.listAudit(request.id);
+    // Its approval stage's emails were queued when it was submitted verified; nothing more.
+    const jobsBefore = (await h.db.jobs.listJobs(request.id)).map((job) => job.kind);
+    assert.deepEqual(jobsBefore, ['notify_approvers']);
     await assert.rejects(revokeAccess(h.deps, { id: request.id, actor: ADMIN }), InvalidTransitionError);
     assert.equal(await h.status(request.id), 'pending_approval');
     assert.deepEqual(await h.db.store.listAudit(request.id), before);
-    assert.deepEqual(await h.db.jobs.listJobs(request.id), []);
+    assert.deepEqual(
+      (await h.db.jobs.listJobs(request.id)).map((job) => job.kind),
+      jobsBefore,
+    );
   });
 
   test('a reason too long is refused before anything is written', async () => {

@@ -84,6 +84,7 @@ test("o'brien asks, is approved, invited once, redeems, lands on the app and bec
   );
   assert.deepEqual(history, [
     'submit:pending_approval',
+    'stage_begun:pending_approval',
     'approve:approved',
     'start_provisioning:provisioning',
     'invite:invited',
