@@ -102,6 +102,8 @@ export interface Config {
   verificationMs: number;
   /** Days after which a request that ended without access loses its person (README, "Personal data and retention"). */
   retentionDays: number;
+  /** How long an approver's emailed Approve / Reject link works (GUESTLIST_APPROVAL_LINK_DAYS, default 7). */
+  approvalLinkMs: number;
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
   notifications: {
     /**
@@ -310,6 +312,8 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
       3_600_000,
     retentionDays: readInteger(read('GUESTLIST_RETENTION_DAYS'), 'GUESTLIST_RETENTION_DAYS', 90, 1, 3650, fail),
+    approvalLinkMs:
+      readInteger(read('GUESTLIST_APPROVAL_LINK_DAYS'), 'GUESTLIST_APPROVAL_LINK_DAYS', 7, 1, 90, fail) * 86_400_000,
     submissionsPerMinute: readInteger(
       read('GUESTLIST_SUBMISSIONS_PER_MINUTE'),
       'GUESTLIST_SUBMISSIONS_PER_MINUTE',

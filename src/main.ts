@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import { createGraphDirectory } from './adapters/directory/index.ts';
+import { createGraphApproverGroups, createGraphDirectory } from './adapters/directory/index.ts';
 import { argon2Hasher } from './adapters/identity/argon2.ts';
 import { createOpenIdProvider, type SignInSettings } from './adapters/identity/openid.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
@@ -12,6 +12,7 @@ import { appTeamsChannels } from './adapters/outbound/teams-channels.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
 import { holdInUse } from './adapters/store/sqlite-in-use.ts';
 import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
+import { cachedApproverGroups } from './app/approver-groups.ts';
 import { eraseEndedRequests } from './app/erase-ended-requests.ts';
 import type { Config } from './config.ts';
 import { checkDatabaseOwner, DATABASE_OWNER_KEY, type DatabaseOwner, ownerKey } from './domain/database-owner.ts';
@@ -109,6 +110,11 @@ export async function startGuestlist(
       metrics,
     );
 
+    // The groups approval stages name, for the web tier (who may decide) and the worker (whom to email).
+    const approverGroups = cachedApproverGroups(
+      createGraphApproverGroups({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
+      clock,
+    );
     // The catalogue: the default app from the environment, and the stored apps.
     const catalogue = createCatalogue({
       store: db.store,
@@ -160,6 +166,7 @@ export async function startGuestlist(
             http: createOutboundHttp(),
             // The request's app's channel; the default app's is GUESTLIST_TEAMS_WEBHOOK_URL.
             teams: appTeamsChannels(catalogue, config.notifications.teamsWebhookUrl),
+            approvals: { linkValidForMs: config.approvalLinkMs, approverGroups },
           }),
         ),
       });
@@ -210,6 +217,7 @@ export async function startGuestlist(
         cookieSecret,
         submissionsPerMinute: config.submissionsPerMinute,
         verificationMs: config.verificationMs,
+        approverGroups,
         trustProxy: config.trustProxy,
         sandbox: sandbox?.hooks ?? null,
         // The policy is DEFAULT_POLICY until the app catalogue names each app's; the

@@ -1,5 +1,6 @@
 // The interfaces the use cases need. Each is small; each has an in-memory or fake
 // implementation for tests beside the real ones in adapters/ (see test/fakes/).
+import type { ApprovalPlan, ApprovalState } from './domain/approval-stages.ts';
 import type { App, AppDefinition } from './domain/apps.ts';
 import type { AccessRequest, EventType, Status } from './domain/lifecycle.ts';
 import type { Role } from './domain/roles.ts';
@@ -44,7 +45,13 @@ export type JobKind =
   | 'notify_requester'
   | 'expire_access'
   | 'post_to_teams'
-  | 'deliver_webhook';
+  | 'deliver_webhook'
+  /** A stage began or was escalated: email its approvers their Approve / Reject links. */
+  | 'notify_approvers'
+  /** The stage's one reminder to its approvers (payload: stage, round). */
+  | 'remind_approvers'
+  /** The stage's timeout: escalate to its alternates, or reject (payload: stage, round). */
+  | 'stage_timeout';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {
@@ -52,6 +59,9 @@ export interface JobPayload {
   deleteGuest?: boolean;
   /** `deliver_webhook`: the webhook_deliveries row to send. */
   deliveryId?: string;
+  /** Approval jobs: the stage and round they were queued for; they do nothing once the request moved on. */
+  stage?: number;
+  round?: number;
 }
 
 export interface NewJob {
@@ -235,6 +245,48 @@ export interface StatusToken {
   createdAt: Date;
 }
 
+/** An approver's Approve / Reject link; the token itself is only ever in the email. */
+export interface ApprovalLink {
+  /** SHA-256 (hex) of the token. */
+  hash: string;
+  requestId: string;
+  stage: number;
+  round: number;
+  /** The approver it was sent to; the decision is theirs. */
+  approverEmail: string;
+  expiresAt: Date;
+  createdAt: Date;
+  usedAt: Date | null;
+}
+
+/** Someone who signed in to the console with Entra (the staff directory, migrations/0014). */
+export interface StaffMember {
+  oid: string;
+  name: string;
+  email: string | null;
+  role: Role | null;
+  lastSignInAt: Date;
+}
+
+/** One email to an approver about one stage round (claimed before it is sent). */
+export interface ApproverNotice {
+  requestId: string;
+  stage: number;
+  round: number;
+  kind: 'stage' | 'reminder';
+  email: string;
+}
+
+/** Moves a pending request's approval progress (begin, next stage, escalation) with its audit entry and jobs. */
+export interface StageChange {
+  requestId: string;
+  /** Written only while the request is pending_approval at exactly this stage and round. */
+  expected: { stage: number | null; round: number };
+  next: { plan?: ApprovalPlan; stage: number; round: number; startedAt: Date };
+  audit: AuditEntry;
+  jobs: NewJob[];
+}
+
 /** The answer to asking for an address's next verification-email slot. */
 export type VerificationSlot =
   /** This caller holds the slot from `at`; `previous` is what to restore if nothing is sent. */
@@ -309,6 +361,8 @@ export interface Store {
     shareReason?: boolean;
     /** Webhook events this move emits: fanned out to the subscribed webhooks in the same transaction. */
     events?: WebhookEvent[];
+    /** A decision at an approval stage: written only while the request is at this stage and round. */
+    expectedStage?: { stage: number | null; round: number };
   }): Promise<boolean>;
   /** How far provisioning has got (defaults for a request that has not started). */
   getProgress(requestId: string): Promise<ProvisioningProgress>;
@@ -367,6 +421,22 @@ export interface Store {
   recordDeliveryAttempt(id: string, attempt: DeliveryAttempt): Promise<void>;
   /** A webhook's deliveries, newest first, at most `limit`. */
   listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]>;
+  /** A request's approval progress, or null when the request does not exist. */
+  getApprovalState(requestId: string): Promise<ApprovalState | null>;
+  /** Conditional on status and stage (invariant 4): false when someone moved it first. */
+  saveStageChange(change: StageChange): Promise<boolean>;
+  insertApprovalLink(link: ApprovalLink): Promise<void>;
+  findApprovalLink(hash: string): Promise<ApprovalLink | null>;
+  /** Marks a link used; false when it was used already. */
+  useApprovalLink(hash: string, at: Date): Promise<boolean>;
+  /** Claims one approver email before it is sent: false when it was claimed already. */
+  claimApproverNotice(notice: ApproverNotice, at: Date): Promise<boolean>;
+  /** Gives back a claim whose email could not be sent, so a retry sends it. */
+  releaseApproverNotice(notice: ApproverNotice): Promise<void>;
+  /** Records an Entra sign-in in the staff directory (one row per person, the latest wins). */
+  recordStaffSignIn(member: StaffMember): Promise<void>;
+  /** The staff who signed in holding `role`, by name. */
+  listStaff(role: Role): Promise<StaffMember[]>;
   /** The stored apps (from the file and the console), by name. The default app is not stored (app/app-catalogue.ts). */
   listApps(): Promise<App[]>;
   getApp(id: string): Promise<App | null>;
@@ -738,6 +808,21 @@ export interface Directory {
   removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'absent'>;
   /** Deletes the user (`DELETE /users/{id}`; restorable for 30 days). `absent`: Graph answered 404. */
   deleteUser(userId: string): Promise<'deleted' | 'absent'>;
+}
+
+/** A member of an Entra group, as the approvers of a stage that names the group. */
+export interface GroupMember {
+  id: string;
+  mail: string | null;
+  userPrincipalName: string | null;
+}
+
+/**
+ * The members of the groups that approval stages name: `GET /groups/{id}/transitiveMembers`
+ * (members of nested groups too; users only). Throws DirectoryError.
+ */
+export interface ApproverGroups {
+  members(groupId: string): Promise<GroupMember[]>;
 }
 
 // ---------------------------------------------------------------- mail, clock, ids

@@ -265,3 +265,12 @@ test('GUESTLIST_TEAMS_WEBHOOK_URL: https, http://localhost in the sandbox only, 
   assert.match(problems.GUESTLIST_TEAMS_WEBHOOK_URL ?? '', /must start with https:\/\//);
   assert.doesNotMatch(JSON.stringify(problems), /SECRET/, 'its signature is not repeated');
 });
+
+test('GUESTLIST_APPROVAL_LINK_DAYS: 7 days unless set, 1 to 90', () => {
+  assert.equal(loadConfig({}, '', '/srv/gl').approvalLinkMs, 7 * 86_400_000);
+  assert.equal(loadConfig({ GUESTLIST_APPROVAL_LINK_DAYS: '14' }, '', '/srv/gl').approvalLinkMs, 14 * 86_400_000);
+  for (const wrong of ['0', '91', 'soon']) {
+    const problems = problemsOf(() => loadConfig({ GUESTLIST_APPROVAL_LINK_DAYS: wrong }, '', '/srv/gl'));
+    assert.ok(problems.GUESTLIST_APPROVAL_LINK_DAYS, wrong);
+  }
+});

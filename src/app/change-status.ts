@@ -27,6 +27,8 @@ export async function changeStatus(
     progress?: Partial<ProvisioningProgress>;
     /** A rejection whose reason the requester may read (their status page and email). */
     shareReason?: boolean;
+    /** A decision at an approval stage: only while the request is still at this stage and round. */
+    expectedStage?: { stage: number | null; round: number };
   },
 ): Promise<AccessRequest> {
   const now = deps.clock.now();
@@ -58,6 +60,7 @@ export async function changeStatus(
     events: notifications.events,
     ...(input.progress ? { progress: input.progress } : {}),
     ...(input.shareReason ? { shareReason: true } : {}),
+    ...(input.expectedStage ? { expectedStage: input.expectedStage } : {}),
   });
   if (!saved) {
     // Someone else moved the request between our read and our write: report the state

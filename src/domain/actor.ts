@@ -19,7 +19,9 @@ export type Actor =
    * A person signed in to the console: through Entra ID (by object id, `oid`) or as a
    * break-glass local admin (by user name). The name is what the audit trail shows.
    */
-  | { kind: 'person'; via: 'entra' | 'local'; id: string; name: string };
+  | { kind: 'person'; via: 'entra' | 'local'; id: string; name: string }
+  /** An approver deciding from the Approve / Reject link emailed to this address (app/decide-by-link.ts). */
+  | { kind: 'email-link'; email: string };
 
 export const REQUESTER: Actor = { kind: 'requester' };
 export const WORKER: Actor = { kind: 'worker' };
@@ -38,6 +40,8 @@ export function auditActor(actor: Actor): string {
       // `entra:<oid> <name>` / `local:<user> <name>`: the id first, so the string still
       // names one person when two share a display name.
       return `${actor.via}:${actor.id} ${actor.name}`;
+    case 'email-link':
+      return `email-link:${actor.email}`;
     case 'requester':
     case 'worker':
     case 'system':

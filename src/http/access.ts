@@ -60,6 +60,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   // The requester's status page and its withdrawal: the link's token is the credential.
   'GET /status': PUBLIC,
   'POST /status/withdraw': PUBLIC,
+  // An approver's emailed link: its token is the credential (bound to one approver and stage).
+  'GET /approval': PUBLIC,
+  'POST /approval': PUBLIC,
   'GET /sandbox/redeem': PUBLIC,
   // Signing in and out (web/auth/): anyone; what they guard is the session they start.
   'GET /auth/signin': PUBLIC,

@@ -20,6 +20,7 @@ import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
 import type {
+  ApproverGroups,
   Clock,
   IdentityProvider,
   Ids,
@@ -87,6 +88,8 @@ export interface HttpDeps {
   /** Served at GET /metrics to a caller with `metricsToken` (access.ts, `scraper`); unset: 404. */
   metrics?: Metrics | null;
   metricsToken?: string | null;
+  /** Members of the groups approval stages name (cached); null: group approvers match nobody. */
+  approverGroups?: ApproverGroups | null;
   /** Who may call each route; http/access.ts's ACCESS unless a test adds routes of its own. */
   access?: Readonly<Record<string, Access>>;
 }
@@ -191,6 +194,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     verificationMs: deps.verificationMs,
     catalogue,
     policy,
+    approverGroups: deps.approverGroups ?? null,
   });
   return app;
 }

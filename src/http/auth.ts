@@ -8,6 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../app/secret-tokens.ts';
 import { resumeSession, type SessionDeps } from '../app/sessions.ts';
+import type { Authority } from '../app/stage-authority.ts';
 import type { Actor } from '../domain/actor.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
@@ -20,6 +21,8 @@ export interface Principal {
   role: Role | null;
   /** Who this caller is to the use cases (and so to the audit trail). */
   actor: Actor;
+  /** The signed-in person's address (the ID token's email claim); null for tokens and local admins. */
+  email?: string | null;
 }
 
 declare module 'fastify' {
@@ -36,6 +39,22 @@ declare module 'fastify' {
 export function callerActor(request: FastifyRequest): Actor {
   if (!request.principal) throw new UnauthorizedError();
   return request.principal.actor;
+}
+
+/**
+ * Who is deciding, for the approval-stage checks (app/stage-authority.ts): the role, the
+ * signed-in person's address and Entra object id (group membership), or a token.
+ */
+export function callerAuthority(request: FastifyRequest): Authority {
+  const principal = request.principal;
+  if (!principal) throw new UnauthorizedError();
+  const actor = principal.actor;
+  return {
+    role: principal.role,
+    email: principal.email ?? null,
+    oid: actor.kind === 'person' && actor.via === 'entra' ? actor.id : null,
+    token: actor.kind === 'token',
+  };
 }
 
 /** RFC 7235 §2.1: the scheme is case-insensitive, and one or more spaces follow it. */
@@ -69,6 +88,7 @@ export async function authenticateSession(deps: SessionDeps, secret: string | un
     name: session.name,
     role: session.role,
     actor: { kind: 'person', via: session.via, id: session.subject, name: session.name },
+    email: session.email,
   };
 }
 

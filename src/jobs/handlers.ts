@@ -10,6 +10,7 @@ import { expireUnverified } from '../app/expire-unverified.ts';
 import { failRequest } from '../app/fail-request.ts';
 import { grantAccess } from '../app/grant-access.ts';
 import type { InvitationBranding } from '../app/invitation-email.ts';
+import { notifyApprovers } from '../app/notify-approvers.ts';
 import { notifyRequester } from '../app/notify-requester.ts';
 import { postToTeams, recordTeamsFailure } from '../app/post-to-teams.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
@@ -18,7 +19,19 @@ import { recordRemovalFailure, removeAccess } from '../app/remove-access.ts';
 import { resendInvitationJob } from '../app/resend-invitation.ts';
 import { sendInvitation } from '../app/send-invitation.ts';
 import { sendVerification, type VerificationSettings } from '../app/send-verification.ts';
-import type { Clock, Directory, Ids, JobKind, Logger, Mailer, OutboundHttp, Store, TeamsChannels } from '../ports.ts';
+import { stageTimeout } from '../app/stage-timeout.ts';
+import type {
+  ApproverGroups,
+  Clock,
+  Directory,
+  Ids,
+  JobKind,
+  Logger,
+  Mailer,
+  OutboundHttp,
+  Store,
+  TeamsChannels,
+} from '../ports.ts';
 import type { DirectoryPauseGate } from './directory-pause.ts';
 import type { JobHandler } from './worker.ts';
 
@@ -41,7 +54,11 @@ export interface JobDeps {
   http: OutboundHttp;
   /** Which Teams channel hears of a request waiting for approval. */
   teams: TeamsChannels;
+  /** Approvers' emails: how long their links work (7 days unless set) and the groups stages name. */
+  approvals?: { linkValidForMs: number; approverGroups: ApproverGroups | null };
 }
+
+const APPROVAL_LINK_DEFAULT_MS = 7 * 86_400_000;
 
 export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
   const catalogue =
@@ -62,6 +79,16 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
   // The directory refused for good, or every attempt failed: `failed`, reason kept.
   const failProvisioning = (job: { requestId: string }, error: unknown) =>
     failRequest(deps, { id: job.requestId, error });
+  const approverDeps = {
+    ...deps,
+    approverGroups: deps.approvals?.approverGroups ?? null,
+    publicUrl: deps.verification.publicUrl,
+    linkValidForMs: deps.approvals?.linkValidForMs ?? APPROVAL_LINK_DEFAULT_MS,
+    appName: deps.branding.appName,
+  };
+  // The request still waits for its approvers in the console; only the email is missing.
+  const approverMailGaveUp = async (job: { requestId: string }, error: unknown) =>
+    deps.logger.error({ err: error, requestId: job.requestId }, 'could not email the approvers');
   return holdWhilePaused(deps.directoryPause, {
     provision: {
       needsDirectory: true,
@@ -172,6 +199,21 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       run: (job, held) => deliverWebhook(deps, job.payload?.deliveryId, held),
       giveUp: async (job, error) =>
         deps.logger.error({ err: error, jobId: job.id, requestId: job.requestId }, 'webhook delivery gave up'),
+    },
+    notify_approvers: {
+      run: (job, held) =>
+        notifyApprovers(approverDeps, { requestId: job.requestId, payload: job.payload, kind: 'stage' }, held),
+      giveUp: approverMailGaveUp,
+    },
+    remind_approvers: {
+      run: (job, held) =>
+        notifyApprovers(approverDeps, { requestId: job.requestId, payload: job.payload, kind: 'reminder' }, held),
+      giveUp: approverMailGaveUp,
+    },
+    stage_timeout: {
+      run: (job) => stageTimeout(deps, { requestId: job.requestId, payload: job.payload }),
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not time out an approval stage'),
     },
   });
 }

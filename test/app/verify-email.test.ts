@@ -79,11 +79,11 @@ describe('email verification', () => {
     const audit = await db.store.listAudit(request.id);
     assert.deepEqual(
       audit.map((entry) => `${entry.actor}:${entry.action}:${entry.toStatus}`),
-      // The default policy's one stage: the admins are asked, and the history says by which rule.
+      // Confirming begins the first approval stage (app/begin-approval.ts), once.
       [
         'requester:submit:pending_verification',
         'requester:verify:pending_approval',
-        'policy:stages:approval_requested:pending_approval',
+        'policy:stages:stage_begun:pending_approval',
       ],
     );
   });

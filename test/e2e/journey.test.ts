@@ -203,17 +203,37 @@ test('a newcomer asks, confirms, is approved, redeems the invitation, lands on t
     assert.equal(await heading(page), 'Waiting for approval');
     await check(page, 'status-approval', { phone: true });
 
-    // The approver finds the request in the queue, opens it and approves.
-    const queue = await signInAs(approver, 'Alex Wilber');
+    // The default app's one stage is decided by admins: Adele, who signed in above (the staff
+    // directory), finds the request waiting for her in the queue and on its page.
+    const queue = await tab(admin);
+    await queue.goto(`${base}/admin`);
     await check(queue, 'console-queue-approver');
     await queue.getByRole('link', { name: /Ada Lovelace/ }).click();
     await queue.waitForURL(/\/admin\/requests\//);
     assert.match(await heading(queue), /Ada Lovelace/);
     assert.match((await queue.locator('main').textContent()) ?? '', /Supplier audit for Q3/);
+    assert.equal(await queue.locator('.waiting-for-you').textContent(), 'Waiting for you');
     await check(queue, 'console-request-pending');
-    await queue.getByRole('button', { name: 'Approve', exact: true }).click();
-    await queue.waitForURL(/done=approved/);
-    await check(queue, 'console-request-approved');
+
+    // She was emailed too, and approves from the email's Approve link: a confirmation page
+    // (the GET changes nothing), then the button.
+    const approverLinks = await mailbox(mail, 'adele.vance@', /Ada Lovelace asks for access/, 'mailbox-approver');
+    const approveLink = approverLinks.find(
+      (l) => l.startsWith(`${base}/approval?token=`) && l.endsWith('decision=approve'),
+    );
+    assert.ok(approveLink, approverLinks.join(', '));
+    const decide = await tab(approver);
+    await decide.goto(approveLink);
+    assert.equal(await heading(decide), 'Approve Ada Lovelace’s request');
+    await check(decide, 'approval-link', { phone: true });
+    await decide.getByRole('button', { name: 'Approve', exact: true }).click();
+    await decide.waitForSelector('h1:has-text("Thank you")');
+    assert.match((await decide.locator('main').textContent()) ?? '', /You approved the request/);
+    await check(decide, 'approval-link-done', { phone: true });
+    // Followed again, the link says it was used and changes nothing.
+    await decide.goto(approveLink);
+    assert.equal(await heading(decide), 'This link does not work');
+    await check(decide, 'approval-link-used');
 
     // The worker provisions the guest and sends the invitation email.
     const invitation = await mailbox(mail, email, /invites you/, 'mailbox-invitation');
@@ -258,7 +278,7 @@ test('an approver rejects and shares the reason: the status page shows it', asyn
     const links = await linksFor(email);
     await confirm(page, links.verify);
 
-    const console = await signInAs(approver, 'Alex Wilber');
+    const console = await signInAs(approver, 'Adele Vance');
     await console.goto(`${base}/admin/requests/${await requestId(email)}`);
     await console.locator('#field-reason').fill('We only admit suppliers under contract.');
     await console.getByLabel('Share this reason with the requester').check();
@@ -303,6 +323,8 @@ test('two approvers decide the same request at once: one decision, the other tol
   const requester = await person();
   const alex = await person();
   const adele = await person();
+  // Two admins (the default app's stage is decided by admins): Alex is made one for this race.
+  runtime.sandbox!.emulator.assignRoles('0c6d5a41-2f3b-4f8e-9a71-5b2e8c4d1f02', ['Guestlist.Admin']);
   try {
     const page = await tab(requester);
     await askForAccess(page, { email, first: 'Race', last: 'Condition' });
@@ -337,6 +359,7 @@ test('two approvers decide the same request at once: one decision, the other tol
     const history = (await api('GET', `/api/v1/access-requests/${id}`)).body.history as Array<{ action: string }>;
     assert.equal(history.filter((h) => h.action === 'approve' || h.action === 'reject').length, 1);
   } finally {
+    runtime.sandbox!.emulator.assignRoles('0c6d5a41-2f3b-4f8e-9a71-5b2e8c4d1f02', ['Guestlist.Approver']);
     await Promise.all([requester.close(), alex.close(), adele.close()]);
   }
 });

@@ -84,8 +84,8 @@ test("o'brien asks, is approved, invited once, redeems, lands on the app and bec
   );
   assert.deepEqual(history, [
     'submit:pending_approval',
-    // The default policy decides nothing on its own: it asks the admins (app/apply-policy.ts).
-    'approval_requested:pending_approval',
+    // The default policy decides nothing on its own: its one stage begins (app/apply-policy.ts, begin-approval.ts).
+    'stage_begun:pending_approval',
     'approve:approved',
     'start_provisioning:provisioning',
     'invite:invited',

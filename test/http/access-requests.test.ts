@@ -160,9 +160,9 @@ describe('access requests API', () => {
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().status, 'approved');
     const jobs = await t.db.jobs.listJobs(id);
-    // The Teams card queued when the request began to wait (no worker runs here) is not the decision's.
+    // The stage's emails and the Teams card were queued when approval began; the decision adds provisioning.
     assert.deepEqual(
-      jobs.map((job) => job.kind).filter((kind) => kind !== 'post_to_teams'),
+      jobs.map((job) => job.kind).filter((kind) => kind !== 'post_to_teams' && kind !== 'notify_approvers'),
       ['provision'],
     );
     const detail = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json();

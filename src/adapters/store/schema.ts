@@ -26,6 +26,11 @@ export interface AccessRequestsTable {
   updated_at: Timestamp;
   /** migrations/0017: when the person's data was erased (erasure.ts); null while it is kept. */
   erased_at: Timestamp | null;
+  /** migrations/0014: the approval stages (JSON ApprovalPlan), the stage and round it is at. */
+  approval_plan: ColumnType<string | null, string | null | undefined, string | null>;
+  approval_stage: ColumnType<number | null, number | null | undefined, number | null>;
+  approval_round: ColumnType<number, number | undefined, number>;
+  approval_stage_started_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** migrations/0013: the app catalogue's stored apps (the default app is not stored). */
@@ -234,6 +239,37 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: Timestamp | null;
 }
 
+/** migrations/0014: each email an approver was sent about one stage round. */
+export interface ApproverNoticesTable {
+  request_id: string;
+  stage: number;
+  round: number;
+  kind: string;
+  email: string;
+  sent_at: Timestamp;
+}
+
+/** migrations/0014: staff who signed in with Entra. */
+export interface StaffDirectoryTable {
+  oid: string;
+  name: string;
+  email: string | null;
+  role: string | null;
+  last_sign_in_at: Timestamp;
+}
+
+/** migrations/0015: approvers' Approve / Reject links (hash only). */
+export interface ApprovalLinksTable {
+  token_hash: string;
+  request_id: string;
+  stage: number;
+  round: number;
+  approver_email: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Tables {
   access_requests: AccessRequestsTable;
   apps: AppsTable;
@@ -255,6 +291,9 @@ export interface Tables {
   server_secrets: ServerSecretsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  approver_notices: ApproverNoticesTable;
+  staff_directory: StaffDirectoryTable;
+  approval_links: ApprovalLinksTable;
 }
 
 export type DialectKind = 'sqlite' | 'postgres';

@@ -4,6 +4,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import { FINAL_STATUSES } from '../../domain/lifecycle.ts';
 import type { Store } from '../../ports.ts';
 import { apiTokenMethods } from './api-tokens.ts';
+import { approvalMethods, whereAtStage } from './approval-store.ts';
 import { appMethods } from './apps.ts';
 import {
   auditFromRow,
@@ -66,7 +67,7 @@ export function createStore(
       return rows.map(auditFromRow);
     },
 
-    async saveTransition({ next, expectedStatus, audit, jobs, progress, shareReason, events = [] }) {
+    async saveTransition({ next, expectedStatus, audit, jobs, progress, shareReason, events = [], expectedStage }) {
       const { id, created_at: _createdAt, ...changes } = requestToRow(next, codec);
       const saved = await db
         .transaction()
@@ -74,12 +75,15 @@ export function createStore(
           // The guard of invariant 4: only the actor who still sees `expectedStatus` writes.
           // On PostgreSQL a concurrent writer blocks on the row lock, then re-checks this
           // condition against the committed row and updates nothing.
-          const result = await trx
+          // A stage decision also names the stage and round it decides (approval-store.ts):
+          // the same row, so the same lock and re-check.
+          let update = trx
             .updateTable('access_requests')
             .set(changes)
             .where('id', '=', id)
-            .where('status', '=', expectedStatus)
-            .executeTakeFirst();
+            .where('status', '=', expectedStatus);
+          if (expectedStage) update = whereAtStage(update, expectedStage);
+          const result = await update.executeTakeFirst();
           if (result.numUpdatedRows === 0n) return null;
           await trx.insertInto('audit_events').values(auditToRow(audit, codec)).execute();
           if (progress) await writeProgress(trx, codec, next.id, progress);
@@ -143,6 +147,7 @@ export function createStore(
     },
 
     ...directoryPauseMethods(ctx),
+    ...approvalMethods(ctx),
     ...requesterMethods(ctx),
     ...webhookMethods(ctx),
 

@@ -22,6 +22,7 @@ export type OperationName =
   | 'deleteUser'
   | 'getGroup'
   | 'listMembers'
+  | 'listTransitiveMembers'
   | 'addMember'
   | 'removeMember'
   | 'assignAppRole'

@@ -42,6 +42,50 @@ function listMembers(_op: GraphOperation, params: Record<string, string>, ctx: G
   return { status: 200, body: { '@odata.context': `${ctx.origin}/v1.0/$metadata#directoryObjects`, value } };
 }
 
+/**
+ * group-list-transitivemembers.md: the group's members and, through nested groups, theirs,
+ * each once; users carry `@odata.type` (a directoryObject collection mixes kinds). With
+ * $select, exactly the named properties (id always comes back, as Graph does).
+ */
+function listTransitiveMembers(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply {
+  const group = groupOr404(ctx, params.id ?? '');
+  const raw = op.query.get('$select');
+  const select = raw === null || raw.trim() === '' ? null : raw.split(',').map((name) => name.trim());
+  const known = ['id', 'displayName', 'mail', 'userPrincipalName'];
+  for (const name of select ?? []) {
+    if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) {
+      throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.directoryObject'.`);
+    }
+  }
+  const seen = new Set<string>();
+  const users: Array<Record<string, unknown>> = [];
+  const visit = (members: Set<string>) => {
+    for (const id of members) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const nested = ctx.state.groups.get(id);
+      if (nested) {
+        visit(nested.members);
+        continue;
+      }
+      const user = ctx.state.users.get(id);
+      if (!user) continue;
+      const all: Record<string, unknown> = {
+        id,
+        displayName: user.displayName,
+        mail: user.mail,
+        userPrincipalName: user.userPrincipalName,
+      };
+      const wanted = select
+        ? known.filter((k) => k === 'id' || select.some((n) => n.toLowerCase() === k.toLowerCase()))
+        : known;
+      users.push({ '@odata.type': '#microsoft.graph.user', ...Object.fromEntries(wanted.map((k) => [k, all[k]])) });
+    }
+  };
+  visit(group.members);
+  return { status: 200, body: { '@odata.context': `${ctx.origin}/v1.0/$metadata#directoryObjects`, value: users } };
+}
+
 /** `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}` (also `/users/{id}`). */
 function referencedId(body: unknown): string {
   const ref = (body as Record<string, unknown> | null)?.['@odata.id'];
@@ -103,6 +147,13 @@ export const groupRoutes: Route[] = [
     pattern: ['groups', ':id', 'members'],
     permission: 'readGroups',
     handle: listMembers,
+  },
+  {
+    name: 'listTransitiveMembers',
+    method: 'GET',
+    pattern: ['groups', ':id', 'transitiveMembers'],
+    permission: 'readGroups',
+    handle: listTransitiveMembers,
   },
   {
     name: 'addMember',

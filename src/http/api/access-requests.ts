@@ -11,8 +11,8 @@ import { submitRequest } from '../../app/submit-request.ts';
 import { REQUESTER } from '../../domain/actor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { AccessRequest } from '../../domain/lifecycle.ts';
-import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
-import { callerActor } from '../auth.ts';
+import type { ApproverGroups, Clock, Ids, RequestQueries, Store } from '../../ports.ts';
+import { callerActor, callerAuthority } from '../auth.ts';
 import type { SubmissionLimit } from '../submission-limit.ts';
 import {
   AccessRequestDetail,
@@ -41,6 +41,8 @@ export interface AccessRequestRoutesOptions extends PolicySources {
   /** The anonymous submission allowance, shared with the request form (http/submission-limit.ts). */
   submissionLimit: SubmissionLimit;
   catalogue: Catalogue;
+  /** Members of the groups approval stages name. */
+  approverGroups?: ApproverGroups | null | undefined;
 }
 
 export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesOptions> = async (app, deps) => {
@@ -148,12 +150,21 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
   app.post(
     '/access-requests/:id/approve',
     {
-      schema: decisionSchema('approveAccessRequest', 'Approve a pending request', ApproveBody),
+      schema: decisionSchema(
+        'approveAccessRequest',
+        'Approve a pending request',
+        ApproveBody,
+        'Approves the stage the request is at. At its last stage the request is approved and provisioning starts; ' +
+          'at an earlier one it stays pending_approval and the next stage begins (its approvers are emailed). ' +
+          "403 not_stage_approver: the caller is not one of the stage's approvers; 403 self_approval: the caller " +
+          'asked for this access; 409 stage_decided: someone decided the stage first.',
+      ),
     },
     async (request) => {
       const next = await decideRequest(deps, {
         id: request.params.id,
         actor: callerActor(request),
+        authority: callerAuthority(request),
         decision: 'approve',
         comment: request.body.comment,
       });
@@ -170,7 +181,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         RejectBody,
         'The reason is always kept in the history for admins. With shareReason: true the requester reads it too, ' +
           'on their status page and in the email telling them of the rejection; without it they are told only that ' +
-          'the request was not approved.',
+          'the request was not approved. A rejection at any approval stage rejects the request.',
       ),
     },
     async (request) => {
@@ -178,6 +189,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       const next = await decideRequest(deps, {
         id: request.params.id,
         actor: callerActor(request),
+        authority: callerAuthority(request),
         decision: 'reject',
         reason,
         shareReason: shareReason === true,

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Catalogue } from '../../app/app-catalogue.ts';
 import type { PolicySources } from '../../app/apply-policy.ts';
-import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
+import type { ApproverGroups, Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import { sendProblem } from '../problems.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
@@ -23,6 +23,7 @@ export interface ApiDeps {
   sandbox: SandboxHooks | null;
   policy?: PolicySources | undefined;
   catalogue: Catalogue;
+  approverGroups?: ApproverGroups | null | undefined;
 }
 
 export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
@@ -48,7 +49,17 @@ export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
   );
 
   const { store, queries, clock, ids, submissionLimit, catalogue } = deps;
-  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit, catalogue, ...deps.policy });
+  const approverGroups = deps.approverGroups ?? null;
+  await app.register(accessRequestRoutes, {
+    store,
+    queries,
+    clock,
+    ids,
+    submissionLimit,
+    catalogue,
+    approverGroups,
+    ...deps.policy,
+  });
   if (deps.sandbox) await app.register(sandboxMessageRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

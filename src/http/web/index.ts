@@ -14,7 +14,7 @@ import type { Catalogue } from '../../app/app-catalogue.ts';
 import type { PolicySources } from '../../app/apply-policy.ts';
 import type { LocalAdminDeps } from '../../app/local-admins.ts';
 import type { SessionDeps } from '../../app/sessions.ts';
-import type { Clock, IdentityProvider, Ids, RequestQueries, Store } from '../../ports.ts';
+import type { ApproverGroups, Clock, IdentityProvider, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import type { SandboxHooks } from '../sandbox-hooks.ts';
 import type { SubmissionLimit } from '../submission-limit.ts';
@@ -22,6 +22,7 @@ import { consoleRoutes } from './admin/index.ts';
 import { signInRoutes } from './auth/sign-in.ts';
 import { brandStylesheet } from './brand.ts';
 import { sendErrorPage } from './errors.ts';
+import { approvalLinkRoutes } from './public/approval.ts';
 import { homeRoutes } from './public/home.ts';
 import { requestRoutes } from './public/request/index.ts';
 import { statusRoutes } from './public/status/index.ts';
@@ -49,6 +50,8 @@ export interface WebDeps {
   policy: PolicySources;
   /** The apps people may ask for. */
   catalogue: Catalogue;
+  /** Members of the groups approval stages name. */
+  approverGroups?: ApproverGroups | null;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -90,6 +93,7 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
     identity: deps.identity,
     sessions: deps.sessions,
     local: deps.local,
+    store: deps.store,
     ...(deps.localSignInsPerMinute ? { localSignInsPerMinute: deps.localSignInsPerMinute } : {}),
   });
   const { store, clock, ids, submissionLimit, verificationMs } = deps;
@@ -105,6 +109,13 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
   });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids, ...deps.policy });
   await app.register(statusRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
+  await app.register(approvalLinkRoutes, {
+    web,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    approverGroups: deps.approverGroups ?? null,
+  });
   await app.register(consoleRoutes, deps);
   if (deps.sandbox) await app.register(sandboxRedeemRoutes, { sandbox: deps.sandbox });
 };

@@ -8,10 +8,13 @@ import type { AccessRequest, Status } from '../../../src/domain/lifecycle.ts';
 import type { DirectoryMatch, MailMessage, Store } from '../../../src/ports.ts';
 import { anAudit, aRequest } from '../../adapters/store/fixtures.ts';
 import type { TestApp } from '../../helpers/app.ts';
+import { aStage, planStages } from '../../helpers/stages.ts';
 
 export async function stored(store: Store, overrides: Partial<AccessRequest> = {}): Promise<AccessRequest> {
   const request = aRequest({ createdAt: new Date('2026-03-01T08:00:00.000Z'), ...overrides });
   await store.insertRequest(request, anAudit(request, { toStatus: request.status }), []);
+  // A pending request waits at one stage that names the test approver (and admins decide anyway).
+  if (request.status === 'pending_approval') await planStages(store, request.id, [aStage()], { at: request.createdAt });
   return request;
 }
 

@@ -129,7 +129,8 @@ describe("a request's page", () => {
     assert.equal(forged.statusCode, 400);
     assert.match(forged.body, /id="field-share-error"/);
     assert.equal((await t.db.store.getRequest(request.id))?.status, 'pending_approval');
-    assert.equal((await t.db.store.listAudit(request.id)).length, 1, 'nothing written');
+    // Submitted and its stage begun (fixtures.ts), nothing more.
+    assert.equal((await t.db.store.listAudit(request.id)).length, 2, 'nothing written');
   });
 
   test('reject with a reason, shared: the requester reads it on the status page and in the email', async () => {

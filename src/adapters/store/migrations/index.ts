@@ -15,6 +15,8 @@ import * as m0010 from './0010_local_admins.ts';
 import * as m0011 from './0011_request_justification.ts';
 import * as m0012 from './0012_console_indexes.ts';
 import * as m0013 from './0013_app_catalogue.ts';
+import * as m0014 from './0014_approval_stages.ts';
+import * as m0015 from './0015_approval_links.ts';
 import * as m0016 from './0016_webhooks.ts';
 import * as m0017 from './0017_personal_data_erasure.ts';
 
@@ -37,7 +39,8 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0011_request_justification': m0011,
   '0012_console_indexes': m0012,
   '0013_app_catalogue': m0013,
+  '0014_approval_stages': m0014,
+  '0015_approval_links': m0015,
   '0016_webhooks': m0016,
   '0017_personal_data_erasure': m0017,
-  // 0007–0011 are being added on other branches; 0012 depends on none of them.
 };

@@ -6,7 +6,7 @@ import type { Catalogue } from '../../../app/app-catalogue.ts';
 import type { PolicySources } from '../../../app/apply-policy.ts';
 import type { Status } from '../../../domain/lifecycle.ts';
 import type { Role } from '../../../domain/roles.ts';
-import type { Clock, Ids, RequestQueries, Store } from '../../../ports.ts';
+import type { ApproverGroups, Clock, Ids, RequestQueries, Store } from '../../../ports.ts';
 import type { SandboxHooks } from '../../sandbox-hooks.ts';
 import type { PageContext } from '../layout.ts';
 import { pageContext, type WebSettings } from '../render.ts';
@@ -22,6 +22,8 @@ export interface ConsoleDeps {
   policy?: PolicySources | undefined;
   /** The apps (admin/apps/, and each request's app and answers). */
   catalogue: Catalogue;
+  /** Members of the groups approval stages name (the "waiting for you" of a group approver). */
+  approverGroups?: ApproverGroups | null | undefined;
 }
 
 /** What waits for each role: an approver decides; an admin also settles matches and failures. */
@@ -61,6 +63,7 @@ export function actorLabel(actor: string): string {
   if (person) return person[1]!;
   if (actor.startsWith('token:')) return `API token ${actor.slice('token:'.length)}`;
   if (actor.startsWith('policy:')) return `Policy (${actor.slice('policy:'.length)})`;
+  if (actor.startsWith('email-link:')) return `${actor.slice('email-link:'.length)} (emailed link)`;
   return actor;
 }
 
@@ -92,6 +95,10 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   access_removal_failed: 'Removing access failed',
   // The Teams card of a waiting request could not be posted (app/post-to-teams.ts).
   teams_failed: 'Teams channel not told',
+  // Approval stages (app/begin-approval.ts, decide-request.ts, stage-timeout.ts).
+  stage_begun: 'Approval stage began',
+  stage_approved: 'Stage approved',
+  stage_escalated: 'Stage escalated to its alternates',
 };
 
 export function actionLabel(action: string): string {

@@ -18,6 +18,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type LocalAdminDeps, MAX_PASSWORD_LENGTH, signInLocal } from '../../../app/local-admins.ts';
+import { recordStaffSignIn } from '../../../app/record-staff.ts';
 import { endSession, type SessionDeps, type SignedInPerson, startSession } from '../../../app/sessions.ts';
 import {
   APP_ROLES,
@@ -26,7 +27,7 @@ import {
   SignInFailedError,
   safeNext,
 } from '../../../domain/sign-in.ts';
-import type { IdentityProvider, SignInAttempt } from '../../../ports.ts';
+import type { IdentityProvider, SignInAttempt, Store } from '../../../ports.ts';
 import { sessionCookieName } from '../../auth.ts';
 import { clientKey } from '../../submission-limit.ts';
 import { csrfField, field } from '../components.ts';
@@ -47,6 +48,8 @@ export interface AuthDeps {
   local: LocalAdminDeps;
   /** Overrides LOCAL_SIGN_INS_PER_MINUTE (tests). */
   localSignInsPerMinute?: number;
+  /** Where Entra sign-ins are kept as the staff directory (who gets an admin stage's emails). */
+  store?: Store;
 }
 
 export function attemptCookieName(secure: boolean): string {
@@ -242,6 +245,10 @@ export const signInRoutes: FastifyPluginAsyncTypebox<AuthDeps> = async (app, dep
       role,
     });
     request.log.info({ via: 'entra', oid: claims.objectId, role }, 'signed in with Microsoft');
+    if (deps.store) {
+      const member = { oid: claims.objectId, name: claims.name, email: claims.email, role };
+      await recordStaffSignIn({ store: deps.store, clock: deps.sessions.clock }, member);
+    }
     // A person without a role lands on the 403 page that says which app role to ask for.
     return reply.header('cache-control', 'no-store').redirect(next, 303);
   });

@@ -1,5 +1,6 @@
 // The queue's markup: the filter form (GET, so no CSRF), the counts per state, the table
 // of requests with a checkbox per pending one, and the bulk decision under it.
+import type { StageView } from '../../../../app/stage-authority.ts';
 import { type AccessRequest, STATUSES, type Status } from '../../../../domain/lifecycle.ts';
 import {
   checkbox,
@@ -19,6 +20,8 @@ import type { FieldErrors } from './forms.ts';
 export type QueueFilter = Status | 'waiting' | 'all';
 
 export interface QueueView {
+  /** Pending requests' stages as the viewer sees them, by request id. */
+  stages?: ReadonlyMap<string, StageView>;
   filter: QueueFilter;
   search: string;
   /** The app filter (a slug), or '' for every app. */
@@ -128,7 +131,8 @@ export function excerpt(text: string | null, max = 90): string | null {
 function row(request: AccessRequest, view: QueueView): Raw {
   const why = excerpt(request.justification);
   const name = `${request.firstName} ${request.lastName}`;
-  const pending = request.status === 'pending_approval';
+  const stage = view.stages?.get(request.id);
+  const pending = request.status === 'pending_approval' && (stage?.mayDecide ?? true);
   return html`<tr>
     <td class="select">${
       pending
@@ -142,7 +146,13 @@ function row(request: AccessRequest, view: QueueView): Raw {
     }</td>
     <td class="optional">${userText(request.email)}</td>
     <td class="optional">${view.apps.find((app) => app.id === request.appId)?.name ?? request.appId}</td>
-    <td>${statusBadge(request.status)}</td>
+    <td>${statusBadge(request.status)}${
+      stage
+        ? html`<br><span class="hint">Stage ${stage.index + 1} of ${stage.stages.length}: ${userText(stage.stage.name)}</span>${
+            stage.mayDecide ? html`<br><strong class="waiting-for-you">Waiting for you</strong>` : html``
+          }`
+        : html``
+    }</td>
     <td class="optional">${timeTag(request.createdAt)}</td>
     <td>${age(request.createdAt, view.now)}</td>
   </tr>`;
@@ -170,7 +180,9 @@ function bulkDecision(view: QueueView): Raw {
 }
 
 export function queueBody(view: QueueView): Raw {
-  const anyPending = view.items.some((request) => request.status === 'pending_approval');
+  const anyPending = view.items.some(
+    (request) => request.status === 'pending_approval' && (view.stages?.get(request.id)?.mayDecide ?? true),
+  );
   const labels = { ids: 'Requests', reason: 'Reason for rejecting', share: 'Share', action: 'Decision' };
   const table = html`<div class="table-wrap"><table class="queue">
       <caption class="visually-hidden">Access requests, newest first</caption>

@@ -5,9 +5,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { decideRequest } from '../../../../app/decide-request.ts';
+import { type StageView, viewStage } from '../../../../app/stage-authority.ts';
 import { AppError, InvalidTransitionError, NotFoundError } from '../../../../domain/errors.ts';
 import { STATUSES } from '../../../../domain/lifecycle.ts';
-import { callerActor } from '../../../auth.ts';
+import { callerActor, callerAuthority } from '../../../auth.ts';
 import { sendPage } from '../../render.ts';
 import { type ConsoleDeps, consoleContext, waitingStatuses } from '../console.ts';
 import { type BulkOutcome, bulkResultBody } from './bulk-page.ts';
@@ -43,7 +44,16 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
       ...(search ? { search } : {}),
       ...(after ? { after } : {}),
     });
+    // Each pending request's stage as the viewer sees it: "waiting for you" only where they may decide.
+    const authority = callerAuthority(request);
+    const stages = new Map<string, StageView>();
+    for (const item of page.items) {
+      if (item.status !== 'pending_approval') continue;
+      const state = await deps.store.getApprovalState(item.id);
+      if (state) stages.set(item.id, await viewStage(deps, item, state, authority));
+    }
     const body = queueBody({
+      stages,
       filter,
       search,
       app: slug,
@@ -78,6 +88,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
     }
     const action = form.action;
     const actor = callerActor(request);
+    const authority = callerAuthority(request);
     const outcomes: BulkOutcome[] = [];
     // One at a time, each its own decision: one that lost its race changes nothing else.
     for (const id of form.ids) {
@@ -88,8 +99,8 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
         await decideRequest(
           deps,
           action === 'approve'
-            ? { id, actor, decision: 'approve' }
-            : { id, actor, decision: 'reject', reason: form.reason, shareReason: form.share },
+            ? { id, actor, authority, decision: 'approve' }
+            : { id, actor, authority, decision: 'reject', reason: form.reason, shareReason: form.share },
         );
         outcomes.push({ id, name, decided: true, note: '' });
       } catch (error) {

@@ -2,6 +2,7 @@
 // provisioning has done, the actions the request's state and the caller's role allow,
 // and its timeline from the audit trail.
 
+import type { StageView } from '../../../../app/stage-authority.ts';
 import type { App } from '../../../../domain/apps.ts';
 import type { AccessRequest } from '../../../../domain/lifecycle.ts';
 import type { Role } from '../../../../domain/roles.ts';
@@ -20,6 +21,7 @@ import { html, type Raw } from '../../html.ts';
 import { actionLabel, actorLabel } from '../console.ts';
 import type { FieldErrors } from './forms.ts';
 import { removalProgress, revokeForm } from './revoke-form.ts';
+import { stageSection } from './stage-section.ts';
 
 export interface RequestView {
   request: AccessRequest;
@@ -28,6 +30,8 @@ export interface RequestView {
   history: AuditEntry[];
   progress: ProvisioningProgress;
   role: Role | null;
+  /** A pending request's stage as the viewer sees it; null otherwise. */
+  stage?: StageView | null;
   csrfToken: string;
   /** The one-line result of the last action (after its redirect). */
   flash?: string | undefined;
@@ -234,7 +238,8 @@ export function requestBody(view: RequestView): Raw {
     ${errorSummary(view.errors ?? {}, labels)}
     ${facts(view)}
     ${failure(view)}
-    ${r.status === 'pending_approval' ? decideForms(view) : html``}
+    ${stageSection(view.stage)}
+    ${r.status === 'pending_approval' && (view.stage?.mayDecide ?? true) ? decideForms(view) : html``}
     ${adminActions(view)}
     ${revokeForm(view)}
     ${removalProgress(view)}

@@ -11,9 +11,9 @@ import { decideRequest } from '../../../../app/decide-request.ts';
 import { resendInvitation } from '../../../../app/resend-invitation.ts';
 import { retryRequest } from '../../../../app/retry-request.ts';
 import { revokeAccess } from '../../../../app/revoke-access.ts';
-import { ConflictError, InvalidTransitionError, ValidationError } from '../../../../domain/errors.ts';
+import { AppError, ConflictError, InvalidTransitionError, ValidationError } from '../../../../domain/errors.ts';
 import { IdParams } from '../../../api/schemas.ts';
-import { callerActor } from '../../../auth.ts';
+import { callerActor, callerAuthority } from '../../../auth.ts';
 import type { ConsoleDeps } from '../console.ts';
 import {
   ApproveForm,
@@ -32,6 +32,7 @@ import { type RequestExtras, showRequest } from './show-request.ts';
 
 const DONE = {
   approved: 'Approved. Provisioning starts in a moment.',
+  stage_approved: "Approved for this stage. The next stage's approvers have been asked.",
   rejected: 'Rejected.',
   retried: 'Sent back to provisioning.',
   resent: 'A new invitation is on its way: the person gets one new email.',
@@ -57,21 +58,27 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
     reply: FastifyReply,
     id: string,
     form: { errors: FieldErrors; values?: RequestExtras['values'] },
-    done: Done,
+    done: Done | ((result: unknown) => Done),
     action: () => Promise<unknown>,
   ) => {
     const again = (extras: RequestExtras, status: number) =>
       showRequest(deps, request, reply, id, { ...extras, ...(form.values ? { values: form.values } : {}) }, status);
     if (Object.keys(form.errors).length > 0) return again({ errors: form.errors }, 400);
+    let result: unknown;
     try {
-      await action();
+      result = await action();
     } catch (error) {
       if (error instanceof InvalidTransitionError) return again({ conflict: await lostRace(deps, id) }, 409);
       if (error instanceof ConflictError) return again({ conflict: `Nothing was changed: ${error.message}` }, 409);
       if (error instanceof ValidationError) return again({ errors: { choice: error.message } }, 400);
+      // Not this stage's approver, or the requester themself: said on the page, nothing changed.
+      if (error instanceof AppError && error.status === 403) {
+        return again({ conflict: `Nothing was changed: ${error.message}` }, 403);
+      }
       throw error;
     }
-    return reply.redirect(`/admin/requests/${id}?done=${done}`, 303);
+    const said = typeof done === 'function' ? done(result) : done;
+    return reply.redirect(`/admin/requests/${id}?done=${said}`, 303);
   };
 
   const params = IdParams;
@@ -79,8 +86,17 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
   app.post('/admin/requests/:id/approve', { schema: { params, body: ApproveForm } }, async (request, reply) => {
     const { id } = request.params;
     const { comment, errors } = approveInput(request.body);
-    return act(request, reply, id, { errors, values: { comment: request.body.comment } }, 'approved', () =>
-      decideRequest(deps, { id, actor: callerActor(request), decision: 'approve', comment }),
+    // Approved at a non-final stage: still pending, now at the next stage.
+    const done = (result: unknown) =>
+      (result as { status?: string } | undefined)?.status === 'pending_approval' ? 'stage_approved' : 'approved';
+    return act(request, reply, id, { errors, values: { comment: request.body.comment } }, done, () =>
+      decideRequest(deps, {
+        id,
+        actor: callerActor(request),
+        authority: callerAuthority(request),
+        decision: 'approve',
+        comment,
+      }),
     );
   });
 
@@ -88,7 +104,14 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
     const { id } = request.params;
     const { reason, share, errors } = rejectInput(request.body);
     return act(request, reply, id, { errors, values: { reason: request.body.reason, share } }, 'rejected', () =>
-      decideRequest(deps, { id, actor: callerActor(request), decision: 'reject', reason, shareReason: share }),
+      decideRequest(deps, {
+        id,
+        actor: callerActor(request),
+        authority: callerAuthority(request),
+        decision: 'reject',
+        reason,
+        shareReason: share,
+      }),
     );
   });
 

@@ -1,7 +1,9 @@
 // Renders a request's page: after GET, and again when a form on it needs correcting (400)
 // or changed nothing (409).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { viewStage } from '../../../../app/stage-authority.ts';
 import { NotFoundError } from '../../../../domain/errors.ts';
+import { callerAuthority } from '../../../auth.ts';
 import { sendPage } from '../../render.ts';
 import { type ConsoleDeps, consoleContext } from '../console.ts';
 import { type RequestView, requestBody } from './request-page.ts';
@@ -24,7 +26,10 @@ export async function showRequest(
     deps.catalogue.get(found.appId),
     consoleContext(deps, request, reply),
   ]);
+  const state = found.status === 'pending_approval' ? await deps.store.getApprovalState(id) : null;
+  const stage = state ? await viewStage(deps, found, state, callerAuthority(request)) : null;
   const body = requestBody({
+    stage,
     request: found,
     app,
     history,
