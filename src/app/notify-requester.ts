@@ -59,6 +59,8 @@ export async function notifyRequester(deps: NotifyRequesterDeps, requestId: stri
 
 async function noticeFor(deps: NotifyRequesterDeps, entry: AuditEntry): Promise<RequesterNotice> {
   switch (entry.action) {
+    case 'approve':
+      return { event: 'approve' };
     case 'reject':
       return {
         event: 'reject',
