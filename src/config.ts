@@ -75,7 +75,7 @@ export interface Config {
   cookieSecret: string | null;
   /** Redemption checks; an invitation not redeemed within expiryMs expires. */
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
-  mail: { smtpUrl: string | null; from: string };
+  mail: MailConfig;
   submissionsPerMinute: number;
   /** Which proxies' X-Forwarded-For to believe (the submission limit counts per client address). */
   trustProxy: TrustProxy;
@@ -85,6 +85,20 @@ export interface Config {
   /** Sandbox mode: the emulator's replication lag. */
   sandboxLagMs: number;
   logLevel: string;
+}
+
+/**
+ * How Guestlist's own emails leave: `smtp` (SMTP_URL), `graph` (Microsoft Graph sendMail
+ * from `mailbox`, with the app's Entra credentials and the Mail.Send permission), or
+ * `sandbox` (no transport: the outbox of sandbox mode).
+ */
+export interface MailConfig {
+  transport: 'smtp' | 'graph' | 'sandbox';
+  smtpUrl: string | null;
+  /** `graph`: the mailbox Guestlist sends as (GUESTLIST_MAIL_MAILBOX); it is also the sender. */
+  mailbox: string | null;
+  /** The sender over SMTP and in the sandbox outbox. */
+  from: string;
 }
 
 export interface ConfigProblem {
@@ -149,9 +163,17 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     'AZURE_CLIENT_SECRET',
     'AZURE_CLIENT_CERTIFICATE_PATH',
   ].some((name) => read(name) !== undefined);
+  const mail = readMail(read, fail, wantsEntra);
   if (wantsEntra) {
     for (const [name, why] of Object.entries(REQUIRED_WITH_ENTRA)) {
-      if (!read(name)) fail(name, `is required with Azure credentials: ${why}`);
+      // Graph mail sends as the mailbox, through the app's own credentials: no SMTP server, no separate sender.
+      if (mail.transport === 'graph' && (name === 'SMTP_URL' || name === 'GUESTLIST_MAIL_FROM')) continue;
+      if (!read(name)) {
+        fail(
+          name,
+          `is required with Azure credentials: ${why}${name === 'SMTP_URL' ? ' Or send through Microsoft 365 instead: GUESTLIST_MAIL_MAILBOX=guestlist@yourdomain (README.md, "Mail through Microsoft Graph").' : ''}`,
+        );
+      }
     }
   }
   const groupIds = (read('GUESTLIST_GROUP_IDS') ?? '')
@@ -183,8 +205,6 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   }
   const emailMode = invitationEmail === 'microsoft' ? 'microsoft' : 'guestlist';
   const lease = LEASE_SECONDS[emailMode];
-  const smtpUrl = read('SMTP_URL') ?? null;
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -229,7 +249,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
         readInteger(read('GUESTLIST_INVITATION_EXPIRY_DAYS'), 'GUESTLIST_INVITATION_EXPIRY_DAYS', 30, 1, 3650, fail) *
         86_400_000,
     },
-    mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    mail,
     trustProxy: readTrustProxy(read('GUESTLIST_TRUST_PROXY'), fail),
     verificationMs:
       readInteger(read('GUESTLIST_VERIFICATION_HOURS'), 'GUESTLIST_VERIFICATION_HOURS', 24, 1, 24 * 30, fail) *
@@ -275,6 +295,52 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+function readMail(read: (name: string) => string | undefined, fail: Fail, wantsEntra: boolean): MailConfig {
+  const smtpUrl = read('SMTP_URL') ?? null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
+  const mailbox = read('GUESTLIST_MAIL_MAILBOX') ?? null;
+  const asked = read('GUESTLIST_MAIL_TRANSPORT');
+  if (asked !== undefined && asked !== 'smtp' && asked !== 'graph') {
+    fail('GUESTLIST_MAIL_TRANSPORT', `must be smtp or graph (got "${asked}").`);
+  }
+  // A mailbox says Graph; SMTP_URL says SMTP; both at once must be settled by GUESTLIST_MAIL_TRANSPORT.
+  const transport = asked === 'smtp' || asked === 'graph' ? asked : mailbox ? 'graph' : smtpUrl ? 'smtp' : 'sandbox';
+  if (asked === undefined && mailbox && smtpUrl) {
+    fail(
+      'GUESTLIST_MAIL_TRANSPORT',
+      'must say which to use, smtp or graph: both SMTP_URL and GUESTLIST_MAIL_MAILBOX are set.',
+    );
+  }
+  if (transport === 'graph') {
+    if (!mailbox) {
+      fail(
+        'GUESTLIST_MAIL_MAILBOX',
+        'is required with GUESTLIST_MAIL_TRANSPORT=graph: the mailbox Guestlist sends as.',
+      );
+    } else if (!/^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\/]+\.[^\s@<>()",;:\\/]+$/.test(mailbox)) {
+      fail(
+        'GUESTLIST_MAIL_MAILBOX',
+        `must be the mailbox's address, such as guestlist@contoso.com (got "${mailbox}").`,
+      );
+    }
+    if (!wantsEntra) {
+      fail(
+        'GUESTLIST_MAIL_MAILBOX',
+        'sends through Microsoft Graph with the app registration: set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential (the sandbox keeps its mail in the outbox).',
+      );
+    }
+  }
+  if (transport === 'smtp' && !smtpUrl && asked === 'smtp')
+    fail('SMTP_URL', 'is required with GUESTLIST_MAIL_TRANSPORT=smtp.');
+  return {
+    transport,
+    smtpUrl: transport === 'smtp' ? smtpUrl : null,
+    mailbox: transport === 'graph' ? mailbox : null,
+    from:
+      read('GUESTLIST_MAIL_FROM') ?? (transport === 'graph' && mailbox ? mailbox : 'Guestlist <guestlist@localhost>'),
+  };
 }
 
 /** At least 32 characters: it is an HMAC key, and a guessable one lets anyone forge a sign-in attempt. */

@@ -4,10 +4,13 @@
 //     counting an attempt; so is a 404 taken as replication lag (ReplicationLagError).
 //   - Any other AppError below 500 (InvalidTransitionError, NotFoundError, validation):
 //     retrying the same input gives the same answer, so it is permanent.
+//   - MailDeliveryError (domain/mail-error.ts): an outage or a setup fault is retried
+//     until it passes, never given up; a refused message is counted and can end.
 //   - Anything else (a bug, a database hiccup, a dropped connection): transient, counted,
 //     so a real bug still ends in giveUp after maxAttempts.
 import { DirectoryError } from '../domain/directory-error.ts';
 import { AppError } from '../domain/errors.ts';
+import { MailDeliveryError } from '../domain/mail-error.ts';
 import { ReplicationLagError } from '../domain/replication-lag.ts';
 
 export interface JobFailure {
@@ -39,6 +42,19 @@ export function classifyJobError(error: unknown): JobFailure {
       canExhaust: false,
       retryAfterMs: error.retryAfterMs,
       message: error.describe(),
+    };
+  }
+  if (error instanceof MailDeliveryError) {
+    // A mail server that is down, or a transport an administrator must fix, delays mail and
+    // never loses it: retried with back-off until it goes. Only a refused message ends.
+    return {
+      permanent: false,
+      countsAttempt: !error.throttled,
+      canExhaust: error.kind === 'message',
+      retryAfterMs: error.retryAfterMs,
+      message: truncate(
+        `${error.kind === 'message' ? 'Refused' : 'Mail delayed'} (${error.mailCode}): ${error.message}`,
+      ),
     };
   }
   const message = truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

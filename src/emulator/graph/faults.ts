@@ -25,7 +25,8 @@ export type OperationName =
   | 'addMember'
   | 'removeMember'
   | 'getOrganization'
-  | 'getAuthorizationPolicy';
+  | 'getAuthorizationPolicy'
+  | 'sendMail';
 
 export interface FaultOptions {
   /** Share (0..1) of Graph calls answered with a fault. */
