@@ -36,7 +36,8 @@ function findMailbox(state: EmulatorState, id: string): EmulatedUser {
   if (!user || !isReplicated(state, user.id)) {
     throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${id}' is invalid.`);
   }
-  if (user.userType !== 'Member' || !user.mail || !user.accountEnabled) {
+  // A shared mailbox's account is disabled and it sends all the same: accountEnabled is not asked.
+  if (user.userType !== 'Member' || !user.mail) {
     throw new GraphError(
       404,
       'MailboxNotEnabledForRESTAPI',
