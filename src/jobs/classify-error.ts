@@ -4,14 +4,17 @@
 //     counting an attempt; so is a 404 taken as replication lag (ReplicationLagError).
 //   - Any other AppError below 500 (InvalidTransitionError, NotFoundError, validation):
 //     retrying the same input gives the same answer, so it is permanent.
-//   - MailDeliveryError (domain/mail-error.ts): an outage or a setup fault is retried
-//     until it passes, never given up; a refused message is counted and can end.
+//   - MailDeliveryError (domain/mail-error.ts): an outage or a setup fault is retried,
+//     uncounted, until it passes, never given up; a refused message is counted and can end.
 //   - Anything else (a bug, a database hiccup, a dropped connection): transient, counted,
 //     so a real bug still ends in giveUp after maxAttempts.
 import { DirectoryError } from '../domain/directory-error.ts';
 import { AppError } from '../domain/errors.ts';
 import { MailDeliveryError } from '../domain/mail-error.ts';
 import { ReplicationLagError } from '../domain/replication-lag.ts';
+
+/** How soon mail is tried again after an outage or a setup fault, when the server did not say. */
+export const MAIL_RETRY_MS = { outage: 60_000, setup: 300_000 } as const;
 
 export interface JobFailure {
   /** Retrying cannot help: give up now. */
@@ -46,12 +49,16 @@ export function classifyJobError(error: unknown): JobFailure {
   }
   if (error instanceof MailDeliveryError) {
     // A mail server that is down, or a transport an administrator must fix, delays mail and
-    // never loses it: retried with back-off until it goes. Only a refused message ends.
+    // never loses it: retried at a steady pace (the server's Retry-After, else every minute
+    // for an outage and every five for a setup fault) without counting, so a long outage
+    // never brings the message closer to being given up. Only refusals of the message
+    // itself (SMTP 5xx, Graph 400) are counted and can end in giving up.
+    const counted = error.kind === 'message';
     return {
       permanent: false,
-      countsAttempt: !error.throttled,
-      canExhaust: error.kind === 'message',
-      retryAfterMs: error.retryAfterMs,
+      countsAttempt: counted,
+      canExhaust: counted,
+      retryAfterMs: error.retryAfterMs ?? (counted ? null : MAIL_RETRY_MS[error.kind]),
       message: truncate(
         `${error.kind === 'message' ? 'Refused' : 'Mail delayed'} (${error.mailCode}): ${error.message}`,
       ),

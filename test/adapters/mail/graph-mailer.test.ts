@@ -60,7 +60,11 @@ test('sendMail without Mail.Send: 403 ErrorAccessDenied with its request-id, a s
   assert.equal(error.responseCode, 403);
   assert.match(error.message, /request-id [0-9a-f-]{36}/);
   const failure = classifyJobError(error);
-  assert.deepEqual([failure.permanent, failure.canExhaust], [false, false], 'waits for an administrator, never lost');
+  assert.deepEqual(
+    [failure.permanent, failure.canExhaust, failure.retryAfterMs],
+    [false, false, 300_000],
+    'waits for an administrator, tried every five minutes, never lost',
+  );
   assert.equal(em.mailbox.list().length, 0);
 });
 
