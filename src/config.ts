@@ -99,6 +99,8 @@ export interface MailConfig {
   mailbox: string | null;
   /** The sender over SMTP and in the sandbox outbox. */
   from: string;
+  /** Days before a request's access ends that its requester is reminded; 0: no reminder. */
+  expiryReminderDays: number;
 }
 
 export interface ConfigProblem {
@@ -340,6 +342,14 @@ function readMail(read: (name: string) => string | undefined, fail: Fail, wantsE
     mailbox: transport === 'graph' ? mailbox : null,
     from:
       read('GUESTLIST_MAIL_FROM') ?? (transport === 'graph' && mailbox ? mailbox : 'Guestlist <guestlist@localhost>'),
+    expiryReminderDays: readInteger(
+      read('GUESTLIST_EXPIRY_REMINDER_DAYS'),
+      'GUESTLIST_EXPIRY_REMINDER_DAYS',
+      7,
+      0,
+      365,
+      fail,
+    ),
   };
 }
 

@@ -106,6 +106,7 @@ export async function startGuestlist(
           branding: config.branding,
           redemptionCheck: config.redemptionCheck,
           verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
+          expiryReminderDays: config.mail.expiryReminderDays,
           directoryPause,
         }),
       });

@@ -26,7 +26,8 @@ export interface AuditEntry {
  * removes what provisioning granted after a revoke or expiry. The requester's
  * side: `send_verification` (the link, one email per address per slot),
  * `expire_verification` (an unconfirmed request ends with its links) and
- * `notify_requester` (an email when the request is decided or ends).
+ * `notify_requester` (an email when the request is decided or ends), `remind_expiry` (an
+ * email a few days before access ends).
  */
 export type JobKind =
   | 'provision'
@@ -37,7 +38,8 @@ export type JobKind =
   | 'send_verification'
   | 'revoke_access'
   | 'expire_verification'
-  | 'notify_requester';
+  | 'notify_requester'
+  | 'remind_expiry';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {

@@ -174,6 +174,7 @@ test('Graph mail: GUESTLIST_MAIL_MAILBOX stands in for SMTP_URL and the sender w
     smtpUrl: null,
     mailbox: 'guestlist@contoso.com',
     from: 'guestlist@contoso.com',
+    expiryReminderDays: 7,
   });
   assert.equal(
     loadConfig({ ...noSmtp, GUESTLIST_MAIL_TRANSPORT: 'graph', GUESTLIST_MAIL_MAILBOX: 'a@contoso.com' }).mail

@@ -30,6 +30,8 @@ export type EmailBlock =
   /** The email's main action: an accent-coloured button (its URL written out too). */
   | { kind: 'button'; label: string; url: string }
   | { kind: 'link'; label: string; url: string }
+  /** One item of a list, with its own links: a title in bold, each link on its own line. */
+  | { kind: 'item'; title: string; links: ReadonlyArray<{ label: string; url: string }> }
   | { kind: 'small'; text: string };
 
 export interface BrandedEmailInput {
@@ -93,6 +95,8 @@ function textBlock(block: EmailBlock): string {
     case 'button':
     case 'link':
       return `${bodyText(block.label)}: ${block.url}`;
+    case 'item':
+      return [bodyText(block.title), ...block.links.map((l) => `${bodyText(l.label)}: ${l.url}`)].join('\n');
   }
 }
 
@@ -135,6 +139,10 @@ function renderHtml(subject: string, blocks: ReadonlyArray<EmailBlock>, branding
         );
       case 'link':
         return `<p style="margin: 0 0 16px">${a(block.url, block.label)}</p>`;
+      case 'item':
+        return `<p style="margin: 0 0 16px"><strong><bdi>${e(block.title)}</bdi></strong>${block.links
+          .map((l) => `<br>${a(l.url, l.label)}`)
+          .join('')}</p>`;
     }
   };
   const body = blocks.map(htmlBlock);

@@ -21,5 +21,19 @@ export function owesRequesterNotice(event: EventType, from: Status): boolean {
 }
 
 export function requesterNoticeJobs(event: EventType, from: Status, requestId: string, now: Date): NewJob[] {
-  return owesRequesterNotice(event, from) ? [{ kind: 'notify_requester', requestId, runAt: now }] : [];
+  return [
+    ...(owesRequesterNotice(event, from) ? [{ kind: 'notify_requester' as const, requestId, runAt: now }] : []),
+    ...(event === 'activate' ? expiryReminderJobs(requestId, now) : []),
+  ];
+}
+
+/**
+ * The job that reminds the requester before their access ends (remind-expiry.ts), queued
+ * when the request becomes active. It reads the end date when it runs and waits for it, so
+ * it is queued even before an end date is known. Code that sets or moves a request's end
+ * date later (the catalogue) queues it again with the change: a reminder is sent once per
+ * end date.
+ */
+export function expiryReminderJobs(requestId: string, now: Date): NewJob[] {
+  return [{ kind: 'remind_expiry', requestId, runAt: now }];
 }

@@ -25,13 +25,14 @@ export function verificationEmail(input: {
   const app = input.branding.appName;
   const hours = Math.round(input.validForMs / 3_600_000);
   const several = input.entries.length > 1;
-  const entry = (e: VerificationEntry): EmailBlock[] => [
-    { kind: 'paragraph', text: `Request for: ${e.firstName} ${e.lastName}` },
-    several
-      ? { kind: 'link', label: 'Confirm this request', url: e.confirmUrl }
-      : { kind: 'button', label: 'Confirm this request', url: e.confirmUrl },
-    { kind: 'link', label: 'See or withdraw this request', url: e.statusUrl },
-  ];
+  const entry = (e: VerificationEntry): EmailBlock => ({
+    kind: 'item',
+    title: `Request for: ${e.firstName} ${e.lastName}`,
+    links: [
+      { label: 'Confirm this request', url: e.confirmUrl },
+      { label: 'See or withdraw this request', url: e.statusUrl },
+    ],
+  });
   return brandedEmail({
     to: [input.to],
     subject: `Confirm your email address for ${app}`,
@@ -46,7 +47,7 @@ export function verificationEmail(input: {
             ? `${input.entries.length} requests were made with it; each link below confirms only the request it is listed with.`
             : 'Confirm the request only if the name below is yours.'),
       },
-      ...input.entries.flatMap(entry),
+      ...input.entries.map(entry),
       {
         kind: 'small',
         text: `The confirmation links work for ${hours} hours. If you did not ask, ignore this email: nothing happens without your confirmation. A request whose name is not yours: do not confirm it; you can withdraw it from its page.`,

@@ -31,6 +31,7 @@ export function configFor(
       smtpUrl: options.smtpUrl ?? null,
       mailbox: options.mailbox ?? null,
       from: options.mailbox ?? 'Guestlist <gl@contoso.com>',
+      expiryReminderDays: 7,
     },
   };
 }

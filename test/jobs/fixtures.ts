@@ -111,6 +111,7 @@ export async function workerSetup(
         revoke_access: scripted('ok'),
         expire_verification: scripted('ok'),
         notify_requester: scripted('ok'),
+        remind_expiry: scripted('ok'),
         ...own,
       },
       clock,

@@ -41,6 +41,7 @@ export function testJobDeps(parts: {
     },
     branding: { organizationName: 'Contoso', appName: 'Project X' },
     verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
+    expiryReminderDays: 7,
     directoryPause: parts.directoryPause,
   };
 }
