@@ -161,8 +161,9 @@ describe('access requests API', () => {
     assert.equal(res.json().status, 'approved');
     const jobs = await t.db.jobs.listJobs(id);
     assert.deepEqual(
-      jobs.map((job) => job.kind),
-      ['provision'],
+      jobs.map((job) => job.kind).sort(),
+      ['notify_requester', 'provision'],
+      'provisioning, and the email telling the requester, in the same transaction',
     );
     const detail = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json();
     assert.equal(detail.status, 'approved');
