@@ -15,6 +15,7 @@ import autocannon from 'autocannon';
 import { codecFor, requestToRow } from '../src/adapters/store/codec.ts';
 import { openDatabase } from '../src/adapters/store/index.ts';
 import { startSession } from '../src/app/sessions.ts';
+import { DEFAULT_APP_ID } from '../src/domain/apps.ts';
 import type { AccessRequest, Status } from '../src/domain/lifecycle.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { sessionCookieName } from '../src/http/auth.ts';
@@ -225,6 +226,9 @@ export async function seedRequests(file: string, count: number): Promise<{ email
       redeemUrl: null,
       reason: null,
       justification: null,
+      appId: DEFAULT_APP_ID,
+      answers: {},
+      accessExpiresAt: null,
       createdAt: new Date(start + i * 60_000),
       updatedAt: new Date(start + i * 60_000),
     };

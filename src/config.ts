@@ -3,6 +3,7 @@
 // setting stops start-up with a message naming the setting and what is wrong.
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { loadConfigFile } from './config-file.ts';
 import {
   deepFreeze,
   type Fail,
@@ -16,6 +17,7 @@ import {
   type TrustProxy,
   urlHost,
 } from './config-values.ts';
+import type { AppDefinition } from './domain/apps.ts';
 import { WORKER_DEFAULTS } from './jobs/worker.ts';
 
 export type GraphCredential =
@@ -84,6 +86,11 @@ export interface Config {
   worker: { concurrency: number; maxAttempts: number; leaseMs: number };
   /** Sandbox mode: the emulator's replication lag. */
   sandboxLagMs: number;
+  /**
+   * The app catalogue declared in the configuration file (config-file.ts): upserted at
+   * start-up, read-only in the console. No file: no apps declared there.
+   */
+  catalogue: { file: string | null; apps: readonly AppDefinition[] };
   logLevel: string;
 }
 
@@ -207,6 +214,9 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   }
   const emailMode = invitationEmail === 'microsoft' ? 'microsoft' : 'guestlist';
   const lease = LEASE_SECONDS[emailMode];
+  // The file's problems carry their line: `guestlist.config.yaml:14` is the "setting".
+  const configFile = loadConfigFile(read('GUESTLIST_CONFIG_FILE'), cwd, { httpsOnly: wantsEntra });
+  for (const problem of configFile.problems) fail(problem.where, problem.problem);
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -294,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     sandboxLagMs:
       readInteger(read('GUESTLIST_SANDBOX_LAG_SECONDS'), 'GUESTLIST_SANDBOX_LAG_SECONDS', 3, 0, 600, fail) * 1000,
     logLevel,
+    catalogue: configFile.config,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

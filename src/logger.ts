@@ -22,6 +22,9 @@ export function createLogger(level: string, destination?: DestinationStream) {
         // Connection URLs may carry a password (postgres://user:pw@…, smtps://user:pw@…).
         'config.databaseUrl',
         'config.mail.smtpUrl',
+        // A Teams Workflows URL carries its own signature: whoever has it may post.
+        '*.teamsWebhookUrl',
+        'config.catalogue.apps[*].teamsWebhookUrl',
       ],
       censor: '[redacted]',
     },

@@ -10,6 +10,7 @@ import { createGraphMailer } from './adapters/mail/graph-mailer.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { type Database, openDatabase } from './adapters/store/index.ts';
+import { createCatalogue, defaultApp } from './app/app-catalogue.ts';
 import type { Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createDirectoryPause } from './jobs/directory-pause.ts';
@@ -46,6 +47,8 @@ export async function startGuestlist(
   const stops: Array<() => Promise<void>> = [() => db.close()];
   try {
     await db.migrate();
+    // The configuration file's apps, as it says now (a removed one is closed, not deleted).
+    await db.store.syncFileApps(config.catalogue.apps, clock.now());
     const sandbox =
       config.mode === 'sandbox'
         ? await startSandbox({
@@ -62,6 +65,16 @@ export async function startGuestlist(
     const directory = directoryPause.watch(
       createGraphDirectory({ entra, ...(sandbox ? { ca: sandbox.emulator.caPem } : {}) }),
     );
+
+    // The catalogue: the default app from the environment, and the stored apps.
+    const catalogue = createCatalogue({
+      store: db.store,
+      defaultApp: defaultApp({
+        name: config.branding.appName,
+        redirectUrl: config.invitation.redirectUrl ?? `${config.publicUrl}/welcome`,
+        groupIds: sandbox?.groupIds ?? config.invitation.groupIds,
+      }),
+    });
 
     if (config.mail.transport === 'sandbox' && config.mode === 'entra') {
       logger.warn(
@@ -89,6 +102,7 @@ export async function startGuestlist(
         leaseMs: config.worker.leaseMs,
         handlers: jobHandlers({
           store: db.store,
+          catalogue,
           clock,
           ids,
           directory,
@@ -140,6 +154,7 @@ export async function startGuestlist(
         (await db.serverSecrets.getOrCreate('cookie-signing-key', randomBytes(32).toString('base64url')));
       http = await buildHttpApp({
         store: db.store,
+        catalogue,
         queries: db.queries,
         sessions: db.sessions,
         clock,

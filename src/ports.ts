@@ -1,5 +1,6 @@
 // The interfaces the use cases need. Each is small; each has an in-memory or fake
 // implementation for tests beside the real ones in adapters/ (see test/fakes/).
+import type { App, AppDefinition } from './domain/apps.ts';
 import type { AccessRequest, EventType, Status } from './domain/lifecycle.ts';
 import type { Role } from './domain/roles.ts';
 
@@ -107,6 +108,8 @@ export interface ListRequestsQuery {
   statuses?: readonly Status[];
   /** The start of the address, of its domain, of the full name or of the last name; any case. */
   search?: string;
+  /** Only requests for this app (its id). */
+  appId?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   after?: string;
@@ -229,8 +232,11 @@ export interface Store {
   /** Inserts a new request with its first audit entry and jobs. */
   insertRequest(request: AccessRequest, audit: AuditEntry, jobs: NewJob[]): Promise<void>;
   getRequest(id: string): Promise<AccessRequest | null>;
-  /** The requests for this (normalized) email not in a final state, newest first. */
-  listOpenRequestsByEmail(email: string): Promise<AccessRequest[]>;
+  /**
+   * The requests for this (normalized) email not in a final state, newest first; with
+   * `appId`, only that app's (a person may ask for several apps at once).
+   */
+  listOpenRequestsByEmail(email: string, appId?: string): Promise<AccessRequest[]>;
   /** In the order the entries were written. */
   listAudit(requestId: string): Promise<AuditEntry[]>;
   /**
@@ -288,6 +294,30 @@ export interface Store {
   appendAdminAudit(entry: AdminAuditEntry): Promise<void>;
   /** Newest first, at most `limit`. */
   listAdminAudit(limit: number): Promise<AdminAuditEntry[]>;
+
+  /** The stored apps (from the file and the console), by name. The default app is not stored (app/app-catalogue.ts). */
+  listApps(): Promise<App[]>;
+  getApp(id: string): Promise<App | null>;
+  getAppBySlug(slug: string): Promise<App | null>;
+  /**
+   * Stores a new app with its admin audit entry, in one transaction. Throws ConflictError
+   * (`duplicate_app_slug`) when the slug is taken, writing nothing.
+   */
+  insertApp(app: App, audit: AdminAuditEntry | null): Promise<void>;
+  /**
+   * Replaces the definition, `open` and `updatedAt` of the app with this id (never its
+   * source or createdAt), with the audit entry; false, writing nothing, when there is no
+   * such app. ConflictError (`duplicate_app_slug`) when the new slug is taken.
+   */
+  updateApp(app: App, audit: AdminAuditEntry | null): Promise<boolean>;
+  /**
+   * Start-up: the configuration file's apps, upserted by slug with source `file` (each
+   * creation or change audited as the `config-file` actor); file apps no longer declared
+   * are closed, not deleted. One transaction. Throws ConflictError
+   * (`app_slug_taken_by_console`) when a console app has one of the slugs. Returns the
+   * file's apps as stored, in the file's order.
+   */
+  syncFileApps(apps: readonly AppDefinition[], at: Date): Promise<App[]>;
 
   insertVerificationToken(token: VerificationToken): Promise<void>;
   findVerificationToken(hash: string): Promise<VerificationToken | null>;

@@ -21,7 +21,7 @@
 import { WORKER } from '../domain/actor.ts';
 import { DirectoryError } from '../domain/directory-error.ts';
 import { emailDomain, INVITE_AS_NEW_GUEST, judgeMatches, redemptionState } from '../domain/directory-match.ts';
-import { InvalidTransitionError } from '../domain/errors.ts';
+import { ConflictError, InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { displayName } from '../domain/person.ts';
 import { lagBackoffMs, notFoundAsLag, ReplicationLagError } from '../domain/replication-lag.ts';
@@ -44,6 +44,8 @@ export interface ProvisionDeps extends ChangeStatusDeps {
  * 30 s timeout well apart from our next POST.
  */
 export const UNKNOWN_OUTCOME_GRACE_MS = 300_000;
+/** How long a request waits before trying again while another one for the address provisions. */
+export const WAIT_FOR_OTHER_PROVISIONING_MS = 15_000;
 /** Clock skew tolerated between this server and Entra when comparing createdDateTime. */
 const CREATED_MARGIN_MS = 150_000;
 
@@ -51,10 +53,25 @@ const CREATED_MARGIN_MS = 150_000;
  * @param held aborted by the job runner when this run may no longer hold its job (its
  *   lease could not be renewed): the run must not start another invitation then.
  */
-export async function provisionGuest(deps: ProvisionDeps, requestId: string, held?: AbortSignal): Promise<void> {
+export async function provisionGuest(
+  deps: ProvisionDeps,
+  requestId: string,
+  held?: AbortSignal,
+): Promise<{ again: Date; note: string } | undefined> {
   try {
     await provision(deps, requestId, held);
+    return undefined;
   } catch (error) {
+    // The person has another request (for another app) being provisioned: two runs at
+    // once could both find nobody and both invite (invariant 3), so the database lets one
+    // request per address be `provisioning` (migrations/0013). This one stays `approved`
+    // and its job tries again shortly; no attempt is counted, nothing fails.
+    if (error instanceof ConflictError && error.code === 'provisioning_in_progress') {
+      return {
+        again: new Date(deps.clock.now().getTime() + WAIT_FOR_OTHER_PROVISIONING_MS),
+        note: 'Waiting: another request for this address is being provisioned.',
+      };
+    }
     // Another run moved the request first (an admin revoked it, or a run that outlived
     // its lease finished): this run is stale, and failing the request would be wrong.
     if (error instanceof InvalidTransitionError) {

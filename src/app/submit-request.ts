@@ -1,6 +1,7 @@
 // A person (or an admin on their behalf) asks for access.
 import { type Actor, auditActor } from '../domain/actor.ts';
-import { ConflictError } from '../domain/errors.ts';
+import { type App, DEFAULT_APP_ID } from '../domain/apps.ts';
+import { ConflictError, ValidationError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
@@ -12,6 +13,10 @@ export interface SubmitRequestInput {
   lastName: string;
   /** "Why do you need access?": optional, blank is none. */
   justification?: string | null | undefined;
+  /** The app asked for (the catalogue's, app-catalogue.ts); the default app when not given. */
+  app?: App | undefined;
+  /** The answers to the app's questions, as sent: checked here (domain/answers.ts). */
+  answers?: Readonly<Record<string, unknown>> | undefined;
   /** Who submits: the requester (the public form/API) or an admin's token. */
   actor: Actor;
   /** True when an admin vouches for the address, so no email verification is needed. */
@@ -22,16 +27,28 @@ export async function submitRequest(
   deps: { store: Store; clock: Clock; ids: Ids },
   input: SubmitRequestInput,
 ): Promise<AccessRequest> {
-  const { person, justification } = parseSubmission(input);
+  const { app } = input;
+  // A closed app takes no new requests, whoever files them; its open requests go on.
+  if (app && !app.open) {
+    throw new ValidationError('The app is not taking requests.', [
+      { field: '/app', message: `${app.name} is not taking requests at the moment.` },
+    ]);
+  }
+  const { person, justification, answers } = parseSubmission(input, app);
   const now = deps.clock.now();
+  const appId = app?.id ?? DEFAULT_APP_ID;
   if (input.verified) {
     // Admins get the truth about duplicates. Anonymous callers never do: their submission
     // reads nothing about the address, and their answer (the route's 202 with the new
     // request's id and `pending_verification`) is the same whatever exists for it.
-    const open = await deps.store.listOpenRequestsByEmail(person.email);
+    // One open request per address and app: asking for another app is not a duplicate.
+    const open = await deps.store.listOpenRequestsByEmail(person.email, appId);
     const underway = open.find((request) => request.status !== 'pending_verification');
     if (underway) {
-      throw new ConflictError('duplicate_request', `An open request for this address already exists: ${underway.id}.`);
+      throw new ConflictError(
+        'duplicate_request',
+        `An open request for this address and app already exists: ${underway.id}.`,
+      );
     }
   }
 
@@ -39,6 +56,9 @@ export async function submitRequest(
     id: deps.ids.next(),
     ...person,
     justification,
+    appId,
+    answers,
+    accessExpiresAt: null,
     status: 'pending_verification',
     directoryUserId: null,
     redeemUrl: null,
@@ -73,7 +93,7 @@ export async function submitRequest(
   );
   if (input.verified) {
     // Unconfirmed requests for this address (names typed by anyone) give way to the admin's.
-    await withdrawUnverified(deps, { email: request.email, keep: request.id, actor: input.actor });
+    await withdrawUnverified(deps, { email: request.email, appId, keep: request.id, actor: input.actor });
   }
   return request;
 }

@@ -45,10 +45,11 @@ async function confirm(
   request: AccessRequest,
 ): Promise<{ outcome: VerifyOutcome; request: AccessRequest }> {
   if (request.status !== 'pending_verification') return { outcome: standing(request), request };
-  // The person asked before and that request is already past this step (waiting for a
-  // decision, invited, active…): a second one would only be decided twice. Only the
-  // address's owner holds this link, so telling them reveals nothing to anyone else.
-  const other = (await deps.store.listOpenRequestsByEmail(request.email)).find(
+  // The person asked for this app before and that request is already past this step
+  // (waiting for a decision, invited, active…): a second one would only be decided twice.
+  // Another app's request is no duplicate. Only the address's owner holds this link, so
+  // telling them reveals nothing to anyone else.
+  const other = (await deps.store.listOpenRequestsByEmail(request.email, request.appId)).find(
     (each) => each.id !== request.id && each.status !== 'pending_verification',
   );
   if (other) {
@@ -66,7 +67,7 @@ async function confirm(
     actor: REQUESTER,
     note: 'Address confirmed from the emailed link.',
   });
-  await withdrawUnverified(deps, { email: next.email, keep: next.id, actor: REQUESTER });
+  await withdrawUnverified(deps, { email: next.email, appId: next.appId, keep: next.id, actor: REQUESTER });
   return { outcome: 'verified', request: next };
 }
 

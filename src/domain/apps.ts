@@ -61,3 +61,12 @@ export interface App {
 
 /** The app every request made before the catalogue existed belongs to (migrations/0013). */
 export const DEFAULT_APP_ID = 'default';
+
+/** What declares an app (the config file, the console's form): everything but its identity and times. */
+export type AppDefinition = Omit<App, 'id' | 'source' | 'createdAt' | 'updatedAt'>;
+
+/** The definition part of an app, for comparing two versions of it. */
+export function definitionOf(app: App): AppDefinition {
+  const { id: _id, source: _source, createdAt: _createdAt, updatedAt: _updatedAt, ...definition } = app;
+  return definition;
+}

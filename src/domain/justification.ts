@@ -1,6 +1,8 @@
 // "Why do you need access?": optional free text the requester writes for the approvers.
 // Line breaks and tabs are kept; other control characters and the bidirectional overrides
 // that reorder what an approver reads (as in names, domain/person.ts) are refused.
+import { inRequesterScope, parseAnswers, scopeMessage } from './answers.ts';
+import type { Answers, App } from './apps.ts';
 import { type FieldError, ValidationError } from './errors.ts';
 import { type Person, parsePerson } from './person.ts';
 
@@ -31,15 +33,22 @@ export function normalizeJustification(
 export interface Submission {
   person: Person;
   justification: string | null;
+  /** The answers to the app's questions (none when no app is given). */
+  answers: Answers;
 }
 
 /** A submitted person and their reason, normalized; or one ValidationError listing every bad field. */
-export function parseSubmission(input: {
-  email: string;
-  firstName: string;
-  lastName: string;
-  justification?: string | null | undefined;
-}): Submission {
+export function parseSubmission(
+  input: {
+    email: string;
+    firstName: string;
+    lastName: string;
+    justification?: string | null | undefined;
+    answers?: Readonly<Record<string, unknown>> | undefined;
+  },
+  /** The app asked for: its questions are answered, and its requesters checked at the email field. */
+  app?: Pick<App, 'name' | 'questions' | 'requesters'>,
+): Submission {
   const fields: FieldError[] = [];
   let person: Person | null = null;
   try {
@@ -48,8 +57,14 @@ export function parseSubmission(input: {
     if (!(error instanceof ValidationError)) throw error;
     fields.push(...(error.fields ?? []));
   }
+  if (person && app && !inRequesterScope(app.requesters, person.email)) {
+    fields.push({ field: '/email', message: scopeMessage(app.requesters, app.name) });
+  }
   const justification = normalizeJustification(input.justification);
   if (!justification.ok) fields.push({ field: '/justification', message: `The reason ${justification.reason}.` });
-  if (!person || !justification.ok) throw new ValidationError('The request has invalid fields.', fields);
-  return { person, justification: justification.justification };
+  const answers = parseAnswers(app?.questions ?? [], input.answers);
+  fields.push(...answers.errors);
+  if (!person || !justification.ok || fields.length > 0)
+    throw new ValidationError('The request has invalid fields.', fields);
+  return { person, justification: justification.justification, answers: answers.answers };
 }

@@ -2,6 +2,7 @@
 // Nothing else in the code base computes a new `status` (ARCHITECTURE.md, "The flow").
 // Callers persist the returned request with a conditional update on the *previous*
 // status, so two actors racing on the same request produce one decision.
+import type { Answers } from './apps.ts';
 import { InvalidTransitionError } from './errors.ts';
 
 export const STATUSES = [
@@ -39,6 +40,12 @@ export interface AccessRequest {
   lastName: string;
   /** Why the requester needs access, in their words (optional; shown to approvers). */
   justification: string | null;
+  /** The app asked for (domain/apps.ts); DEFAULT_APP_ID for requests made before the catalogue. */
+  appId: string;
+  /** The answers to the app's questions, by question id ({} when it asked none). */
+  answers: Answers;
+  /** When the access ends: set when the request becomes active; null for access without end. */
+  accessExpiresAt: Date | null;
   status: Status;
   /** Entra object id of the guest (or existing user), once known. */
   directoryUserId: string | null;

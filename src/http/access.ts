@@ -43,6 +43,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /request': PUBLIC,
   'POST /request': PUBLIC,
   'GET /request/sent': PUBLIC,
+  // One app's form (the catalogue); `sent` is a reserved slug, so the two never meet.
+  'GET /request/:slug': PUBLIC,
+  'POST /request/:slug': PUBLIC,
   'GET /verify': PUBLIC,
   'POST /verify': PUBLIC,
   // The requester's status page and its withdrawal: the link's token is the credential.

@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { type Catalogue, createCatalogue, defaultApp } from '../app/app-catalogue.ts';
 import type { SessionSettings } from '../app/sessions.ts';
 import type { Config } from '../config.ts';
 import type { TrustProxy } from '../config-values.ts';
@@ -42,6 +43,8 @@ import type { WebSettings } from './web/render.ts';
 
 export interface HttpDeps {
   store: Store;
+  /** The apps people may ask for (app/app-catalogue.ts); the default app alone unless given. */
+  catalogue?: Catalogue;
   queries: RequestQueries;
   sessions: SessionStore;
   clock: Clock;
@@ -134,7 +137,18 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   // One allowance for both ways of asking anonymously, the API and the form.
   const limit = submissionLimit(app, deps.submissionsPerMinute);
-  await app.register(api, { prefix: API_PREFIX, ...deps, submissionLimit: limit });
+  // main.ts passes the catalogue; without one (tests), the default app alone, from branding.
+  const catalogue =
+    deps.catalogue ??
+    createCatalogue({
+      store: deps.store,
+      defaultApp: defaultApp({
+        name: deps.branding.appName,
+        redirectUrl: deps.appUrl ?? `${deps.publicUrl}/welcome`,
+        groupIds: [],
+      }),
+    });
+  await app.register(api, { prefix: API_PREFIX, ...deps, catalogue, submissionLimit: limit });
   await app.register(webPages, {
     web,
     store: deps.store,
@@ -148,6 +162,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     localSignInsPerMinute: deps.localSignInsPerMinute,
     submissionLimit: limit,
     verificationMs: deps.verificationMs,
+    catalogue,
   });
   return app;
 }

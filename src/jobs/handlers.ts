@@ -1,6 +1,7 @@
 // What each kind of job does: the use case it runs, and what giving up means for it.
 // A kind that calls the directory says `needsDirectory: true`: while a tenant-wide fault
 // pauses provisioning, its jobs wait instead of running (directory-pause.ts).
+import type { Catalogue } from '../app/app-catalogue.ts';
 import { checkRedemption } from '../app/check-redemption.ts';
 import { expireUnverified } from '../app/expire-unverified.ts';
 import { failRequest } from '../app/fail-request.ts';
@@ -20,6 +21,8 @@ import type { JobHandler } from './worker.ts';
 
 export interface JobDeps {
   store: Store;
+  /** Each request's app (app/app-catalogue.ts); the default app alone, from `provisioning`, unless given. */
+  catalogue?: Catalogue;
   clock: Clock;
   ids: Ids;
   directory: Directory;

@@ -36,5 +36,6 @@ test('a submission lists every bad field at once, the reason included', () => {
   assert.deepEqual(parseSubmission({ email: 'A@B.example', firstName: ' Ada ', lastName: 'L', justification: ' ' }), {
     person: { email: 'a@b.example', firstName: 'Ada', lastName: 'L' },
     justification: null,
+    answers: {},
   });
 });

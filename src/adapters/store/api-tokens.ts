@@ -125,7 +125,7 @@ export function apiTokenMethods(ctx: StoreContext): TokenMethods {
   };
 }
 
-async function appendAudit(db: Kysely<Tables>, codec: Codec, entry: AdminAuditEntry): Promise<void> {
+export async function appendAudit(db: Kysely<Tables>, codec: Codec, entry: AdminAuditEntry): Promise<void> {
   await db
     .insertInto('admin_audit')
     .values({

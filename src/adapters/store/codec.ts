@@ -1,5 +1,6 @@
 // Rows ⇄ domain values. The only place that knows how each dialect stores a time.
 import type { Insertable, Selectable } from 'kysely';
+import type { Answers } from '../../domain/apps.ts';
 import type { AccessRequest, Status } from '../../domain/lifecycle.ts';
 import type { AuditEntry, Job, JobKind, JobPayload, SandboxMessage } from '../../ports.ts';
 import type { AccessRequestsTable, AuditEventsTable, DialectKind, JobsTable, SandboxMessagesTable } from './schema.ts';
@@ -7,10 +8,14 @@ import type { AccessRequestsTable, AuditEventsTable, DialectKind, JobsTable, San
 export interface Codec {
   /** A Date as the dialect stores it: fixed-width ISO text on SQLite, the Date itself for pg. */
   time(date: Date): Date | string;
+  /** A boolean as the dialect stores it: 0/1 on SQLite (node:sqlite binds no booleans), itself for pg. */
+  bool(value: boolean): number | boolean;
 }
 
 export function codecFor(kind: DialectKind): Codec {
-  return kind === 'sqlite' ? { time: (date) => validDate(date).toISOString() } : { time: (date) => validDate(date) };
+  return kind === 'sqlite'
+    ? { time: (date) => validDate(date).toISOString(), bool: (value) => (value ? 1 : 0) }
+    : { time: (date) => validDate(date), bool: (value) => value };
 }
 
 function validDate(date: Date): Date {
@@ -34,6 +39,9 @@ export function requestFromRow(row: Selectable<AccessRequestsTable>): AccessRequ
     firstName: row.first_name,
     lastName: row.last_name,
     justification: row.justification,
+    appId: row.app_id,
+    answers: row.answers ? (JSON.parse(row.answers) as Answers) : {},
+    accessExpiresAt: toDateOrNull(row.access_expires_at),
     status: row.status as Status,
     directoryUserId: row.directory_user_id,
     redeemUrl: row.redeem_url,
@@ -50,6 +58,9 @@ export function requestToRow(request: AccessRequest, codec: Codec): Insertable<A
     first_name: request.firstName,
     last_name: request.lastName,
     justification: request.justification,
+    app_id: request.appId,
+    answers: Object.keys(request.answers).length > 0 ? JSON.stringify(request.answers) : null,
+    access_expires_at: request.accessExpiresAt ? codec.time(request.accessExpiresAt) : null,
     status: request.status,
     directory_user_id: request.directoryUserId,
     redeem_url: request.redeemUrl,

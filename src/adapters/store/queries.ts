@@ -67,6 +67,7 @@ export function createQueries(ctx: StoreContext): RequestQueries {
         .$if(query.status !== undefined, (q) => q.where(status, '=', query.status!))
         .$if(statuses !== undefined, (q) => q.where(status, 'in', statuses!.length ? [...statuses!] : ['']))
         .$if(search !== null, (q) => q.where(search!))
+        .$if(query.appId !== undefined, (q) => q.where('app_id', '=', query.appId!))
         .$if(after !== null, (q) =>
           q.where((eb) =>
             eb.or([

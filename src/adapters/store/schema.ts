@@ -12,10 +12,31 @@ export interface AccessRequestsTable {
   last_name: string;
   /** migrations/0011. */
   justification: string | null;
+  /** migrations/0013: the app asked for ('default' for requests made before the catalogue). */
+  app_id: ColumnType<string, string | undefined, string>;
+  /** migrations/0013: JSON object of answers by question id, or null when none. */
+  answers: string | null;
+  /** migrations/0013: when the access ends (set on activation); null: never, or not active yet. */
+  access_expires_at: Timestamp | null;
   status: string;
   directory_user_id: string | null;
   redeem_url: string | null;
   reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** migrations/0013: the app catalogue's stored apps (the default app is not stored). */
+export interface AppsTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  /** JSON: every App field not in a column of its own (adapters/store/apps.ts). */
+  definition: string;
+  source: string;
+  /** integer 0/1 on SQLite, boolean on PostgreSQL. */
+  open: number | boolean;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -183,6 +204,7 @@ export interface ServerSecretsTable {
 
 export interface Tables {
   access_requests: AccessRequestsTable;
+  apps: AppsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
   api_tokens: ApiTokensTable;

@@ -4,6 +4,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import { FINAL_STATUSES } from '../../domain/lifecycle.ts';
 import type { Store } from '../../ports.ts';
 import { apiTokenMethods } from './api-tokens.ts';
+import { appMethods } from './apps.ts';
 import {
   auditFromRow,
   auditToRow,
@@ -40,12 +41,13 @@ export function createStore(
       return row ? requestFromRow(row) : null;
     },
 
-    async listOpenRequestsByEmail(email) {
+    async listOpenRequestsByEmail(email, appId) {
       const rows = await db
         .selectFrom('access_requests')
         .selectAll()
         .where('email', '=', email)
         .where('status', 'not in', FINAL_STATUSES)
+        .$if(appId !== undefined, (q) => q.where('app_id', '=', appId!))
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .execute();
@@ -88,11 +90,12 @@ export function createStore(
           return true;
         })
         .catch((error: unknown) => {
-          // migrations/0003: another request for this address is already in flight.
+          // migrations/0013 (narrowing 0003): another request for this address is being
+          // provisioned. Only start_provisioning can meet this; its job waits (provision-guest.ts).
           if (isUniqueViolation(error)) {
             throw new ConflictError(
               'provisioning_in_progress',
-              'Another request for this address is already being provisioned; decide this one when it is done.',
+              'Another request for this address is being provisioned; this one starts when it is done.',
             );
           }
           throw error;
@@ -104,6 +107,7 @@ export function createStore(
     ...progressStore(ctx),
 
     ...apiTokenMethods(ctx),
+    ...appMethods(ctx),
 
     async insertVerificationToken(token) {
       await db

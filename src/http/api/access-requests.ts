@@ -1,5 +1,6 @@
 // /api/v1/access-requests: thin routes — schema, use case, reply.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Catalogue } from '../../app/app-catalogue.ts';
 import { confirmMatch } from '../../app/confirm-match.ts';
 import { decideRequest } from '../../app/decide-request.ts';
 import { resendInvitation } from '../../app/resend-invitation.ts';
@@ -8,6 +9,7 @@ import { revokeAccess } from '../../app/revoke-access.ts';
 import { submitRequest } from '../../app/submit-request.ts';
 import { REQUESTER } from '../../domain/actor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import type { AccessRequest } from '../../domain/lifecycle.ts';
 import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { callerActor } from '../auth.ts';
 import type { SubmissionLimit } from '../submission-limit.ts';
@@ -34,10 +36,12 @@ export interface AccessRequestRoutesOptions {
   ids: Ids;
   /** The anonymous submission allowance, shared with the request form (http/submission-limit.ts). */
   submissionLimit: SubmissionLimit;
+  catalogue: Catalogue;
 }
 
 export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesOptions> = async (app, deps) => {
   const { store } = deps;
+  const viewOf = async (request: AccessRequest) => requestView(request, await deps.catalogue.slugs());
 
   app.post(
     '/access-requests',
@@ -56,12 +60,15 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     async (request, reply) => {
       // Only an admin's token gets this far (http/access.ts): it vouches for the address.
       const { principal } = request;
+      const { app: slug, ...body } = request.body;
+      const app = await deps.catalogue.forSubmission(slug);
       const created = await submitRequest(deps, {
-        ...request.body,
+        ...body,
+        app,
         actor: principal?.actor ?? REQUESTER,
         verified: principal !== null,
       });
-      return reply.status(202).send({ id: created.id, status: created.status });
+      return reply.status(202).send({ id: created.id, status: created.status, app: app.slug });
     },
   );
 
@@ -75,15 +82,18 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
     },
     async (request) => {
-      const { status, search, limit = 50, after } = request.query;
+      const { status, search, app: slug, limit = 50, after } = request.query;
+      // An unknown slug matches nothing rather than everything.
+      const appId = slug === undefined ? undefined : ((await deps.catalogue.bySlug(slug))?.id ?? `unknown:${slug}`);
       const page = await deps.queries.listRequests({
         limit,
         ...(status ? { status } : {}),
         ...(search ? { search } : {}),
+        ...(appId ? { appId } : {}),
         ...(after ? { after } : {}),
       });
-      const counts = await deps.queries.countByStatus();
-      return { items: page.items.map(requestView), next: page.next, counts };
+      const [counts, slugOf] = await Promise.all([deps.queries.countByStatus(), deps.catalogue.slugs()]);
+      return { items: page.items.map((item) => requestView(item, slugOf)), next: page.next, counts };
     },
   );
 
@@ -100,7 +110,11 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       const found = await store.getRequest(request.params.id);
       if (!found) throw new NotFoundError('The access request');
       const [history, progress] = await Promise.all([store.listAudit(found.id), store.getProgress(found.id)]);
-      return { ...requestView(found), provisioning: provisioningView(progress), history: history.map(auditView) };
+      return {
+        ...requestView(found, await deps.catalogue.slugs()),
+        provisioning: provisioningView(progress),
+        history: history.map(auditView),
+      };
     },
   );
 
@@ -130,7 +144,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         decision: 'approve',
         comment: request.body.comment,
       });
-      return requestView(next);
+      return await viewOf(next);
     },
   );
 
@@ -154,7 +168,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         reason,
         shareReason: shareReason === true,
       });
-      return requestView(next);
+      return await viewOf(next);
     },
   );
 
@@ -168,7 +182,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       },
     },
     async (request) => {
-      return requestView(await retryRequest(deps, { id: request.params.id, actor: callerActor(request) }));
+      return await viewOf(await retryRequest(deps, { id: request.params.id, actor: callerActor(request) }));
     },
   );
 
@@ -186,7 +200,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     },
     async (request, reply) => {
       const next = await resendInvitation(deps, { id: request.params.id, actor: callerActor(request) });
-      return reply.status(202).send(requestView(next));
+      return reply.status(202).send(await viewOf(next));
     },
   );
 
@@ -205,7 +219,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     },
     async (request) => {
       const { reason, deleteGuest } = request.body;
-      return requestView(
+      return await viewOf(
         await revokeAccess(deps, {
           id: request.params.id,
           actor: callerActor(request),
@@ -231,7 +245,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
     },
     async (request) => {
       const choice = request.body;
-      return requestView(
+      return await viewOf(
         await confirmMatch(deps, {
           id: request.params.id,
           actor: callerActor(request),

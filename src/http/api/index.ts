@@ -4,6 +4,7 @@
 // decides between HTML and JSON.
 import swagger from '@fastify/swagger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Catalogue } from '../../app/app-catalogue.ts';
 import type { Clock, Ids, RequestQueries, Store } from '../../ports.ts';
 import { methodNotAllowed, nothingHere } from '../not-found.ts';
 import { sendProblem } from '../problems.ts';
@@ -19,6 +20,7 @@ export interface ApiDeps {
   ids: Ids;
   submissionLimit: SubmissionLimit;
   sandbox: SandboxHooks | null;
+  catalogue: Catalogue;
 }
 
 export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
@@ -57,8 +59,8 @@ export const api: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
       security: [{ bearer: [] }],
     },
   });
-  const { store, queries, clock, ids, submissionLimit } = deps;
-  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit });
+  const { store, queries, clock, ids, submissionLimit, catalogue } = deps;
+  await app.register(accessRequestRoutes, { store, queries, clock, ids, submissionLimit, catalogue });
   if (deps.sandbox) await app.register(sandboxMessageRoutes, { store: deps.store, sandbox: deps.sandbox });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

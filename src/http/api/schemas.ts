@@ -2,6 +2,7 @@
 // with them, the OpenAPI document is generated from them, and the TypeScript types are
 // derived from them (Static<…>) instead of being written twice.
 import { type Static, Type } from 'typebox';
+import { LONG_ANSWER_MAX_LENGTH } from '../../domain/answers.ts';
 import { JUSTIFICATION_MAX_LENGTH } from '../../domain/justification.ts';
 import { STATUSES } from '../../domain/lifecycle.ts';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../domain/person.ts';
@@ -28,12 +29,32 @@ export const SubmitBody = Type.Object(
     firstName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
     lastName: Type.String({ maxLength: NAME_MAX_LENGTH * 2 }),
     justification: Type.Optional(Justification),
+    app: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 63,
+        description:
+          "The app's slug (GET /request lists the open ones). Left out: the default app while it is the one offered, or the only open app.",
+      }),
+    ),
+    answers: Type.Optional(
+      Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: LONG_ANSWER_MAX_LENGTH * 2 }), {
+        maxProperties: 50,
+        description:
+          "The answers to the app's questions, by question id: text (short answers at most 200 characters, long ones 2000); a single choice is one of its choices.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type SubmitBody = Static<typeof SubmitBody>;
 
-export const SubmitResponse = Type.Object({ id: Type.String(), status: StatusSchema });
+export const SubmitResponse = Type.Object({
+  id: Type.String(),
+  status: StatusSchema,
+  /** The app's slug. */
+  app: Type.String(),
+});
 
 export const AuditEntryView = Type.Object({
   at: Timestamp,
@@ -50,6 +71,12 @@ const requestFields = {
   firstName: Type.String(),
   lastName: Type.String(),
   justification: Nullable(Type.String()),
+  /** The app asked for (its slug; `default` for the app built from the environment). */
+  app: Type.String(),
+  /** The answers to the app's questions, by question id. */
+  answers: Type.Record(Type.String(), Type.String()),
+  /** When the access ends (set once active; null: no end, or not active yet). */
+  accessExpiresAt: Nullable(Timestamp),
   status: StatusSchema,
   directoryUserId: Nullable(Type.String()),
   redeemUrl: Nullable(Type.String()),
@@ -97,6 +124,9 @@ export const ListQuery = Type.Object(
         maxLength: 200,
         description: 'The start of the email address, of its domain, of the full name or of the last name; any case.',
       }),
+    ),
+    app: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 63, description: "Only this app's requests (its slug)." }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     after: Type.Optional(Type.String({ maxLength: 200 })),

@@ -4,13 +4,19 @@ import type { AccessRequest } from '../../domain/lifecycle.ts';
 import type { AuditEntry, ProvisioningProgress, SandboxMessage } from '../../ports.ts';
 import type { AccessRequestView, AuditEntryView, ProvisioningView, SandboxMessageView } from './schemas.ts';
 
-export function requestView(request: AccessRequest): Static<typeof AccessRequestView> {
+/** An app's slug by its id (app-catalogue.ts's appSlugs). */
+export type SlugOf = (appId: string) => string;
+
+export function requestView(request: AccessRequest, slugOf: SlugOf): Static<typeof AccessRequestView> {
   return {
     id: request.id,
     email: request.email,
     firstName: request.firstName,
     lastName: request.lastName,
     justification: request.justification,
+    app: slugOf(request.appId),
+    answers: { ...request.answers },
+    accessExpiresAt: request.accessExpiresAt?.toISOString() ?? null,
     status: request.status,
     directoryUserId: request.directoryUserId,
     redeemUrl: request.redeemUrl,

@@ -10,6 +10,7 @@
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Catalogue } from '../../app/app-catalogue.ts';
 import type { LocalAdminDeps } from '../../app/local-admins.ts';
 import type { SessionDeps } from '../../app/sessions.ts';
 import type { Clock, IdentityProvider, Ids, RequestQueries, Store } from '../../ports.ts';
@@ -43,6 +44,8 @@ export interface WebDeps {
   submissionLimit: SubmissionLimit;
   /** How long an emailed confirmation link works. */
   verificationMs: number;
+  /** The apps people may ask for. */
+  catalogue: Catalogue;
 }
 
 const ASSETS = new URL('./assets/', import.meta.url).pathname;
@@ -87,7 +90,15 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
     ...(deps.localSignInsPerMinute ? { localSignInsPerMinute: deps.localSignInsPerMinute } : {}),
   });
   const { store, clock, ids, submissionLimit, verificationMs } = deps;
-  await app.register(requestRoutes, { web, store, clock, ids, submissionLimit, verificationMs });
+  await app.register(requestRoutes, {
+    web,
+    store,
+    clock,
+    ids,
+    submissionLimit,
+    verificationMs,
+    catalogue: deps.catalogue,
+  });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   await app.register(statusRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
   await app.register(consoleRoutes, deps);

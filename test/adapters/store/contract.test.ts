@@ -205,32 +205,35 @@ for (const factory of databaseFactories) {
       );
     });
 
-    test('only one request per address may be in flight (approved or provisioning)', async (t) => {
+    test('only one request per address may be provisioning; several may be approved (migrations/0013)', async (t) => {
       const { db } = await fresh(t, factory);
-      const first = aRequest({ email: 'twice@example.org', status: 'pending_approval' });
+      const first = aRequest({ email: 'twice@example.org', status: 'pending_approval', appId: 'wiki' });
       const second = aRequest({ email: 'twice@example.org', status: 'pending_approval', createdAt: at(1) });
       for (const each of [first, second]) await db.store.insertRequest(each, anAudit(each), []);
       assert.equal(await db.store.saveTransition(moveTo(first, 'approved', at(5))), true);
+      // Another app's request for the same person is approved while the first waits or runs.
+      assert.equal(await db.store.saveTransition(moveTo(second, 'approved', at(6), [aJob(second)])), true);
+      const firstApproved = { ...first, status: 'approved' as const };
+      const secondApproved = { ...second, status: 'approved' as const };
+      assert.equal(await db.store.saveTransition(moveTo(firstApproved, 'provisioning', at(7))), true);
+      // Only provisioning looks the person up and invites them: one such run per address.
       await assert.rejects(
-        db.store.saveTransition(moveTo(second, 'approved', at(6), [aJob(second)])),
+        db.store.saveTransition(moveTo(secondApproved, 'provisioning', at(8), [aJob(second, at(8), 'grant_access')])),
         (error: unknown) => error instanceof ConflictError && error.code === 'provisioning_in_progress',
+        'a second provisioning while the first runs',
       );
-      assert.equal((await db.store.getRequest(second.id))?.status, 'pending_approval', 'nothing written');
-      assert.deepEqual(await db.jobs.listJobs(second.id), []);
+      assert.equal((await db.store.getRequest(second.id))?.status, 'approved', 'nothing written');
+      assert.deepEqual(
+        (await db.jobs.listJobs(second.id)).map((job) => job.kind),
+        ['provision'],
+        'no job added',
+      );
+      assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'provisioning' }, 'invited', at(9))), true);
       assert.equal(
-        await db.store.saveTransition(moveTo({ ...first, status: 'approved' }, 'provisioning', at(7))),
+        await db.store.saveTransition(moveTo(secondApproved, 'provisioning', at(10))),
         true,
+        'free again once invited',
       );
-      // Provisioning is as much in flight as approved: the index covers both states.
-      await assert.rejects(
-        db.store.saveTransition(moveTo(second, 'approved', at(7), [aJob(second)])),
-        (error: unknown) => error instanceof ConflictError && error.code === 'provisioning_in_progress',
-        'a second approval while the first is provisioning',
-      );
-      assert.equal((await db.store.getRequest(second.id))?.status, 'pending_approval', 'nothing written');
-      assert.deepEqual(await db.jobs.listJobs(second.id), []);
-      assert.equal(await db.store.saveTransition(moveTo({ ...first, status: 'provisioning' }, 'invited', at(8))), true);
-      assert.equal(await db.store.saveTransition(moveTo(second, 'approved', at(9))), true, 'free again once invited');
     });
 
     test('saveTransition from a stale status writes nothing and returns false', async (t) => {

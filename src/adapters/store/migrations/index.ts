@@ -14,6 +14,7 @@ import * as m0009 from './0009_revoke_access.ts';
 import * as m0010 from './0010_local_admins.ts';
 import * as m0011 from './0011_request_justification.ts';
 import * as m0012 from './0012_console_indexes.ts';
+import * as m0013 from './0013_app_catalogue.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, kind: DialectKind): Promise<void>;
@@ -33,5 +34,6 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0010_local_admins': m0010,
   '0011_request_justification': m0011,
   '0012_console_indexes': m0012,
+  '0013_app_catalogue': m0013,
   // 0007–0011 are being added on other branches; 0012 depends on none of them.
 };

@@ -1,6 +1,8 @@
 // What every console page shares: the layout's context with the "waiting for you" count,
 // the counts per state it is computed from, and how the audit trail's actors read.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Catalogue } from '../../../app/app-catalogue.ts';
 import type { Status } from '../../../domain/lifecycle.ts';
 import type { Role } from '../../../domain/roles.ts';
 import type { Clock, Ids, RequestQueries, Store } from '../../../ports.ts';
@@ -15,6 +17,8 @@ export interface ConsoleDeps {
   clock: Clock;
   ids: Ids;
   sandbox: SandboxHooks | null;
+  /** The apps (admin/apps/, and each request's app and answers). */
+  catalogue: Catalogue;
 }
 
 /** What waits for each role: an approver decides; an admin also settles matches and failures. */

@@ -21,6 +21,10 @@ export type QueueFilter = Status | 'waiting' | 'all';
 export interface QueueView {
   filter: QueueFilter;
   search: string;
+  /** The app filter (a slug), or '' for every app. */
+  app: string;
+  /** Every app, for the filter and the App column. */
+  apps: readonly { id: string; slug: string; name: string }[];
   items: AccessRequest[];
   /** The next (older) page's link, or null on the last page. */
   olderHref: string | null;
@@ -37,10 +41,11 @@ export interface QueueView {
   share?: boolean;
 }
 
-export function queueHref(filter: QueueFilter, search: string, after?: string): string {
+export function queueHref(filter: QueueFilter, search: string, after?: string, app = ''): string {
   const query = new URLSearchParams();
   if (filter !== 'waiting') query.set('status', filter);
   if (search) query.set('search', search);
+  if (app) query.set('app', app);
   if (after) query.set('after', after);
   const text = query.toString();
   return text ? `/admin?${text}` : '/admin';
@@ -72,6 +77,20 @@ function filterForm(view: QueueView): Raw {
           html`<option value="${value}"${value === view.filter ? html` selected` : html``}>${label}</option>`,
       )}</select>
     </div>
+    ${
+      view.apps.length > 1
+        ? html`<div class="field">
+      <label for="field-app">App</label>
+      <select id="field-app" name="app">
+        <option value="">All apps</option>
+        ${view.apps.map(
+          (app) =>
+            html`<option value="${app.slug}"${app.slug === view.app ? html` selected` : html``}>${app.name}</option>`,
+        )}
+      </select>
+    </div>`
+        : html``
+    }
     ${field({
       name: 'search',
       label: 'Search',
@@ -122,6 +141,7 @@ function row(request: AccessRequest, view: QueueView): Raw {
       why ? html`<br><span class="excerpt">${userText(why)}</span>` : html``
     }</td>
     <td class="optional">${userText(request.email)}</td>
+    <td class="optional">${view.apps.find((app) => app.id === request.appId)?.name ?? request.appId}</td>
     <td>${statusBadge(request.status)}</td>
     <td class="optional">${timeTag(request.createdAt)}</td>
     <td>${age(request.createdAt, view.now)}</td>
@@ -158,6 +178,7 @@ export function queueBody(view: QueueView): Raw {
         <th scope="col"><span class="visually-hidden">Select</span></th>
         <th scope="col">Name</th>
         <th scope="col" class="optional">Email</th>
+        <th scope="col" class="optional">App</th>
         <th scope="col">Status</th>
         <th scope="col" class="optional">Submitted</th>
         <th scope="col">Age</th>

@@ -20,6 +20,7 @@ const PAGE_SIZE = 50;
 const QueueQuery = Type.Object({
   status: Type.Optional(Type.Enum([...STATUSES, 'waiting', 'all'])),
   search: Type.Optional(Type.String({ maxLength: 200 })),
+  app: Type.Optional(Type.String({ maxLength: 63 })),
   after: Type.Optional(Type.String({ maxLength: 200 })),
 });
 
@@ -27,12 +28,16 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
   const showQueue = async (
     request: Parameters<typeof callerActor>[0],
     reply: Parameters<typeof sendPage>[0],
-    query: { filter: QueueFilter; search: string; after?: string | undefined },
+    query: { filter: QueueFilter; search: string; app?: string | undefined; after?: string | undefined },
     form?: { errors: FieldErrors; selected: string[]; reason: string; share: boolean },
   ) => {
     const { ctx, counts } = await consoleContext(deps, request, reply, true);
     const { filter, search, after } = query;
+    const apps = await deps.catalogue.listAll();
+    const app = apps.find((each) => each.slug === query.app);
+    const slug = app?.slug ?? '';
     const page = await deps.queries.listRequests({
+      ...(app ? { appId: app.id } : {}),
       limit: PAGE_SIZE,
       ...(filter === 'waiting' ? { statuses: waitingStatuses(request) } : filter === 'all' ? {} : { status: filter }),
       ...(search ? { search } : {}),
@@ -41,9 +46,11 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
     const body = queueBody({
       filter,
       search,
+      app: slug,
+      apps,
       items: page.items,
-      olderHref: page.next ? queueHref(filter, search, page.next) : null,
-      newestHref: after ? queueHref(filter, search) : null,
+      olderHref: page.next ? queueHref(filter, search, page.next, slug) : null,
+      newestHref: after ? queueHref(filter, search, undefined, slug) : null,
       counts,
       waiting: ctx.waiting ?? 0,
       now: deps.clock.now(),
@@ -55,7 +62,12 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
 
   app.get('/admin', { schema: { querystring: QueueQuery } }, async (request, reply) => {
     const search = request.query.search?.trim() ?? '';
-    return showQueue(request, reply, { filter: request.query.status ?? 'waiting', search, after: request.query.after });
+    return showQueue(request, reply, {
+      filter: request.query.status ?? 'waiting',
+      search,
+      app: request.query.app,
+      after: request.query.after,
+    });
   });
 
   app.post('/admin/requests/bulk', { schema: { body: BulkForm } }, async (request, reply) => {

@@ -2,6 +2,7 @@
 // provisioning has done, the actions the request's state and the caller's role allow,
 // and its timeline from the audit trail.
 
+import type { App } from '../../../../domain/apps.ts';
 import type { AccessRequest } from '../../../../domain/lifecycle.ts';
 import type { Role } from '../../../../domain/roles.ts';
 import type { AuditEntry, ProvisioningProgress } from '../../../../ports.ts';
@@ -22,6 +23,8 @@ import { removalProgress, revokeForm } from './revoke-form.ts';
 
 export interface RequestView {
   request: AccessRequest;
+  /** The request's app (null: an app id the catalogue no longer has). */
+  app: App | null;
   history: AuditEntry[];
   progress: ProvisioningProgress;
   role: Role | null;
@@ -55,6 +58,8 @@ function facts(view: RequestView): Raw {
     <dt>Email</dt><dd>${userText(r.email)}</dd>
     <dt>First name</dt><dd>${userText(r.firstName)}</dd>
     <dt>Last name</dt><dd>${userText(r.lastName)}</dd>
+    <dt>App</dt><dd>${view.app ? html`${view.app.name} <span class="hint">(${view.app.slug})</span>` : html`<code>${r.appId}</code>`}</dd>
+    ${answers(view)}
     <dt>Why they need access</dt><dd>${
       r.justification
         ? html`<p class="justification">${userText(r.justification)}</p>`
@@ -63,10 +68,31 @@ function facts(view: RequestView): Raw {
     <dt>Status</dt><dd>${statusBadge(r.status)}</dd>
     <dt>Submitted</dt><dd>${timeTag(r.createdAt)}</dd>
     <dt>Last change</dt><dd>${timeTag(r.updatedAt)}</dd>
+    ${r.accessExpiresAt ? html`<dt>Access ends</dt><dd>${timeTag(r.accessExpiresAt)}</dd>` : html``}
     ${r.directoryUserId ? html`<dt>Directory user id</dt><dd><code>${r.directoryUserId}</code></dd>` : html``}
     ${r.status === 'invited' && r.redeemUrl ? html`<dt>Redeem URL</dt><dd><code>${r.redeemUrl}</code></dd>` : html``}
     ${r.reason && r.status !== 'failed' ? html`<dt>Reason</dt><dd>${r.reason}</dd>` : html``}
   </dl>`;
+}
+
+/** The answers to the app's questions, under each question's label (in the app's order). */
+function answers(view: RequestView): Raw {
+  const given = view.request.answers;
+  const questions = view.app?.questions ?? [];
+  // Answers to questions the app no longer asks are still shown, under their id.
+  const known = new Set(questions.map((question) => question.id));
+  const rows = [
+    ...questions.map((question) => ({ label: question.label, answer: given[question.id] })),
+    ...Object.keys(given)
+      .filter((id) => !known.has(id))
+      .map((id) => ({ label: id, answer: given[id] })),
+  ];
+  return html`${rows.map(
+    (row) =>
+      html`<dt>${row.label}</dt><dd>${
+        row.answer ? html`<p class="answer">${userText(row.answer)}</p>` : html`<span class="hint">Not answered</span>`
+      }</dd>`,
+  )}`;
 }
 
 function failure(view: RequestView): Raw {

@@ -18,13 +18,15 @@ export async function showRequest(
 ): Promise<FastifyReply> {
   const found = await deps.store.getRequest(id);
   if (!found) throw new NotFoundError('The access request');
-  const [history, progress, { ctx }] = await Promise.all([
+  const [history, progress, app, { ctx }] = await Promise.all([
     deps.store.listAudit(id),
     deps.store.getProgress(id),
+    deps.catalogue.get(found.appId),
     consoleContext(deps, request, reply),
   ]);
   const body = requestBody({
     request: found,
+    app,
     history,
     progress,
     role: request.principal?.role ?? null,
