@@ -6,6 +6,8 @@
 // request is no longer active.
 import { accessEndOf, reminderAt } from '../domain/access-end.ts';
 import type { Clock, Mailer, Store } from '../ports.ts';
+import type { Catalogue } from './app-catalogue.ts';
+import { brandingForApp } from './email-branding.ts';
 import type { InvitationBranding } from './invitation-email.ts';
 import { requesterEmail } from './requester-email.ts';
 import { newStatusLink } from './status-link.ts';
@@ -15,6 +17,7 @@ export interface RemindExpiryDeps {
   clock: Clock;
   mailer: Mailer;
   branding: InvitationBranding;
+  catalogue?: Catalogue | undefined;
   publicUrl: string;
   /** Days before the end (GUESTLIST_EXPIRY_REMINDER_DAYS); 0: no reminder. */
   reminderDays: number;
@@ -41,7 +44,7 @@ export async function remindExpiry(
       requesterEmail({
         to: request.email,
         firstName: request.firstName,
-        branding: deps.branding,
+        branding: (await brandingForApp(deps, request.appId)).branding,
         notice: { event: 'remind_expiry', endsAt: due.endsAt },
         statusUrl,
       }),

@@ -13,6 +13,8 @@ export interface VerificationEntry {
   lastName: string;
   confirmUrl: string;
   statusUrl: string;
+  /** The app this request asks for, when the email carries requests for several apps. */
+  appName?: string | undefined;
 }
 
 export function verificationEmail(input: {
@@ -27,7 +29,7 @@ export function verificationEmail(input: {
   const several = input.entries.length > 1;
   const entry = (e: VerificationEntry): EmailBlock => ({
     kind: 'item',
-    title: `Request for: ${e.firstName} ${e.lastName}`,
+    title: `Request for: ${e.firstName} ${e.lastName}${e.appName ? ` (access to ${e.appName})` : ''}`,
     links: [
       { label: 'Confirm this request', url: e.confirmUrl },
       { label: 'See or withdraw this request', url: e.statusUrl },

@@ -1,12 +1,11 @@
 // When a request's access ends, and when its requester is reminded. The end date is the
-// catalogue's (`access_expires_at`, set from the app's access duration: the `apps` branch);
-// until a request carries one, it has none and nobody is reminded. Read through this one
-// function so the reminder (app/remind-expiry.ts) works as soon as the field exists.
+// catalogue's (`accessExpiresAt`, stored with the request and set from the app's access
+// duration when it becomes active); a request without one is never reminded.
 import type { AccessRequest } from './lifecycle.ts';
 
-/** The request's access end date, or null when its access does not end (or the field is not stored yet). */
-export function accessEndOf(request: AccessRequest & { accessExpiresAt?: Date | null }): Date | null {
-  return request.accessExpiresAt ?? null;
+/** The request's access end date, or null when its access does not end. */
+export function accessEndOf(request: AccessRequest): Date | null {
+  return request.accessExpiresAt;
 }
 
 export type Reminder = { kind: 'wait'; until: Date } | { kind: 'send'; endsAt: Date } | { kind: 'none' };

@@ -48,14 +48,20 @@ for (const factory of databaseFactories) {
     await decideRequest(deps, { id: request.id, actor: ACTOR, decision: 'approve' });
     let current = (await db.store.getRequest(request.id))!;
     current = await changeStatus(deps, { request: current, event: { type: 'start_provisioning' }, actor: ACTOR });
-    await changeStatus(deps, { request: current, event: { type: 'activate' }, actor: ACTOR });
+    // The end date as the catalogue stores it, with the activation.
+    let end: Date | null = new Date(clock.now().getTime() + 30 * DAY);
+    await changeStatus(deps, {
+      request: { ...current, accessExpiresAt: end },
+      event: { type: 'activate' },
+      actor: ACTOR,
+    });
+    assert.equal((await db.store.getRequest(request.id))?.accessExpiresAt?.toISOString(), end.toISOString());
     const jobs = (await db.jobs.listJobs(request.id)).filter((job) => job.kind === 'remind_expiry');
     assert.equal(jobs.length, 1, 'queued with the activation, in its transaction');
 
-    let end: Date | null = new Date(clock.now().getTime() + 30 * DAY);
     const sent: MailMessage[] = [];
     const reminder = {
-      store: withEndDate(db.store, () => end),
+      store: db.store,
       clock,
       mailer: { send: async (m: MailMessage) => void sent.push(m) },
       branding: { organizationName: 'Contoso', appName: 'Project X' },
@@ -74,7 +80,8 @@ for (const factory of databaseFactories) {
     assert.match(sent[0]!.text, /See your request: https:\/\/gl\.test\/status\?token=/);
     assert.ok(sent[0]!.html);
 
-    end = new Date(end.getTime() + 30 * DAY); // extended
+    end = new Date(end.getTime() + 30 * DAY); // extended (read through a store that says so)
+    reminder.store = withEndDate(db.store, () => end);
     const again = await remindExpiry(reminder, request.id);
     assert.ok(again);
     clock.set(again.toISOString());

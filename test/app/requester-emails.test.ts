@@ -153,3 +153,32 @@ test('names in a requester email: escaped, bidi removed; the shared reason escap
   assert.doesNotMatch(message.text, /\u202E/u);
   assert.ok(message.text && message.html, 'text and HTML parts');
 });
+
+test("the emails name the request's own app from the catalogue, escaped in HTML", async (t) => {
+  const h = await provisioningHarness();
+  t.after(() => h.close());
+  const request = await pendingApproval(h);
+  await decideRequest(h.deps, { id: request.id, actor: APPROVER, decision: 'reject', reason: 'No.' });
+  const sent: MailMessage[] = [];
+  const asked: string[] = [];
+  const catalogue = {
+    get: async (id: string) => {
+      asked.push(id);
+      return { name: 'Payroll <beta>', redirectUrl: 'https://payroll.contoso.com' };
+    },
+  } as unknown as import('../../src/app/app-catalogue.ts').Catalogue;
+  await notifyRequester(
+    {
+      ...h.deps,
+      mailer: { send: async (m: MailMessage) => void sent.push(m) },
+      branding,
+      catalogue,
+      publicUrl: 'https://gl.test',
+      appUrl: 'https://app.contoso.com',
+    },
+    request.id,
+  );
+  assert.deepEqual(asked, ['default'], 'the request made before the catalogue belongs to the default app');
+  assert.equal(sent[0]!.subject, 'Your request for Payroll <beta> was not approved');
+  assert.match(sent[0]!.html ?? '', /access to Payroll &lt;beta&gt;/);
+});
