@@ -94,7 +94,7 @@ export interface Config {
   cookieSecret: string | null;
   /** Redemption checks; an invitation not redeemed within expiryMs expires. */
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
-  mail: { smtpUrl: string | null; from: string };
+  mail: MailConfig;
   submissionsPerMinute: number;
   /** Which proxies' X-Forwarded-For to believe (the submission limit counts per client address). */
   trustProxy: TrustProxy;
@@ -132,6 +132,22 @@ export interface Config {
   metrics: { token: string | null; port: number | null; host: string };
   /** APPLICATIONINSIGHTS_CONNECTION_STRING: read only to warn that nothing is sent to Azure Monitor yet. */
   telemetry: { connectionString: string | null };
+}
+
+/**
+ * How Guestlist's own emails leave: `smtp` (SMTP_URL), `graph` (Microsoft Graph sendMail
+ * from `mailbox`, with the app's Entra credentials and the Mail.Send permission), or
+ * `sandbox` (no transport: the outbox of sandbox mode).
+ */
+export interface MailConfig {
+  transport: 'smtp' | 'graph' | 'sandbox';
+  smtpUrl: string | null;
+  /** `graph`: the mailbox Guestlist sends as (GUESTLIST_MAIL_MAILBOX); it is also the sender. */
+  mailbox: string | null;
+  /** The sender over SMTP and in the sandbox outbox. */
+  from: string;
+  /** Days before a request's access ends that its requester is reminded; 0: no reminder. */
+  expiryReminderDays: number;
 }
 
 export interface ConfigProblem {
@@ -204,9 +220,17 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     'AZURE_FEDERATED_TOKEN_FILE',
     'GUESTLIST_MANAGED_IDENTITY',
   ].some((name) => read(name) !== undefined);
+  const mail = readMail(read, fail, wantsEntra);
   if (wantsEntra) {
     for (const [name, why] of Object.entries(REQUIRED_WITH_ENTRA)) {
-      if (!read(name)) fail(name, `is required with Azure credentials: ${why}`);
+      // Graph mail sends as the mailbox, through the app's own credentials: no SMTP server, no separate sender.
+      if (mail.transport === 'graph' && (name === 'SMTP_URL' || name === 'GUESTLIST_MAIL_FROM')) continue;
+      if (!read(name)) {
+        fail(
+          name,
+          `is required with Azure credentials: ${why}${name === 'SMTP_URL' ? ' Or send through Microsoft 365 instead: GUESTLIST_MAIL_MAILBOX=guestlist@yourdomain (README.md, "Mail through Microsoft Graph").' : ''}`,
+        );
+      }
     }
   }
   const groupIds = (read('GUESTLIST_GROUP_IDS') ?? '')
@@ -238,8 +262,6 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   }
   const emailMode = invitationEmail === 'microsoft' ? 'microsoft' : 'guestlist';
   const lease = LEASE_SECONDS[emailMode];
-  const smtpUrl = read('SMTP_URL') ?? null;
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
   // The file's problems carry their line: `guestlist.config.yaml:14` is the "setting".
   const configFile = loadConfigFile(read('GUESTLIST_CONFIG_FILE'), cwd, { httpsOnly: wantsEntra });
   for (const problem of configFile.problems) fail(problem.where, problem.problem);
@@ -302,7 +324,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
         readInteger(read('GUESTLIST_INVITATION_EXPIRY_DAYS'), 'GUESTLIST_INVITATION_EXPIRY_DAYS', 30, 1, 3650, fail) *
         86_400_000,
     },
-    mail: { smtpUrl, from: read('GUESTLIST_MAIL_FROM') ?? 'Guestlist <guestlist@localhost>' },
+    mail,
     notifications: {
       teamsWebhookUrl: readTeamsUrl(read('GUESTLIST_TEAMS_WEBHOOK_URL'), !entra, fail),
       allowLocalHttp: !entra,
@@ -359,6 +381,60 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+function readMail(read: (name: string) => string | undefined, fail: Fail, wantsEntra: boolean): MailConfig {
+  const smtpUrl = read('SMTP_URL') ?? null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'must start with smtp:// or smtps://.');
+  const mailbox = read('GUESTLIST_MAIL_MAILBOX') ?? null;
+  const asked = read('GUESTLIST_MAIL_TRANSPORT');
+  if (asked !== undefined && asked !== 'smtp' && asked !== 'graph') {
+    fail('GUESTLIST_MAIL_TRANSPORT', `must be smtp or graph (got "${asked}").`);
+  }
+  // A mailbox says Graph; SMTP_URL says SMTP; both at once must be settled by GUESTLIST_MAIL_TRANSPORT.
+  const transport = asked === 'smtp' || asked === 'graph' ? asked : mailbox ? 'graph' : smtpUrl ? 'smtp' : 'sandbox';
+  if (asked === undefined && mailbox && smtpUrl) {
+    fail(
+      'GUESTLIST_MAIL_TRANSPORT',
+      'must say which to use, smtp or graph: both SMTP_URL and GUESTLIST_MAIL_MAILBOX are set.',
+    );
+  }
+  if (transport === 'graph') {
+    if (!mailbox) {
+      fail(
+        'GUESTLIST_MAIL_MAILBOX',
+        'is required with GUESTLIST_MAIL_TRANSPORT=graph: the mailbox Guestlist sends as.',
+      );
+    } else if (!/^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\/]+\.[^\s@<>()",;:\\/]+$/.test(mailbox)) {
+      fail(
+        'GUESTLIST_MAIL_MAILBOX',
+        `must be the mailbox's address, such as guestlist@contoso.com (got "${mailbox}").`,
+      );
+    }
+    if (!wantsEntra) {
+      fail(
+        'GUESTLIST_MAIL_MAILBOX',
+        'sends through Microsoft Graph with the app registration: set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential (the sandbox keeps its mail in the outbox).',
+      );
+    }
+  }
+  if (transport === 'smtp' && !smtpUrl && asked === 'smtp')
+    fail('SMTP_URL', 'is required with GUESTLIST_MAIL_TRANSPORT=smtp.');
+  return {
+    transport,
+    smtpUrl: transport === 'smtp' ? smtpUrl : null,
+    mailbox: transport === 'graph' ? mailbox : null,
+    from:
+      read('GUESTLIST_MAIL_FROM') ?? (transport === 'graph' && mailbox ? mailbox : 'Guestlist <guestlist@localhost>'),
+    expiryReminderDays: readInteger(
+      read('GUESTLIST_EXPIRY_REMINDER_DAYS'),
+      'GUESTLIST_EXPIRY_REMINDER_DAYS',
+      7,
+      0,
+      365,
+      fail,
+    ),
+  };
 }
 
 /** At least 32 characters: it is an HMAC key, and a guessable one lets anyone forge a sign-in attempt. */

@@ -2,9 +2,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { createGraphClient } from './adapters/directory/graph-client.ts';
 import { createGraphApproverGroups, createGraphDirectory } from './adapters/directory/index.ts';
 import { argon2Hasher } from './adapters/identity/argon2.ts';
 import { createOpenIdProvider, type SignInSettings } from './adapters/identity/openid.ts';
+import { createGraphMailer } from './adapters/mail/graph-mailer.ts';
 import { createSandboxMailer } from './adapters/mail/sandbox-mailer.ts';
 import { createSmtpMailer } from './adapters/mail/smtp-mailer.ts';
 import { createOutboundHttp } from './adapters/outbound/http.ts';
@@ -125,12 +127,23 @@ export async function startGuestlist(
       }),
     });
 
-    if (!config.mail.smtpUrl && config.mode === 'entra') {
-      logger.warn({}, 'SMTP_URL is not set: Guestlist keeps its emails in the sandbox outbox instead of sending them');
+    if (config.mail.transport === 'sandbox' && config.mode === 'entra') {
+      logger.warn(
+        {},
+        'No mail transport is set: Guestlist keeps its emails in the sandbox outbox instead of sending them',
+      );
     }
     const smtp = config.mail.smtpUrl ? createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : null;
     if (smtp) stops.push(async () => smtp.close());
-    const mailer = countEmails(smtp ?? createSandboxMailer({ store, clock, ids, from: config.mail.from }), metrics);
+    // Graph mail: the directory's app registration and credential, its own client (the same module).
+    const graphMail =
+      config.mail.transport === 'graph' && config.mail.mailbox && config.entra
+        ? createGraphMailer({ graph: createGraphClient({ entra: config.entra }), mailbox: config.mail.mailbox })
+        : null;
+    const mailer = countEmails(
+      smtp ?? graphMail ?? createSandboxMailer({ store, clock, ids, from: config.mail.from }),
+      metrics,
+    );
 
     if (options.worker) {
       const worker = createWorker({
@@ -162,6 +175,7 @@ export async function startGuestlist(
             branding: config.branding,
             redemptionCheck: config.redemptionCheck,
             verification: { publicUrl: config.publicUrl, validForMs: config.verificationMs },
+            expiryReminderDays: config.mail.expiryReminderDays,
             directoryPause,
             http: createOutboundHttp(),
             // The request's app's channel; the default app's is GUESTLIST_TEAMS_WEBHOOK_URL.

@@ -29,7 +29,8 @@ export interface AuditEntry {
  * removes what provisioning granted after a revoke or expiry. The requester's
  * side: `send_verification` (the link, one email per address per slot),
  * `expire_verification` (an unconfirmed request ends with its links) and
- * `notify_requester` (an email when the request is decided or ends). Notifications:
+ * `notify_requester` (an email when the request is decided or ends), `remind_expiry` (an
+ * email a few days before access ends). Notifications:
  * `post_to_teams` (the card of a request that waits for approval) and `deliver_webhook`
  * (one event to one registered webhook; the delivery row says which).
  */
@@ -51,7 +52,8 @@ export type JobKind =
   /** The stage's one reminder to its approvers (payload: stage, round). */
   | 'remind_approvers'
   /** The stage's timeout: escalate to its alternates, or reject (payload: stage, round). */
-  | 'stage_timeout';
+  | 'stage_timeout'
+  | 'remind_expiry';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {

@@ -208,6 +208,50 @@ test('Entra mode needs SMTP, a sender and a public URL for the verification emai
   assert.equal(loadConfig({}).mail.smtpUrl, null);
 });
 
+test('Graph mail: GUESTLIST_MAIL_MAILBOX stands in for SMTP_URL and the sender with Entra; conflicts and bad values are named', () => {
+  const { SMTP_URL: _, GUESTLIST_MAIL_FROM: __, ...noSmtp } = entraEnv;
+  const graph = loadConfig({ ...noSmtp, GUESTLIST_MAIL_MAILBOX: 'guestlist@contoso.com' });
+  assert.deepEqual(graph.mail, {
+    transport: 'graph',
+    smtpUrl: null,
+    mailbox: 'guestlist@contoso.com',
+    from: 'guestlist@contoso.com',
+    expiryReminderDays: 7,
+  });
+  assert.equal(
+    loadConfig({ ...noSmtp, GUESTLIST_MAIL_TRANSPORT: 'graph', GUESTLIST_MAIL_MAILBOX: 'a@contoso.com' }).mail
+      .transport,
+    'graph',
+  );
+  assert.equal(loadConfig(entraEnv).mail.transport, 'smtp');
+  assert.equal(loadConfig({}).mail.transport, 'sandbox');
+  const both = problemsOf(() => loadConfig({ ...entraEnv, GUESTLIST_MAIL_MAILBOX: 'guestlist@contoso.com' }));
+  assert.match(both.GUESTLIST_MAIL_TRANSPORT!, /must say which to use/);
+  assert.equal(
+    loadConfig({ ...entraEnv, GUESTLIST_MAIL_MAILBOX: 'gl@contoso.com', GUESTLIST_MAIL_TRANSPORT: 'smtp' }).mail
+      .mailbox,
+    null,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...noSmtp, GUESTLIST_MAIL_TRANSPORT: 'graph' })).GUESTLIST_MAIL_MAILBOX!,
+    /required/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...noSmtp, GUESTLIST_MAIL_TRANSPORT: 'exchange' })).GUESTLIST_MAIL_TRANSPORT!,
+    /smtp or graph/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ ...noSmtp, GUESTLIST_MAIL_MAILBOX: 'Guestlist <gl@contoso.com>' }))
+      .GUESTLIST_MAIL_MAILBOX!,
+    /mailbox's address/,
+  );
+  assert.match(
+    problemsOf(() => loadConfig({ GUESTLIST_MAIL_MAILBOX: 'gl@contoso.com' })).GUESTLIST_MAIL_MAILBOX!,
+    /AZURE_TENANT_ID/,
+  );
+  assert.match(problemsOf(() => loadConfig(noSmtp)).SMTP_URL!, /GUESTLIST_MAIL_MAILBOX/, 'the error offers Graph mail');
+});
+
 test("GUESTLIST_TRUST_PROXY: off by default, a hop count, or the proxies' addresses; never true", () => {
   assert.equal(loadConfig({}).trustProxy, false);
   assert.equal(loadConfig({ GUESTLIST_TRUST_PROXY: 'false' }).trustProxy, false);

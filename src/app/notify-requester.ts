@@ -6,6 +6,8 @@
 
 import type { EventType } from '../domain/lifecycle.ts';
 import type { AuditEntry, Clock, Mailer, Store } from '../ports.ts';
+import type { Catalogue } from './app-catalogue.ts';
+import { brandingForApp } from './email-branding.ts';
 import type { InvitationBranding } from './invitation-email.ts';
 import { type RequesterNotice, requesterEmail } from './requester-email.ts';
 import { owesRequesterNotice, REQUESTER_NOTICE_EVENTS } from './requester-notices.ts';
@@ -16,6 +18,8 @@ export interface NotifyRequesterDeps {
   clock: Clock;
   mailer: Mailer;
   branding: InvitationBranding;
+  /** The request's app names the emails (email-branding.ts); absent: the configured app name. */
+  catalogue?: Catalogue | undefined;
   /** Where Guestlist is reached, for the status link. */
   publicUrl: string;
   /** Where the app is reached (the invitation's redirect URL), for someone who needs no invitation. */
@@ -36,6 +40,7 @@ export async function notifyRequester(deps: NotifyRequesterDeps, requestId: stri
       owesRequesterNotice(entry.action as EventType, entry.fromStatus) &&
       !sent.includes(entry.action),
   );
+  const { branding, appUrl } = await brandingForApp(deps, request.appId);
   for (const entry of owed) {
     held?.throwIfAborted();
     if (!(await deps.store.recordRequesterNotice(requestId, entry.action, deps.clock.now()))) continue;
@@ -45,8 +50,8 @@ export async function notifyRequester(deps: NotifyRequesterDeps, requestId: stri
         requesterEmail({
           to: request.email,
           firstName: request.firstName,
-          branding: deps.branding,
-          notice: await noticeFor(deps, entry),
+          branding,
+          notice: await noticeFor({ ...deps, appUrl: appUrl ?? deps.appUrl }, entry),
           statusUrl,
         }),
       );
@@ -59,6 +64,8 @@ export async function notifyRequester(deps: NotifyRequesterDeps, requestId: stri
 
 async function noticeFor(deps: NotifyRequesterDeps, entry: AuditEntry): Promise<RequesterNotice> {
   switch (entry.action) {
+    case 'approve':
+      return { event: 'approve' };
     case 'reject':
       return {
         event: 'reject',

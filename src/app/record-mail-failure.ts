@@ -2,6 +2,7 @@
 // and its `mailError`), not only in the log. The status does not change: the request is
 // still what it was, and the mail can be sent again (a resend, or the requester asking again).
 import { auditActor, WORKER } from '../domain/actor.ts';
+import { MailDeliveryError } from '../domain/mail-error.ts';
 import type { ChangeStatusDeps } from './change-status.ts';
 
 export async function recordMailFailure(
@@ -35,6 +36,13 @@ export async function recordMailFailure(
  * enough for an admin to act on, and never the message, which may quote the SMTP dialogue.
  */
 function describeMailError(error: unknown): string {
+  // Graph's code, status and request-id (for Microsoft support); its messages carry no secrets.
+  if (error instanceof MailDeliveryError && error.via === 'graph') return `${error.message}.`;
+  if (error instanceof MailDeliveryError) {
+    const parts = [error.mailCode];
+    if (error.responseCode !== null) parts.push(`${error.via === 'graph' ? 'HTTP' : 'SMTP'} ${error.responseCode}`);
+    return `${parts.join(', ')} (see the server log for details).`;
+  }
   const e = error as { code?: unknown; responseCode?: unknown } | null;
   const parts = [typeof e?.code === 'string' ? e.code : 'error'];
   if (typeof e?.responseCode === 'number') parts.push(`SMTP ${e.responseCode}`);

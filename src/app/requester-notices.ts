@@ -4,15 +4,14 @@ import type { EventType, Status } from '../domain/lifecycle.ts';
 import type { NewJob } from '../ports.ts';
 
 /**
- * The events the requester hears about. Not `approve`: the invitation email (Guestlist's, or
- * Microsoft's in `microsoft` mode) follows within minutes and is the news that matters, and
- * a second email in the same minute is noise; until then the status page says "approved".
- * `activate` only straight from provisioning: someone who already had an account gets no
+ * The events the requester hears about. `approve`: every decision is told at once (issue 7),
+ * since with approval stages and provisioning that waits for a paused directory the
+ * invitation may come much later; the email says one more will follow. `activate` only straight from provisioning: someone who already had an account gets no
  * invitation, so this email is the only news of the approval (after an invitation, the
  * person redeemed it themselves and knows). Not the expiry of an unconfirmed request: nobody
  * proved the address, and mailing it would let anyone send our email to it.
  */
-export const REQUESTER_NOTICE_EVENTS: readonly EventType[] = ['reject', 'fail', 'expire', 'activate'];
+export const REQUESTER_NOTICE_EVENTS: readonly EventType[] = ['approve', 'reject', 'fail', 'expire', 'activate'];
 
 export function owesRequesterNotice(event: EventType, from: Status): boolean {
   if (!REQUESTER_NOTICE_EVENTS.includes(event)) return false;
@@ -22,5 +21,19 @@ export function owesRequesterNotice(event: EventType, from: Status): boolean {
 }
 
 export function requesterNoticeJobs(event: EventType, from: Status, requestId: string, now: Date): NewJob[] {
-  return owesRequesterNotice(event, from) ? [{ kind: 'notify_requester', requestId, runAt: now }] : [];
+  return [
+    ...(owesRequesterNotice(event, from) ? [{ kind: 'notify_requester' as const, requestId, runAt: now }] : []),
+    ...(event === 'activate' ? expiryReminderJobs(requestId, now) : []),
+  ];
+}
+
+/**
+ * The job that reminds the requester before their access ends (remind-expiry.ts), queued
+ * when the request becomes active. It reads the end date when it runs and waits for it, so
+ * it is queued even before an end date is known. Code that sets or moves a request's end
+ * date later (the catalogue) queues it again with the change: a reminder is sent once per
+ * end date.
+ */
+export function expiryReminderJobs(requestId: string, now: Date): NewJob[] {
+  return [{ kind: 'remind_expiry', requestId, runAt: now }];
 }

@@ -5,13 +5,16 @@
 // crash after the mail server accepted the message and before the count was recorded
 // (README, "One invitation email").
 import type { Logger, Mailer } from '../ports.ts';
+import type { Catalogue } from './app-catalogue.ts';
 import type { ChangeStatusDeps } from './change-status.ts';
+import { brandingForApp } from './email-branding.ts';
 import { type InvitationBranding, invitationEmail } from './invitation-email.ts';
 
 export interface SendInvitationDeps extends ChangeStatusDeps {
   mailer: Mailer;
   logger: Logger;
   branding: InvitationBranding;
+  catalogue?: Catalogue | undefined;
   customMessage?: string | undefined;
 }
 
@@ -34,7 +37,7 @@ export async function sendInvitation(deps: SendInvitationDeps, requestId: string
       to: request.email,
       firstName: request.firstName,
       redeemUrl: request.redeemUrl,
-      branding: deps.branding,
+      branding: (await brandingForApp(deps, request.appId)).branding,
       customMessage: deps.customMessage,
       resend: wanted > 1,
     }),

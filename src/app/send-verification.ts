@@ -7,6 +7,8 @@
 // and over cannot block its owner, nor put the submitter's names on the owner's request:
 // the owner's request is in the next email (README, "Verification emails", for the bound).
 import type { Clock, Ids, Mailer, Store } from '../ports.ts';
+import type { Catalogue } from './app-catalogue.ts';
+import { brandingForApp } from './email-branding.ts';
 import type { InvitationBranding } from './invitation-email.ts';
 import { hashToken, newSecretToken } from './secret-tokens.ts';
 import { newStatusLink } from './status-link.ts';
@@ -30,6 +32,8 @@ export interface SendVerificationDeps {
   mailer: Mailer;
   settings: VerificationSettings;
   branding: InvitationBranding;
+  /** Each request's app names it in the email (email-branding.ts). */
+  catalogue?: Catalogue | undefined;
 }
 
 /** Sends the email that carries this request's link (with the address's other waiting ones).
@@ -56,6 +60,12 @@ export async function sendVerification(
     }
     const expiresAt = new Date(now.getTime() + deps.settings.validForMs);
     const entries = [];
+    const apps = new Map<string, string>();
+    for (const each of waiting) {
+      apps.set(each.appId, (await brandingForApp(deps, each.appId)).branding.appName);
+    }
+    // One app: the email names it throughout; several: each request names its own.
+    const oneApp = apps.size === 1 ? [...apps.values()][0]! : null;
     for (const each of waiting) {
       const token = newSecretToken('glv');
       await deps.store.insertVerificationToken({
@@ -69,12 +79,18 @@ export async function sendVerification(
         lastName: each.lastName,
         confirmUrl: `${deps.settings.publicUrl}/verify?token=${encodeURIComponent(token)}`,
         statusUrl: await newStatusLink(deps, { requestId: each.id, publicUrl: deps.settings.publicUrl }),
+        appName: oneApp ? undefined : apps.get(each.appId),
       });
     }
     // Another worker may have this job now (a lost lease): leave the email to it.
     held?.throwIfAborted();
     await deps.mailer.send(
-      verificationEmail({ to: request.email, branding: deps.branding, entries, validForMs: deps.settings.validForMs }),
+      verificationEmail({
+        to: request.email,
+        branding: oneApp ? { ...deps.branding, appName: oneApp } : { ...deps.branding, appName: 'our apps' },
+        entries,
+        validForMs: deps.settings.validForMs,
+      }),
     );
     carried = waiting.map((each) => each.id);
   } catch (error) {

@@ -170,5 +170,6 @@ export function tokenRoles(token: string): string[] | null {
 }
 
 export function forApp(fix: string, entra: EntraConfig): string {
-  return fix.replaceAll('<app>', `your app (client id ${entra.clientId})`);
+  const app = entra.clientId ? `your app (client id ${entra.clientId})` : 'the managed identity';
+  return fix.replaceAll('<app>', app);
 }

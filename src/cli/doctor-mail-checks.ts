@@ -1,16 +1,19 @@
 // The doctor's mail checks: that the SMTP server in SMTP_URL answers, speaks TLS where it
 // offers it and takes the login — without sending anything — and, when asked
 // (--send-test ADDRESS), one real message through the same transport the app uses.
+// With GUESTLIST_MAIL_MAILBOX, the Graph checks instead (doctor-graph-mail-checks.ts).
 
 import { explainSmtpError } from '../adapters/mail/smtp-diagnosis.ts';
 import { createSmtpMailer, type SmtpMailer } from '../adapters/mail/smtp-mailer.ts';
 import type { Context } from './doctor.ts';
+import { checkGraphMail, sendGraphTest } from './doctor-graph-mail-checks.ts';
 import { type Line, skipped } from './doctor-lines.ts';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 export async function checkMail(ctx: Context): Promise<Line[]> {
   const { config } = ctx.deps;
+  if (config.mail.transport === 'graph') return checkGraphMail(ctx);
   if (!config.mail.smtpUrl) {
     // Only the sandbox gets here (loadConfig requires SMTP_URL with Azure credentials).
     return [
@@ -74,6 +77,8 @@ export async function checkSendTest(ctx: Context): Promise<Line[]> {
   const { config, sendTestTo: to } = ctx.deps;
   if (!to) return []; // not asked for
   const what = `Test message to ${to}`;
+  // Tried even when Mail.Send is not in the token: RBAC for Applications grants it in Exchange, not in the token.
+  if (config.mail.transport === 'graph') return sendGraphTest(ctx, to);
   if (!config.mail.smtpUrl) {
     return [skipped(what, 'SMTP_URL is not set: in the sandbox Guestlist keeps its mail in the outbox, unsent.')];
   }

@@ -205,6 +205,12 @@ export interface Emulator {
    * their value. Default: everyone may invite, no domain list, not blocked.
    */
   setInvitationPolicy(change: InvitationPolicyChange): void;
+  /**
+   * An Exchange application access policy for the app (New-ApplicationAccessPolicy
+   * -AccessRight RestrictAccess): from now on it may send mail only as these mailboxes
+   * (their addresses); null removes the policy (any mailbox, as Mail.Send alone allows).
+   */
+  setMailAccessPolicy(clientId: string, mailboxes: string[] | null): void;
   /** Verifies a custom domain: it appears in GET /organization, and its addresses cannot be invited. */
   addVerifiedDomain(name: string): void;
   /** The replication lag for users created from now on (see EmulatorOptions.replicationLagMs). */
@@ -441,6 +447,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     setInvitationPolicy(change) {
       state.invitationPolicy = changedPolicy(state.invitationPolicy, change);
+    },
+    setMailAccessPolicy(clientId, mailboxes) {
+      if (mailboxes === null) state.mailAccessPolicies.delete(clientId);
+      else state.mailAccessPolicies.set(clientId, new Set(mailboxes.map((m) => m.toLowerCase())));
     },
     addVerifiedDomain(name) {
       const domain = name.toLowerCase();

@@ -45,6 +45,8 @@ export interface EmulatedMail {
   from: string;
   subject: string;
   text: string;
+  /** The HTML body, for mail sent with contentType HTML (POST /users/{id}/sendMail). */
+  html?: string;
   links: string[];
   sentAt: Date;
 }
@@ -108,6 +110,12 @@ export interface EmulatorState {
   apps: Map<string, StoredApp>;
   tickets: Map<string, RedeemTicket>;
   mailbox: EmulatedMail[];
+  /**
+   * Exchange application access policies (New-ApplicationAccessPolicy -AccessRight
+   * RestrictAccess): by app id, the mailboxes (lower-case addresses) the app may send as.
+   * No entry: the app may send as any mailbox. Not saved in the state file.
+   */
+  mailAccessPolicies: Map<string, Set<string>>;
   invitationLog: InvitationLogEntry[];
   /** Which users Graph reads do not see yet (replication.ts). Not saved in the state file. */
   replication: Replication;
@@ -153,6 +161,7 @@ export function createState(input: {
     apps: new Map(),
     tickets: new Map(),
     mailbox: [],
+    mailAccessPolicies: new Map(),
     invitationLog: [],
     replication: createReplication(input.replicationLagMs ?? 0),
     tokenFaults: { inject: tokenFaultInjector(null), refusal: null },

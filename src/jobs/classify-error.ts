@@ -6,12 +6,18 @@
 //     Retry-After; a 4xx that retrying will not change is permanent.
 //   - Any other AppError below 500 (InvalidTransitionError, NotFoundError, validation):
 //     retrying the same input gives the same answer, so it is permanent.
+//   - MailDeliveryError (domain/mail-error.ts): an outage or a setup fault is retried,
+//     uncounted, until it passes, never given up; a refused message is counted and can end.
 //   - Anything else (a bug, a database hiccup, a dropped connection): transient, counted,
 //     so a real bug still ends in giveUp after maxAttempts.
 import { DirectoryError } from '../domain/directory-error.ts';
 import { AppError } from '../domain/errors.ts';
+import { MailDeliveryError } from '../domain/mail-error.ts';
 import { OutboundHttpError } from '../domain/outbound.ts';
 import { ReplicationLagError } from '../domain/replication-lag.ts';
+
+/** How soon mail is tried again after an outage or a setup fault, when the server did not say. */
+export const MAIL_RETRY_MS = { outage: 60_000, setup: 300_000 } as const;
 
 export interface JobFailure {
   /** Retrying cannot help: give up now. */
@@ -51,6 +57,23 @@ export function classifyJobError(error: unknown): JobFailure {
       canExhaust: true,
       retryAfterMs: error.retryAfterMs,
       message: error.message,
+    };
+  }
+  if (error instanceof MailDeliveryError) {
+    // A mail server that is down, or a transport an administrator must fix, delays mail and
+    // never loses it: retried at a steady pace (the server's Retry-After, else every minute
+    // for an outage and every five for a setup fault) without counting, so a long outage
+    // never brings the message closer to being given up. Only refusals of the message
+    // itself (SMTP 5xx, Graph 400) are counted and can end in giving up.
+    const counted = error.kind === 'message';
+    return {
+      permanent: false,
+      countsAttempt: counted,
+      canExhaust: counted,
+      retryAfterMs: error.retryAfterMs ?? (counted ? null : MAIL_RETRY_MS[error.kind]),
+      message: truncate(
+        `${error.kind === 'message' ? 'Refused' : 'Mail delayed'} (${error.mailCode}): ${error.message}`,
+      ),
     };
   }
   const message = truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

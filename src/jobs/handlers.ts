@@ -15,6 +15,7 @@ import { notifyRequester } from '../app/notify-requester.ts';
 import { postToTeams, recordTeamsFailure } from '../app/post-to-teams.ts';
 import { type ProvisioningSettings, provisionGuest } from '../app/provision-guest.ts';
 import { recordMailFailure } from '../app/record-mail-failure.ts';
+import { remindExpiry } from '../app/remind-expiry.ts';
 import { recordRemovalFailure, removeAccess } from '../app/remove-access.ts';
 import { resendInvitationJob } from '../app/resend-invitation.ts';
 import { sendInvitation } from '../app/send-invitation.ts';
@@ -48,6 +49,8 @@ export interface JobDeps {
   branding: InvitationBranding;
   redemptionCheck: { firstMs: number; maxMs: number; expiryMs: number };
   verification: VerificationSettings;
+  /** Days before access ends that the requester is reminded (GUESTLIST_EXPIRY_REMINDER_DAYS); 0: never. */
+  expiryReminderDays: number;
   /** Holds back the kinds that need the directory while provisioning is paused. */
   directoryPause: DirectoryPauseGate;
   /** Webhook deliveries and Teams posts. */
@@ -214,6 +217,19 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       run: (job) => stageTimeout(deps, { requestId: job.requestId, payload: job.payload }),
       giveUp: async (job, error) =>
         deps.logger.error({ err: error, requestId: job.requestId }, 'could not time out an approval stage'),
+    },
+    // Waits (`again`) until a few days before access ends, then mails the requester once per end date.
+    remind_expiry: {
+      run: async (job, held) => {
+        const again = await remindExpiry(
+          { ...deps, publicUrl: deps.verification.publicUrl, reminderDays: deps.expiryReminderDays },
+          job.requestId,
+          held,
+        );
+        return again ? { again, note: 'Waiting to remind the requester before their access ends.' } : undefined;
+      },
+      giveUp: (job, error) =>
+        recordMailFailure(deps, { id: job.requestId, what: 'The reminder that access ends', error }),
     },
   });
 }

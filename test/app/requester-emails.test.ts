@@ -65,12 +65,17 @@ test('an invitation not redeemed in time expires, and the requester is told; a f
   const id = await h.approved();
   await h.drain();
   assert.equal(await h.status(id), 'invited');
-  assert.equal(h.notices.length, 0, 'no email for the approval: the invitation email is the news');
+  assert.deepEqual(
+    h.notices.map((m) => m.subject),
+    ['Your request for Project X was approved'],
+    'the decision is told at once; the invitation follows',
+  );
+  assert.match(h.notices[0]!.text, /You will get one more email when it is ready/);
   h.clock.advance(31 * 86_400_000);
   await h.drain({ includeRedemption: true, horizonMs: 0 });
   assert.equal(await h.status(id), 'expired');
-  assert.equal(h.notices.length, 1);
-  assert.match(h.notices[0]!.text, /The invitation to Project X was not accepted in time/);
+  assert.equal(h.notices.length, 2);
+  assert.match(h.notices[1]!.text, /The invitation to Project X was not accepted in time/);
 
   const other = await h.approved('sam@fabrikam.com');
   const approved = (await h.db.store.getRequest(other))!;
@@ -90,10 +95,14 @@ test('someone who already had an account is told they have access (no invitation
   assert.equal(await h.status(member), 'active');
   assert.equal(await h.status(invitee), 'invited');
   assert.deepEqual(
-    h.notices.map((m) => [m.to[0], m.subject]),
+    h.notices.map((m) => [m.to[0], m.subject]).filter(([, subject]) => !/was approved$/.test(subject!)),
     [['mia@fabrikam.com', 'You have access to Project X']],
   );
-  assert.match(h.notices[0]!.text, /sign in with this email address at https:\/\/app\.contoso\.com/);
+  assert.equal(h.notices.filter((m) => /was approved$/.test(m.subject)).length, 2, 'each approval told once');
+  assert.match(
+    h.notices.find((m) => m.subject === 'You have access to Project X')!.text,
+    /sign in with this email address at https:\/\/app\.contoso\.com/,
+  );
 });
 
 const HOSTILE = [
@@ -137,7 +146,39 @@ test('names in a requester email: escaped, bidi removed; the shared reason escap
     statusUrl: 'https://gl.test/status?token=t',
   });
   assert.match(message.html ?? '', /Hello &lt;b&gt;Pat&lt;\/b&gt;,/);
-  assert.match(message.html ?? '', /The reason given: &lt;a href=&quot;x&quot;&gt;see&lt;\/a&gt;/);
+  assert.match(
+    message.html ?? '',
+    /The reason given:<\/p><blockquote[^>]*><bdi>&lt;a href=&quot;x&quot;&gt;see&lt;\/a&gt;<\/bdi>/,
+  );
   assert.doesNotMatch(message.text, /\u202E/u);
   assert.ok(message.text && message.html, 'text and HTML parts');
+});
+
+test("the emails name the request's own app from the catalogue, escaped in HTML", async (t) => {
+  const h = await provisioningHarness();
+  t.after(() => h.close());
+  const request = await pendingApproval(h);
+  await decideRequest(h.deps, { id: request.id, actor: APPROVER, decision: 'reject', reason: 'No.' });
+  const sent: MailMessage[] = [];
+  const asked: string[] = [];
+  const catalogue = {
+    get: async (id: string) => {
+      asked.push(id);
+      return { name: 'Payroll <beta>', redirectUrl: 'https://payroll.contoso.com' };
+    },
+  } as unknown as import('../../src/app/app-catalogue.ts').Catalogue;
+  await notifyRequester(
+    {
+      ...h.deps,
+      mailer: { send: async (m: MailMessage) => void sent.push(m) },
+      branding,
+      catalogue,
+      publicUrl: 'https://gl.test',
+      appUrl: 'https://app.contoso.com',
+    },
+    request.id,
+  );
+  assert.deepEqual(asked, ['default'], 'the request made before the catalogue belongs to the default app');
+  assert.equal(sent[0]!.subject, 'Your request for Payroll <beta> was not approved');
+  assert.match(sent[0]!.html ?? '', /access to Payroll &lt;beta&gt;/);
 });

@@ -14,7 +14,7 @@ export const readyDatabase: OpenDatabase = async () => ({
 
 export function configFor(
   entra: EntraConfig | null,
-  options: { groupIds?: string[]; redirectUrl?: string; smtpUrl?: string } = {},
+  options: { groupIds?: string[]; redirectUrl?: string; smtpUrl?: string; mailbox?: string } = {},
 ): Config {
   const base = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
   return {
@@ -26,7 +26,13 @@ export function configFor(
       redirectUrl: options.redirectUrl ?? (entra ? 'https://app.example.com/' : null),
       groupIds: options.groupIds ?? [],
     },
-    mail: { smtpUrl: options.smtpUrl ?? null, from: 'Guestlist <gl@contoso.com>' },
+    mail: {
+      transport: options.mailbox ? 'graph' : options.smtpUrl ? 'smtp' : 'sandbox',
+      smtpUrl: options.smtpUrl ?? null,
+      mailbox: options.mailbox ?? null,
+      from: options.mailbox ?? 'Guestlist <gl@contoso.com>',
+      expiryReminderDays: 7,
+    },
   };
 }
 

@@ -162,8 +162,12 @@ describe('access requests API', () => {
     const jobs = await t.db.jobs.listJobs(id);
     // The stage's emails and the Teams card were queued when approval began; the decision adds provisioning.
     assert.deepEqual(
-      jobs.map((job) => job.kind).filter((kind) => kind !== 'post_to_teams' && kind !== 'notify_approvers'),
-      ['provision'],
+      jobs
+        .map((job) => job.kind)
+        .filter((kind) => kind !== 'post_to_teams' && kind !== 'notify_approvers')
+        .sort(),
+      ['notify_requester', 'provision'],
+      'provisioning, and the email telling the requester, in the same transaction',
     );
     const detail = (await t.app.inject({ url: `/api/v1/access-requests/${id}`, headers: t.approver })).json();
     assert.equal(detail.status, 'approved');

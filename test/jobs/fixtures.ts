@@ -117,6 +117,7 @@ export async function workerSetup(
         notify_approvers: scripted('ok'),
         remind_approvers: scripted('ok'),
         stage_timeout: scripted('ok'),
+        remind_expiry: scripted('ok'),
         ...own,
       },
       clock,

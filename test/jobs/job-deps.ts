@@ -53,6 +53,7 @@ export function testJobDeps(parts: {
     },
     branding: { organizationName: 'Contoso', appName: 'Project X' },
     verification: { publicUrl: 'https://guestlist.contoso.com', validForMs: 60 * MINUTE },
+    expiryReminderDays: 7,
     directoryPause: parts.directoryPause,
     http: parts.http ?? NO_OUTBOUND,
     teams: parts.teams ?? { targetFor: async () => null },

@@ -4,6 +4,7 @@
 // a test message (deliver), so what it checks is what the app uses.
 import tls from 'node:tls';
 import nodemailer from 'nodemailer';
+import { MailDeliveryError } from '../../domain/mail-error.ts';
 import type { Mailer, MailMessage } from '../../ports.ts';
 
 /** What the server answered to a message: its id and the recipients it took or refused. */
@@ -56,7 +57,11 @@ export function createSmtpMailer(input: {
   };
   return {
     async send(message: MailMessage): Promise<void> {
-      await deliver(message);
+      try {
+        await deliver(message);
+      } catch (error) {
+        throw mailErrorFromSmtp(error);
+      }
     },
     deliver,
     async verify(): Promise<void> {
@@ -64,6 +69,37 @@ export function createSmtpMailer(input: {
     },
     close: () => transport.close(),
   };
+}
+
+// nodemailer's codes for a login the server refused (nodemailer/lib/errors.js).
+const LOGIN_REFUSED = new Set(['EAUTH', 'ENOAUTH']);
+
+/**
+ * A nodemailer failure as a mail failure (domain/mail-error.ts). SMTP says it in the reply
+ * code (RFC 5321 §4.2.1): 4xx is "try again later", 5xx is "not this". No reply at all
+ * (refused connection, DNS, TLS, a timeout) is an outage; a refused login is the setup's.
+ * The message is nodemailer's and may quote the SMTP dialogue: it goes to the log only.
+ */
+export function mailErrorFromSmtp(error: unknown): MailDeliveryError {
+  const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : 'ESMTP';
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : null;
+  const kind =
+    responseCode !== null && responseCode >= 400 && responseCode < 500
+      ? 'outage'
+      : LOGIN_REFUSED.has(code)
+        ? 'setup'
+        : responseCode !== null && responseCode >= 500
+          ? 'message'
+          : 'outage';
+  return new MailDeliveryError({
+    kind,
+    via: 'smtp',
+    code,
+    message: typeof e.message === 'string' ? e.message : String(error),
+    responseCode,
+    cause: error,
+  });
 }
 
 function address(a: string | { address: string }): string {

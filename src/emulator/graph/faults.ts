@@ -27,7 +27,8 @@ export type OperationName =
   | 'removeMember'
   | 'assignAppRole'
   | 'getOrganization'
-  | 'getAuthorizationPolicy';
+  | 'getAuthorizationPolicy'
+  | 'sendMail';
 
 export interface FaultOptions {
   /** Share (0..1) of Graph calls answered with a fault. */

@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   writeAppRoleAssignments: ['AppRoleAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
   // authorizationpolicy-get.md
   readAuthorizationPolicy: ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
+  // user-sendmail.md (Application: Mail.Send only)
+  sendMail: ['Mail.Send'],
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

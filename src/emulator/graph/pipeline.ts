@@ -11,12 +11,20 @@ import { FAULT_CODES, type FaultDecision, type FaultInjector } from './faults.ts
 import { groupRoutes } from './groups.ts';
 import { invitationRoutes } from './invitations.ts';
 import { isAllowed } from './permissions.ts';
+import { sendMailRoutes } from './send-mail.ts';
 import { tenantRoutes } from './tenant.ts';
 import type { SlidingWindow } from './throttle.ts';
 import type { GraphOperation, GraphReply, Route } from './types.ts';
 import { userRoutes } from './users.ts';
 
-const ROUTES: Route[] = [...userRoutes, ...invitationRoutes, ...groupRoutes, ...appRoleRoutes, ...tenantRoutes];
+const ROUTES: Route[] = [
+  ...userRoutes,
+  ...sendMailRoutes,
+  ...invitationRoutes,
+  ...groupRoutes,
+  ...appRoleRoutes,
+  ...tenantRoutes,
+];
 
 export interface GraphRuntime {
   state: EmulatorState;
@@ -35,7 +43,7 @@ export async function runOperation(
   let loseAnswer = false;
   try {
     const { route, params } = matchRoute(op.method, op.segments);
-    if (!isAllowed(route.permission, caller.claims.roles)) throw insufficientPrivileges();
+    if (!isAllowed(route.permission, caller.claims.roles)) throw route.denied?.() ?? insufficientPrivileges();
     const decision = runtime.injectFault(route.name);
     if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     if (decision.fault && !decision.fault.afterEffect) throw faultError(decision.fault);

@@ -2,6 +2,7 @@
 // and the inner requests of a $batch, so nothing here is tied to node:http.
 import type { EmulatorState } from '../state.ts';
 import type { AccessClaims } from '../sts/access-token.ts';
+import type { GraphError } from './errors.ts';
 import type { OperationName } from './faults.ts';
 import type { Permission } from './permissions.ts';
 
@@ -39,6 +40,8 @@ export interface Route {
   /** Literal segments, or `:name` for a parameter. */
   pattern: string[];
   permission: Permission;
+  /** The 403 a token without the permission gets, when the service's own differs from Entra's (Exchange's). */
+  denied?: () => GraphError;
   /** Counted against the per-tenant invitation limit. */
   throttled?: boolean;
   handle(op: GraphOperation, params: Record<string, string>, ctx: GraphContext): GraphReply | Promise<GraphReply>;

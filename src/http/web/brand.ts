@@ -1,27 +1,10 @@
 // The brand's accent colour as a stylesheet (/brand.css): the CSP allows no inline
 // style, and the colour is configuration, not a file. The text on accent-coloured buttons
 // is white or near-black, whichever contrasts more (WCAG 2 relative luminance), so a pale
-// brand colour cannot make a button unreadable.
-
-const DEFAULT_ACCENT = '#0b57d0';
+// brand colour cannot make a button unreadable (domain/contrast.ts, shared with the emails).
+import { accentColours } from '../../domain/contrast.ts';
 
 export function brandStylesheet(accent: string | null): string {
-  const color = accent ?? DEFAULT_ACCENT;
-  const onAccent = contrast(color, '#ffffff') >= contrast(color, '#1b1b1f') ? '#ffffff' : '#1b1b1f';
-  // Links are text on white: a colour too pale for that falls back to the default.
-  const link = contrast(color, '#ffffff') >= 4.5 ? color : DEFAULT_ACCENT;
+  const { accent: color, onAccent, link } = accentColours(accent);
   return `:root { --accent: ${color}; --on-accent: ${onAccent}; --link: ${link}; }\n`;
-}
-
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-}
-
-export function contrast(a: string, b: string): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
 }

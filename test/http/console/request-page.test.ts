@@ -109,7 +109,7 @@ describe("a request's page", () => {
     assert.equal(last.action, 'approve');
     assert.equal(last.reason, 'Known partner');
     assert.match(last.actor, /Bob Approver$/);
-    assert.equal((await t.db.jobs.listJobs(request.id))[0]?.kind, 'provision');
+    assert.ok((await t.db.jobs.listJobs(request.id)).some((job) => job.kind === 'provision'));
   });
 
   test('reject without a reason: 400, the error beside the field, the share box kept, nothing changed', async () => {
