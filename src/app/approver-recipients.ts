@@ -1,5 +1,5 @@
 // Who gets a stage's emails (README, "Approvers and stages"): a person by their address;
-// the admin role by the staff directory (admins who signed in with Entra at least once:
+// a role by the staff directory (people with that role who signed in with Entra at least once:
 // Entra does not tell an app who holds its roles without a Graph call per assignment); a
 // group by its members' mail (else their user principal name). Never the requester.
 import type { ApproverRef } from '../domain/approval-policy.ts';
@@ -15,7 +15,7 @@ export async function approverAddresses(
   for (const ref of refs) {
     if (ref.kind === 'person') found.push(ref.email);
     if (ref.kind === 'role') {
-      for (const member of await deps.store.listStaff('admin')) if (member.email) found.push(member.email);
+      for (const member of await deps.store.listStaff(ref.role)) if (member.email) found.push(member.email);
     }
     if (ref.kind === 'group' && deps.approverGroups) {
       for (const member of await deps.approverGroups.members(ref.groupId)) {

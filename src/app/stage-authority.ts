@@ -92,6 +92,8 @@ async function deciderFor(
   }
   return {
     isAdmin: authority.role === 'admin',
+    // A person, not a token: an approver token is an integration (isIntegration).
+    isApprover: !authority.token && authority.role === 'approver',
     email: authority.email,
     isIntegration: authority.token && authority.role === 'approver',
     groupIds,

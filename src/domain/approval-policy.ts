@@ -3,10 +3,13 @@
 // small named checks listed in one table (domain/policy/), each answering approve,
 // reject(reason) or "needs approval".
 
-/** Who may decide a stage: a person by email, everyone with the admin role, or an Entra group's members. */
+/**
+ * Who may decide a stage: a person by email, everyone with a Guestlist role (the app roles
+ * Guestlist.Admin / Guestlist.Approver), or an Entra group's members.
+ */
 export type ApproverRef =
   | { kind: 'person'; email: string }
-  | { kind: 'role'; role: 'admin' }
+  | { kind: 'role'; role: 'admin' | 'approver' }
   | { kind: 'group'; groupId: string; name?: string };
 
 export interface ApprovalStage {
@@ -43,7 +46,11 @@ export type PolicyDecision =
   | { outcome: 'reject'; rule: string; reason: string }
   | { outcome: 'ask'; rule: string; why: string; stage: number };
 
-/** The policy of the default app, and of an app that declares none: one stage decided by admins. */
+/**
+ * The policy of the default app, and of an app that declares none: one stage that anyone
+ * holding the Guestlist.Approver or Guestlist.Admin role decides — what those roles meant
+ * before apps had stages, so an existing deployment's approvers keep deciding.
+ */
 export const DEFAULT_POLICY: ApprovalPolicy = {
   blockedDomains: [],
   rejectDisposable: false,
@@ -54,7 +61,10 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
   stages: [
     {
       name: 'Approval',
-      approvers: [{ kind: 'role', role: 'admin' }],
+      approvers: [
+        { kind: 'role', role: 'approver' },
+        { kind: 'role', role: 'admin' },
+      ],
       timeoutDays: null,
       onTimeout: 'reject',
       alternates: [],

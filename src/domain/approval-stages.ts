@@ -28,6 +28,8 @@ export interface ApprovalState {
 export interface Decider {
   /** Admins may decide any stage (break-glass; README "Approvers and stages"). */
   isAdmin: boolean;
+  /** A signed-in person with the Guestlist.Approver role (a `role: approver` reference names them). */
+  isApprover: boolean;
   /** The signed-in person's address, or the address an email link was sent to; null for tokens and local admins. */
   email: string | null;
   /** Trusted integrations (an API token with the approver role) relay decisions made elsewhere. */
@@ -72,7 +74,7 @@ export function refMatches(ref: ApproverRef, who: Decider): boolean {
     case 'person':
       return sameAddress(ref.email, who.email);
     case 'role':
-      return who.isAdmin;
+      return ref.role === 'admin' ? who.isAdmin : who.isApprover;
     case 'group':
       return who.groupIds.has(ref.groupId);
   }
@@ -109,7 +111,7 @@ export function describeRef(ref: ApproverRef): string {
     case 'person':
       return ref.email;
     case 'role':
-      return 'Guestlist admins';
+      return ref.role === 'admin' ? 'Guestlist admins' : 'Guestlist approvers';
     case 'group':
       return `members of ${ref.name ?? `group ${ref.groupId}`}`;
   }

@@ -93,8 +93,8 @@ function readApprover(read: Reader, value: unknown, path: Path): ApproverRef | n
     return { kind, email: email.ok ? email.email : raw };
   }
   if (kind === 'role') {
-    read.oneOf(fields, 'role', path, ['admin']);
-    return { kind, role: 'admin' };
+    const role = read.oneOf(fields, 'role', path, ['admin', 'approver']);
+    return { kind, role: role === 'approver' ? 'approver' : 'admin' };
   }
   const groupId = read.text(fields, 'groupId', path, {
     pattern: GUID,
