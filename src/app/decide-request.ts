@@ -5,7 +5,8 @@
 // rejection at any stage is `reject`. Every write is conditional on the status AND the
 // stage and round the decider saw, so two approvers acting at once produce one decision.
 import { type Actor, auditActor } from '../domain/actor.ts';
-import { NotAnApproverError, SelfApprovalError } from '../domain/approval-stages.ts';
+import type { ApprovalStage } from '../domain/approval-policy.ts';
+import { NotAnApproverError, SelfApprovalError, sameAddress, stageDeciders } from '../domain/approval-stages.ts';
 import { ConflictError, InvalidTransitionError, NotFoundError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import type { ApproverGroups } from '../ports.ts';
@@ -21,6 +22,24 @@ export type Decision =
 export interface DecideDeps extends ChangeStatusDeps {
   /** Members of the groups stages name; without it, group approvers match nobody. */
   approverGroups?: ApproverGroups | null | undefined;
+}
+
+/**
+ * Whether the stage (this round) still names the address: listed as a person, holding the
+ * role in the staff directory now, or a member of the group now.
+ */
+async function stillNamed(deps: DecideDeps, stage: ApprovalStage, round: number, email: string): Promise<boolean> {
+  for (const ref of stageDeciders(stage, round)) {
+    if (ref.kind === 'person' && sameAddress(ref.email, email)) return true;
+    if (ref.kind === 'role' && (await deps.store.listStaff(ref.role)).some((m) => sameAddress(m.email, email))) {
+      return true;
+    }
+    if (ref.kind === 'group' && deps.approverGroups) {
+      const members = await deps.approverGroups.members(ref.groupId);
+      if (members.some((m) => sameAddress(m.mail, email) || sameAddress(m.userPrincipalName, email))) return true;
+    }
+  }
+  return false;
 }
 
 export class StageMovedOnError extends ConflictError {
@@ -55,8 +74,15 @@ export async function decideRequest(
   if (view.self || (linkEmail !== null && linkEmail.toLowerCase() === request.email.toLowerCase())) {
     throw new SelfApprovalError();
   }
-  if (caller && !view.mayDecide) throw new NotAnApproverError(view.stage.name);
+  // First: a decision made on what the page (or link) showed, for a stage since decided, is
+  // that stage's lost race — not a click on the next stage, whoever the decider is.
   if (input.at && (input.at.stage !== view.at.stage || input.at.round !== view.at.round)) throw new StageMovedOnError();
+  if (caller && !view.mayDecide) throw new NotAnApproverError(view.stage.name);
+  // A link was sent to someone the stage named then; it decides only while they still are
+  // named (a role or group they have since lost takes the link's power with it).
+  if (linkEmail !== null && !(await stillNamed(deps, view.stage, view.round, linkEmail))) {
+    throw new NotAnApproverError(view.stage.name);
+  }
 
   const expectedStage = view.at;
   const label = stageLabel(view.stages, view.index);

@@ -113,6 +113,20 @@ async function eraseOne(
   for (const table of ['verification_tokens', 'status_tokens', 'verification_emails', 'shared_reasons'] as const) {
     await trx.deleteFrom(table).where('request_id', '=', request.id).execute();
   }
+  // Webhook deliveries carry the person in their event body (webhook-events.ts): kept as
+  // the delivery log, without the person.
+  const deliveries = await trx
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'body'])
+    .where('request_id', '=', request.id)
+    .execute();
+  for (const delivery of deliveries) {
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ body: erasedEventBody(delivery.body) })
+      .where('id', '=', delivery.id)
+      .execute();
+  }
   // Directory matches (names, addresses of the users a lookup found) and mail errors.
   await trx
     .updateTable('provisioning_progress')
@@ -123,10 +137,17 @@ async function eraseOne(
   const others = await trx.selectFrom('access_requests').select('id').where('email', '=', row.email).executeTakeFirst();
   if (!others) {
     await trx.deleteFrom('verification_slots').where('email', '=', row.email).execute();
-    // The sandbox's mailbox: every message to the address (`to` is a JSON array of addresses).
+    // The sandbox's mailbox: every message to the address (`to` is a JSON array of
+    // addresses), and every message that names it (the approvers' emails about the request).
+    const address = likeLiteral(row.email.toLowerCase());
     await trx
       .deleteFrom('sandbox_messages')
-      .where(sql<string>`lower(${sql.ref('to')})`, 'like', `%"${row.email.replace(/[%_\\]/g, '')}"%`)
+      .where((eb) =>
+        eb.or([
+          eb(sql<string>`lower(${sql.ref('to')})`, 'like', sql<string>`${`%"${address}"%`} escape '\\'`),
+          eb(sql<string>`lower(${sql.ref('text')})`, 'like', sql<string>`${`%${address}%`} escape '\\'`),
+        ]),
+      )
       .execute();
   }
   await trx
@@ -143,4 +164,22 @@ async function eraseOne(
     })
     .execute();
   return true;
+}
+
+/** A LIKE pattern's literal part: `%`, `_` and the escape character itself escaped (used with ESCAPE '\\'). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The event body with the person's fields replaced (webhook-events.ts puts them in data.request). */
+function erasedEventBody(body: string): string {
+  try {
+    const event = JSON.parse(body) as { data?: { request?: Record<string, unknown> } };
+    const person = event.data?.request;
+    if (person)
+      for (const field of ['email', 'firstName', 'lastName']) if (field in person) person[field] = ERASED_TEXT;
+    return JSON.stringify(event);
+  } catch {
+    return JSON.stringify({ erased: true });
+  }
 }

@@ -10,8 +10,10 @@ const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const csrf = { _csrf: text(200) };
 
 // Twice the API's limits: a little too long is told beside the field, not refused outright.
-export const ApproveForm = Type.Object({ ...csrf, comment: text(4000) });
-export const RejectForm = Type.Object({ ...csrf, reason: text(4000), share: text(10) });
+// `stage` and `round`: the approval stage the page showed (seenStage below).
+const seen = { stage: text(10), round: text(10) };
+export const ApproveForm = Type.Object({ ...csrf, ...seen, comment: text(4000) });
+export const RejectForm = Type.Object({ ...csrf, ...seen, reason: text(4000), share: text(10) });
 export const ConfirmMatchForm = Type.Object({ ...csrf, choice: text(200) });
 export const RevokeForm = Type.Object({ ...csrf, revokeReason: text(1000), deleteGuest: text(10) });
 export const NoFields = Type.Object(csrf);
@@ -22,6 +24,8 @@ export const BulkForm = Type.Object({
   action: text(20),
   reason: text(4000),
   share: text(10),
+  /** `id:stage:round` of each pending row the page showed (seenStage). */
+  seen: Type.Optional(Type.Union([text(100), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 200 })])),
 });
 
 export type FieldErrors = Record<string, string>;
@@ -86,7 +90,31 @@ export function confirmMatchInput(body: { choice?: string | undefined }) {
   return { choice: value, errors };
 }
 
+/**
+ * The approval stage and round the decider was shown, as the page's hidden fields carry it
+ * (`none` for a request that waited before stages existed). A decision is bound to it, so a
+ * click on a page that showed stage 1 never approves stage 2 (decide-request.ts `at`):
+ * without it, two admins pressing Approve on the same page would decide two stages.
+ */
+export function seenStage(stage: string | undefined, round: string | undefined) {
+  if (stage === undefined || round === undefined || !/^\d{1,3}$/.test(round)) return undefined;
+  if (stage !== 'none' && !/^\d{1,3}$/.test(stage)) return undefined;
+  return { stage: stage === 'none' ? null : Number(stage), round: Number(round) };
+}
+
+/** The stage each row showed, by request id, from the bulk form's `seen` fields. */
+function seenStages(seen: string | string[] | undefined) {
+  const byId = new Map<string, { stage: number | null; round: number }>();
+  for (const each of [seen ?? []].flat()) {
+    const [id, stage, round] = each.split(':');
+    const at = seenStage(stage, round);
+    if (id && at) byId.set(id, at);
+  }
+  return byId;
+}
+
 export function bulkInput(body: {
+  seen?: string | string[] | undefined;
   ids?: string | string[] | undefined;
   action?: string | undefined;
   reason?: string | undefined;
@@ -101,5 +129,5 @@ export function bulkInput(body: {
   const reason = body.reason?.trim() ?? '';
   if (action === 'reject') Object.assign(errors, rejectInput({ reason }).errors);
   const share = checkShare(body.share, errors);
-  return { ids, action, reason, share, errors };
+  return { ids, action, reason, share, errors, seen: seenStages(body.seen) };
 }

@@ -138,7 +138,11 @@ function row(request: AccessRequest, view: QueueView): Raw {
       pending
         ? html`<input type="checkbox" name="ids" value="${request.id}" id="select-${request.id}"${
             view.selected?.includes(request.id) ? html` checked` : html``
-          } aria-label="Select ${name}">`
+          } aria-label="Select ${name}">${
+            stage
+              ? html`<input type="hidden" name="seen" value="${request.id}:${stage.at.stage === null ? 'none' : String(stage.at.stage)}:${String(stage.at.round)}">`
+              : html``
+          }`
         : html``
     }</td>
     <td><a href="/admin/requests/${request.id}">${userText(name)}</a>${

@@ -99,8 +99,16 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, d
         await decideRequest(
           deps,
           action === 'approve'
-            ? { id, actor, authority, decision: 'approve' }
-            : { id, actor, authority, decision: 'reject', reason: form.reason, shareReason: form.share },
+            ? { id, actor, authority, decision: 'approve', at: form.seen.get(id) }
+            : {
+                id,
+                actor,
+                authority,
+                decision: 'reject',
+                reason: form.reason,
+                shareReason: form.share,
+                at: form.seen.get(id),
+              },
         );
         outcomes.push({ id, name, decided: true, note: '' });
       } catch (error) {

@@ -134,6 +134,12 @@ function provisioning(view: RequestView): Raw {
   </section>`;
 }
 
+/** The stage the page shows, sent back with a decision (forms.ts seenStage). */
+function seenFields(stage: StageView | null | undefined): Raw {
+  if (!stage) return html``;
+  return html`<input type="hidden" name="stage" value="${stage.at.stage === null ? 'none' : String(stage.at.stage)}"><input type="hidden" name="round" value="${String(stage.at.round)}">`;
+}
+
 function decideForms(view: RequestView): Raw {
   const errors = view.errors ?? {};
   const id = view.request.id;
@@ -141,12 +147,12 @@ function decideForms(view: RequestView): Raw {
     <h2 id="decide">Decide</h2>
     <div class="actions">
       <form method="post" action="/admin/requests/${id}/approve" class="stack">
-        ${csrfField(view.csrfToken)}
+        ${csrfField(view.csrfToken)}${seenFields(view.stage)}
         ${field({ name: 'comment', label: 'Comment', type: 'textarea', value: view.values?.comment, error: errors.comment, maxLength: 2000, hint: 'Kept in the audit trail.' })}
         <div><button type="submit">Approve</button></div>
       </form>
       <form method="post" action="/admin/requests/${id}/reject" class="stack">
-        ${csrfField(view.csrfToken)}
+        ${csrfField(view.csrfToken)}${seenFields(view.stage)}
         ${field({ name: 'reason', label: 'Reason for rejecting', type: 'textarea', value: view.values?.reason, error: errors.reason, maxLength: 2000, required: true })}
         ${checkbox({ name: 'share', label: 'Share this reason with the requester', checked: view.values?.share ?? false, error: errors.share })}
         <div><button type="submit" class="danger">Reject</button></div>

@@ -26,6 +26,7 @@ import {
   RevokeForm,
   rejectInput,
   revokeInput,
+  seenStage,
 } from './forms.ts';
 import { lostRace } from './lost-race.ts';
 import { type RequestExtras, showRequest } from './show-request.ts';
@@ -96,6 +97,7 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
         authority: callerAuthority(request),
         decision: 'approve',
         comment,
+        at: seenStage(request.body.stage, request.body.round),
       }),
     );
   });
@@ -111,6 +113,7 @@ export const requestPageRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
         decision: 'reject',
         reason,
         shareReason: share,
+        at: seenStage(request.body.stage, request.body.round),
       }),
     );
   });
