@@ -4,6 +4,7 @@
 import { AppError } from '../domain/errors.ts';
 import { type AccessRequest, canTransition, type Status } from '../domain/lifecycle.ts';
 import type { Clock, Store } from '../ports.ts';
+import type { Catalogue } from './app-catalogue.ts';
 import type { InvitationBranding } from './invitation-email.ts';
 import { hashToken } from './secret-tokens.ts';
 
@@ -57,7 +58,10 @@ export interface RequestStatusView {
   firstName: string;
   lastName: string;
   email: string;
+  /** The request's app (its catalogue name; the configured name without a catalogue). */
   appName: string;
+  /** Where the request's app is opened (its redirect URL); null without a catalogue. */
+  appUrl: string | null;
   organizationName: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -73,12 +77,16 @@ export interface RequestStatusDeps {
   store: Store;
   clock: Clock;
   branding: InvitationBranding;
+  /** Names the request's own app; without it, the configured default name. */
+  catalogue?: Pick<Catalogue, 'get'> | undefined;
 }
 
 export async function readRequestStatus(deps: RequestStatusDeps, input: { token: string }): Promise<RequestStatusView> {
   const request = await requestForStatusLink(deps, input.token);
   const shared = request.status === 'rejected' && (await deps.store.isReasonShared(request.id));
-  return statusView(request, deps.branding, shared);
+  const app = deps.catalogue ? await deps.catalogue.get(request.appId) : null;
+  const branding = app ? { ...deps.branding, appName: app.name } : deps.branding;
+  return statusView(request, branding, shared, app?.redirectUrl ?? null);
 }
 
 /** The request a status link opens, or InvalidStatusLinkError (unknown, garbage, expired). */
@@ -98,6 +106,7 @@ export function statusView(
   request: AccessRequest,
   branding: InvitationBranding,
   reasonShared: boolean,
+  appUrl: string | null = null,
 ): RequestStatusView {
   return {
     id: request.id,
@@ -107,6 +116,7 @@ export function statusView(
     lastName: request.lastName,
     email: request.email,
     appName: branding.appName,
+    appUrl,
     organizationName: branding.organizationName,
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,

@@ -9,6 +9,7 @@ import { STATUS_LINK_LIFETIME_MS } from '../../src/app/status-link.ts';
 import { submitRequest } from '../../src/app/submit-request.ts';
 import { verifyEmail } from '../../src/app/verify-email.ts';
 import { WithdrawRefusedError, withdrawByRequester } from '../../src/app/withdraw-by-requester.ts';
+import type { App } from '../../src/domain/apps.ts';
 import type { MailMessage } from '../../src/ports.ts';
 import { type Harness, provisioningHarness } from './provisioning-harness.ts';
 
@@ -63,6 +64,7 @@ describe('the status link', () => {
         lastName: 'Lovelace',
         email: `person${n}@fabrikam.com`,
         appName: 'Project X',
+        appUrl: null,
         organizationName: 'Contoso',
         createdAt: undefined,
         updatedAt: undefined,
@@ -75,6 +77,22 @@ describe('the status link', () => {
     const second = await view(links.status);
     assert.equal(second.stage, 'approval');
     assert.equal(second.canWithdraw, true);
+  });
+
+  test("with the catalogue, the view names the request's own app and links to it", async () => {
+    const links = await submitted();
+    const asked: string[] = [];
+    const catalogue = {
+      get: async (id: string) => {
+        asked.push(id);
+        return { name: 'Finance reports', redirectUrl: 'https://finance.contoso.com/' } as App;
+      },
+    };
+    const seen = await readRequestStatus({ ...h.deps, branding, catalogue }, { token: links.status });
+    assert.deepEqual(asked, [(await h.deps.store.getRequest(links.id))?.appId]);
+    assert.equal(seen.appName, 'Finance reports');
+    assert.equal(seen.appUrl, 'https://finance.contoso.com/');
+    assert.equal(seen.organizationName, 'Contoso');
   });
 
   test('rejected: the reason shows only when the approver shared it; the email says the same', async () => {

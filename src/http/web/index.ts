@@ -108,7 +108,13 @@ export const webPages: FastifyPluginAsyncTypebox<WebDeps> = async (app, deps) =>
     ...deps.policy,
   });
   await app.register(verifyRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids, ...deps.policy });
-  await app.register(statusRoutes, { web, store: deps.store, clock: deps.clock, ids: deps.ids });
+  await app.register(statusRoutes, {
+    web,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    catalogue: deps.catalogue,
+  });
   await app.register(approvalLinkRoutes, {
     web,
     store: deps.store,

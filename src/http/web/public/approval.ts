@@ -39,6 +39,8 @@ interface FormView {
   approver: string;
   stageName: string;
   appName: string;
+  /** The answers to the app's questions, as [question label, answer] (as the approver's email has them). */
+  answers: ReadonlyArray<readonly [string, string]>;
   errors?: FieldErrors;
   values?: { comment?: string | undefined; reason?: string | undefined; share?: boolean };
 }
@@ -66,12 +68,19 @@ export const approvalLinkRoutes: FastifyPluginAsyncTypebox<{
     return sendPage(reply, ctx, { title: 'Decide an access request', body: formBody(view, ctx.csrfToken) }, status);
   };
 
-  /** The stage's and the app's names, for the page. */
+  /** The stage's and the app's names, and the answers under their questions' labels, for the page. */
   const names = async (request: AccessRequest) => {
     const state = await deps.store.getApprovalState(request.id);
     const stages = state?.plan?.stages ?? (await stagesFor(deps.store, request));
     const app = await storedAppOf(deps.store, request);
-    return { stageName: stages[state?.stage ?? 0]?.name ?? 'Approval', appName: app?.name ?? web.branding.appName };
+    const answers = Object.entries(request.answers ?? {}).map(
+      ([id, answer]) => [app?.questions.find((q) => q.id === id)?.label ?? id, answer] as const,
+    );
+    return {
+      stageName: stages[state?.stage ?? 0]?.name ?? 'Approval',
+      appName: app?.name ?? web.branding.appName,
+      answers,
+    };
   };
 
   app.get('/approval', { schema: { querystring: LinkQuery } }, async (request, reply) => {
@@ -149,6 +158,7 @@ function formBody(view: FormView, csrfToken: string): Raw {
       <dt>Name</dt><dd>${userText(name)}</dd>
       <dt>Email</dt><dd>${userText(r.email)}</dd>
       <dt>App</dt><dd>${userText(view.appName)}</dd>
+      ${view.answers.map(([label, answer]) => html`<dt>${userText(label)}</dt><dd>${answer ? userText(answer) : html`<span class="hint">Not answered</span>`}</dd>`)}
       <dt>Why they need access</dt><dd>${r.justification ? userText(r.justification) : html`<span class="hint">Not given</span>`}</dd>
     </dl>
     <form method="post" action="/approval" class="stack">

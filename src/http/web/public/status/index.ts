@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { Catalogue } from '../../../../app/app-catalogue.ts';
 import {
   InvalidStatusLinkError,
   type RequestStatusView,
@@ -25,6 +26,8 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   clock: Clock;
   ids: Ids;
+  /** The request's own app, named on the page and linked once access is active. */
+  catalogue?: Catalogue | undefined;
 }> = async (app, deps) => {
   const { web } = deps;
   const branding = { organizationName: web.branding.organizationName, appName: web.branding.appName };
@@ -37,7 +40,10 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{
     const token = request.query.token ?? '';
     let view: RequestStatusView;
     try {
-      view = await readRequestStatus({ store: deps.store, clock: deps.clock, branding }, { token });
+      view = await readRequestStatus(
+        { store: deps.store, clock: deps.clock, branding, catalogue: deps.catalogue },
+        { token },
+      );
     } catch (error) {
       if (error instanceof InvalidStatusLinkError) return invalidLink(request, reply, error);
       throw error;
@@ -49,7 +55,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{
         view,
         token,
         csrfToken: ctx.csrfToken,
-        appUrl: web.appUrl,
+        appUrl: view.appUrl ?? web.appUrl,
         justWithdrew: request.query.done === 'withdrawn' && view.stage === 'withdrawn',
       }),
     });
