@@ -1,0 +1,40 @@
+// Review: the console's (and API's) decide routes pass no `at` to decideRequest, so a
+// decision made from a page that showed stage 1 lands on whatever stage the request is at
+// when the POST arrives. Two admins who both looked at stage 1 of 2 and both pressed
+// Approve produce TWO decisions: the request skips stage 2's approvers entirely and is
+// approved (invariant 4: two approvers acting at once produce one decision).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { signIn, testApp } from '../helpers/app.ts';
+import { aStage, planStages } from '../helpers/stages.ts';
+import { webClient } from '../helpers/web.ts';
+import { person, stored } from '../http/console/fixtures.ts';
+
+test('two admins approving stage 1 of 2 from the same page make one decision, not two', async (t) => {
+  const app = await testApp();
+  t.after(() => app.close());
+  const request = await stored(app.db.store);
+  await planStages(app.db.store, request.id, [
+    aStage({ name: 'Manager' }),
+    aStage({ name: 'Security', approvers: [{ kind: 'person', email: 'sam@contoso.com' }] }),
+  ]);
+  const alice = webClient(app.app);
+  const carol = webClient(app.app);
+  await signIn(app, alice, 'admin', person('Alice Admin'));
+  await signIn(app, carol, 'admin', person('Carol Admin'));
+  // Both open the request while it waits at stage 1 (Manager).
+  const pageA = await alice.get(`/admin/requests/${request.id}`);
+  const pageC = await carol.get(`/admin/requests/${request.id}`);
+  assert.match(pageA.body, /1 of 2: <bdi>Manager<\/bdi>/);
+  assert.match(pageC.body, /1 of 2: <bdi>Manager<\/bdi>/);
+  // Both press Approve on what they saw.
+  const first = await alice.post(`/admin/requests/${request.id}/approve`, {});
+  assert.equal(first.statusCode, 303);
+  const second = await carol.post(`/admin/requests/${request.id}/approve`, {});
+  const now = await app.db.store.getRequest(request.id);
+  assert.equal(
+    now?.status,
+    'pending_approval',
+    `Carol's click on stage 1 approved stage 2 (Security) too: status ${now?.status}, answer ${second.statusCode}`,
+  );
+});
