@@ -27,10 +27,17 @@ test('two admins approving stage 1 of 2 from the same page make one decision, no
   const pageC = await carol.get(`/admin/requests/${request.id}`);
   assert.match(pageA.body, /1 of 2: <bdi>Manager<\/bdi>/);
   assert.match(pageC.body, /1 of 2: <bdi>Manager<\/bdi>/);
-  // Both press Approve on what they saw.
-  const first = await alice.post(`/admin/requests/${request.id}/approve`, {});
+  // Both press Approve on what they saw: the form sends back the stage its page showed.
+  const seen = (body: string) => ({
+    stage: /name="stage" value="([^"]*)"/.exec(body)?.[1] ?? '',
+    round: /name="round" value="([^"]*)"/.exec(body)?.[1] ?? '',
+  });
+  assert.deepEqual(seen(pageC.body), { stage: '0', round: '0' }, 'the form carries the stage it shows');
+  const first = await alice.post(`/admin/requests/${request.id}/approve`, seen(pageA.body));
   assert.equal(first.statusCode, 303);
-  const second = await carol.post(`/admin/requests/${request.id}/approve`, {});
+  const second = await carol.post(`/admin/requests/${request.id}/approve`, seen(pageC.body));
+  assert.equal(second.statusCode, 409, 'Carol is told the stage was decided');
+  assert.match(second.body, /already decided by someone else/);
   const now = await app.db.store.getRequest(request.id);
   assert.equal(
     now?.status,
