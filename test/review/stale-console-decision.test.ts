@@ -45,3 +45,30 @@ test('two admins approving stage 1 of 2 from the same page make one decision, no
     `Carol's click on stage 1 approved stage 2 (Security) too: status ${now?.status}, answer ${second.statusCode}`,
   );
 });
+
+test('an API approve bound to the stage it read is not replayed onto the next stage', async (t) => {
+  const app = await testApp();
+  t.after(() => app.close());
+  const request = await stored(app.db.store);
+  await planStages(app.db.store, request.id, [aStage({ name: 'Manager' }), aStage({ name: 'Security' })]);
+  const read = await app.app.inject({
+    method: 'GET',
+    url: `/api/v1/access-requests/${request.id}`,
+    headers: app.admin,
+  });
+  const approval = read.json().approval;
+  assert.deepEqual(approval, { stage: 0, round: 0 }, 'the view says which stage the request is at');
+  const approve = () =>
+    app.app.inject({
+      method: 'POST',
+      url: `/api/v1/access-requests/${request.id}/approve`,
+      headers: app.admin,
+      payload: { ...approval },
+    });
+  assert.equal((await approve()).statusCode, 200);
+  // A client retrying after a lost answer sends the same stage: refused, stage 2 untouched.
+  const retried = await approve();
+  assert.equal(retried.statusCode, 409);
+  assert.equal(retried.json().code, 'stage_decided');
+  assert.equal((await app.db.store.getRequest(request.id))?.status, 'pending_approval');
+});

@@ -47,7 +47,15 @@ export interface AccessRequestRoutesOptions extends PolicySources {
 
 export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesOptions> = async (app, deps) => {
   const { store } = deps;
-  const viewOf = async (request: AccessRequest) => requestView(request, await deps.catalogue.slugs());
+  const viewOf = async (request: AccessRequest) => {
+    const view = requestView(request, await deps.catalogue.slugs());
+    if (request.status !== 'pending_approval') return view;
+    const state = await deps.store.getApprovalState(request.id);
+    return state ? { ...view, approval: { stage: state.stage, round: state.round } } : view;
+  };
+  /** The stage the caller saw (its `approval`), when the body names one (a round is the sign). */
+  const seenAt = (body: { stage?: number | null | undefined; round?: number | undefined }) =>
+    body.round === undefined ? undefined : { stage: body.stage ?? null, round: body.round };
 
   app.post(
     '/access-requests',
@@ -123,7 +131,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
       if (!found) throw new NotFoundError('The access request');
       const [history, progress] = await Promise.all([store.listAudit(found.id), store.getProgress(found.id)]);
       return {
-        ...requestView(found, await deps.catalogue.slugs()),
+        ...(await viewOf(found)),
         provisioning: provisioningView(progress),
         history: history.map(auditView),
       };
@@ -167,6 +175,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         authority: callerAuthority(request),
         decision: 'approve',
         comment: request.body.comment,
+        at: seenAt(request.body),
       });
       return await viewOf(next);
     },
@@ -193,6 +202,7 @@ export const accessRequestRoutes: FastifyPluginAsyncTypebox<AccessRequestRoutesO
         decision: 'reject',
         reason,
         shareReason: shareReason === true,
+        at: seenAt(request.body),
       });
       return await viewOf(next);
     },

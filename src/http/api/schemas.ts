@@ -83,6 +83,14 @@ const requestFields = {
   reason: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /**
+   * A pending request's approval stage and round (null stage: approval began before stages
+   * existed). Send them back with a decision to bind it to this stage: a retried approve
+   * then answers 409 stage_decided instead of approving the next stage.
+   */
+  approval: Type.Optional(
+    Type.Object({ stage: Nullable(Type.Integer({ minimum: 0 })), round: Type.Integer({ minimum: 0 }) }),
+  ),
 };
 export const AccessRequestView = Type.Object(requestFields);
 export const DirectoryMatchView = Type.Object({
@@ -141,13 +149,19 @@ export const ListResponse = Type.Object({
 });
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+/** The stage the caller decides (its `approval` in the request view); left out: the stage it is at now. */
+const seenStage = {
+  stage: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 2 }))),
+  round: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })),
+};
 export const ApproveBody = Type.Object(
-  { comment: Type.Optional(Type.String({ maxLength: 2000, pattern: NO_CONTROL_CHARACTERS })) },
+  { comment: Type.Optional(Type.String({ maxLength: 2000, pattern: NO_CONTROL_CHARACTERS })), ...seenStage },
   { additionalProperties: false },
 );
 export const RejectBody = Type.Object(
   {
     reason: Type.String({ minLength: 1, maxLength: 2000, pattern: NO_CONTROL_CHARACTERS }),
+    ...seenStage,
     shareReason: Type.Optional(
       Type.Boolean({
         description:
