@@ -53,7 +53,9 @@ export type JobKind =
   | 'remind_approvers'
   /** The stage's timeout: escalate to its alternates, or reject (payload: stage, round). */
   | 'stage_timeout'
-  | 'remind_expiry';
+  | 'remind_expiry'
+  /** The policy's guarantee after verification: applies it if the inline call never did (apply-policy.ts). */
+  | 'apply_policy';
 
 /** What a job was asked to do beyond its kind and request (stored as JSON with the job). */
 export interface JobPayload {

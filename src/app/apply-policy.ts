@@ -9,7 +9,7 @@ import { DEFAULT_APP_ID } from '../domain/apps.ts';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import type { AccessRequest } from '../domain/lifecycle.ts';
 import { explainPolicy } from '../domain/policy/index.ts';
-import type { Directory } from '../ports.ts';
+import type { Directory, NewJob } from '../ports.ts';
 import type { Catalogue } from './app-catalogue.ts';
 import { beginApproval } from './begin-approval.ts';
 import { type ChangeStatusDeps, changeStatus } from './change-status.ts';
@@ -40,6 +40,28 @@ export interface PolicySources {
 
 export interface PolicyDeps extends ChangeStatusDeps, PolicySources {}
 
+/**
+ * Committed with every move into `pending_approval` (verification, a vouched submission),
+ * due a minute later: the inline applyPolicy after that commit is the fast path, this job
+ * the guarantee (invariant 2) — a crash between the two leaves a request with no stage and
+ * no decision, which the job then hands to the policy. Safe to run after the inline call:
+ * it does nothing once a stage has begun or the request has moved on.
+ */
+export function policyJob(requestId: string, now: Date): NewJob {
+  return { kind: 'apply_policy', requestId, runAt: new Date(now.getTime() + POLICY_GUARANTEE_DELAY_MS) };
+}
+const POLICY_GUARANTEE_DELAY_MS = 60_000;
+const NO_STAGE = { stage: null, round: 0 };
+
+/** The apply_policy job: the policy for a request still waiting with no stage begun; nothing otherwise. */
+export async function applyPolicyIfPending(deps: PolicyDeps, requestId: string): Promise<void> {
+  const request = await deps.store.getRequest(requestId);
+  if (request?.status !== 'pending_approval') return;
+  const state = await deps.store.getApprovalState(requestId);
+  if (state && state.stage !== null) return;
+  await applyPolicy(deps, request);
+}
+
 /** Evaluates and acts on the policy for a request in `pending_approval`; the request as it now stands. */
 export async function applyPolicy(deps: PolicyDeps, request: AccessRequest): Promise<AccessRequest> {
   if (request.status !== 'pending_approval') return request;
@@ -61,6 +83,8 @@ export async function applyPolicy(deps: PolicyDeps, request: AccessRequest): Pro
           actor,
           note: decision.why,
           jobs: (next, now) => [{ kind: 'provision', requestId: next.id, runAt: now }],
+          // Only while no stage has begun: the guarantee job and the inline call never both decide.
+          expectedStage: NO_STAGE,
         });
       case 'reject':
         // The reason is always kept for admins; whether the requester reads it is the
@@ -70,6 +94,7 @@ export async function applyPolicy(deps: PolicyDeps, request: AccessRequest): Pro
           event: { type: 'reject', reason: decision.reason },
           actor,
           shareReason,
+          expectedStage: NO_STAGE,
         });
       case 'ask': {
         const why = note ? `${decision.why} ${note}` : decision.why;

@@ -5,7 +5,7 @@ import { ConflictError, ValidationError } from '../domain/errors.ts';
 import { parseSubmission } from '../domain/justification.ts';
 import { type AccessRequest, transition } from '../domain/lifecycle.ts';
 import type { Clock, Ids, Store } from '../ports.ts';
-import { applyPolicy, defaultPolicyResolver, type PolicyDeps } from './apply-policy.ts';
+import { applyPolicy, defaultPolicyResolver, type PolicyDeps, policyJob } from './apply-policy.ts';
 import { notificationsOf } from './notifications.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
 
@@ -92,7 +92,7 @@ export async function submitRequest(deps: PolicyDeps, input: SubmitRequestInput)
     // submission, applies the one-email-per-15-minutes rule (send-verification.ts), so
     // submissions cannot use up an owner's emails. The expiry job ends it if unconfirmed.
     input.verified
-      ? notifications.jobs
+      ? [...notifications.jobs, policyJob(request.id, now)]
       : [
           { kind: 'send_verification', requestId: request.id, runAt: now },
           { kind: 'expire_verification', requestId: request.id, runAt: now },

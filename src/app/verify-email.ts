@@ -4,7 +4,7 @@
 import { REQUESTER } from '../domain/actor.ts';
 import { AppError, InvalidTransitionError } from '../domain/errors.ts';
 import { type AccessRequest, isOpen } from '../domain/lifecycle.ts';
-import { applyPolicy, type PolicyDeps } from './apply-policy.ts';
+import { applyPolicy, type PolicyDeps, policyJob } from './apply-policy.ts';
 import { changeStatus } from './change-status.ts';
 import { hashToken } from './secret-tokens.ts';
 import { withdrawUnverified } from './withdraw-unverified.ts';
@@ -67,6 +67,8 @@ async function confirm(
     event: { type: 'verify' },
     actor: REQUESTER,
     note: 'Address confirmed from the emailed link.',
+    // The policy runs just below; this job is its guarantee should that never happen.
+    jobs: (verified, now) => [policyJob(verified.id, now)],
   });
   await withdrawUnverified(deps, { email: next.email, appId: next.appId, keep: next.id, actor: REQUESTER });
   // The app's policy decides now: approved, rejected, or sent to its first approvers. The

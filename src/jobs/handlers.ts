@@ -4,6 +4,7 @@
 import { endAccess } from '../app/access-end.ts';
 import { type Catalogue, createCatalogue, defaultApp } from '../app/app-catalogue.ts';
 import { settingsForRequest } from '../app/app-settings.ts';
+import { applyPolicyIfPending, policyFromCatalogue } from '../app/apply-policy.ts';
 import { checkRedemption } from '../app/check-redemption.ts';
 import { deliverWebhook } from '../app/deliver-webhook.ts';
 import { expireUnverified } from '../app/expire-unverified.ts';
@@ -151,6 +152,16 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
       giveUp: async (job, error) => recordRemovalFailure(await provisionDepsFor(job.requestId), job.requestId, error),
     },
     // Access granted for a time (the app's duration) ends: expired, and its groups removed.
+    // The policy's guarantee after verification (apply-policy.ts policyJob): nothing once decided or staged.
+    apply_policy: {
+      run: (job) =>
+        applyPolicyIfPending(
+          { ...deps, policyFor: policyFromCatalogue(catalogue), directory: deps.directory },
+          job.requestId,
+        ),
+      giveUp: async (job, error) =>
+        deps.logger.error({ err: error, requestId: job.requestId }, 'could not apply the approval policy'),
+    },
     expire_access: {
       run: async (job) => {
         const access = async (appId: string) => (await catalogue.get(appId))?.access ?? { kind: 'never' as const };

@@ -51,8 +51,8 @@ for (const factory of databaseFactories) {
     // The end date as the catalogue stores it, with the activation.
     let end: Date | null = new Date(clock.now().getTime() + 30 * DAY);
     await changeStatus(deps, {
-      request: { ...current, accessExpiresAt: end },
-      event: { type: 'activate' },
+      request: current,
+      event: { type: 'activate', accessExpiresAt: end },
       actor: ACTOR,
     });
     assert.equal((await db.store.getRequest(request.id))?.accessExpiresAt?.toISOString(), end.toISOString());

@@ -118,6 +118,7 @@ export async function workerSetup(
         remind_approvers: scripted('ok'),
         stage_timeout: scripted('ok'),
         remind_expiry: scripted('ok'),
+        apply_policy: scripted('ok'),
         ...own,
       },
       clock,
