@@ -130,7 +130,7 @@ export interface Config {
    * with a bearer token, or without one on a port of its own; neither set: not served.
    */
   metrics: { token: string | null; port: number | null; host: string };
-  /** APPLICATIONINSIGHTS_CONNECTION_STRING: read only to warn that nothing is sent to Azure Monitor yet. */
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: traces and metrics to Azure Monitor (telemetry/azure-monitor.ts). */
   telemetry: { connectionString: string | null };
 }
 
@@ -276,6 +276,18 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
   if (metricsToken !== null && metricsToken.length < 32) {
     fail('GUESTLIST_METRICS_TOKEN', 'must be at least 32 characters (for example: openssl rand -base64 32).');
   }
+  // Checked here, in one line, rather than by the Azure Monitor exporter's stack trace at start.
+  // The value is never quoted: it carries the ingestion key.
+  const connectionString = read('APPLICATIONINSIGHTS_CONNECTION_STRING') ?? null;
+  if (
+    connectionString !== null &&
+    !/(^|;)\s*InstrumentationKey=[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}\s*(;|$)/i.test(connectionString)
+  ) {
+    fail(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      "must be an Application Insights connection string (InstrumentationKey=<GUID>;IngestionEndpoint=https://…), as the resource's Overview page shows it.",
+    );
+  }
   const metricsPortText = read('GUESTLIST_METRICS_PORT');
   const metricsPort =
     metricsPortText === undefined ? null : readInteger(metricsPortText, 'GUESTLIST_METRICS_PORT', 0, 0, 65535, fail);
@@ -377,7 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>, dotenv = '',
     catalogue: configFile.config,
     logFormat: logFormat === 'json' || logFormat === 'pretty' ? logFormat : 'auto',
     metrics: { token: metricsToken, port: metricsPort, host: read('GUESTLIST_METRICS_HOST') ?? '127.0.0.1' },
-    telemetry: { connectionString: read('APPLICATIONINSIGHTS_CONNECTION_STRING') ?? null },
+    telemetry: { connectionString },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

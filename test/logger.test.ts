@@ -86,11 +86,12 @@ test('the whole configuration can be logged without its secrets', () => {
     GUESTLIST_COOKIE_SECRET: 'SECRET-cookie-signing-key-0123456789',
     GUESTLIST_METRICS_TOKEN: 'SECRET-metrics-scraper-token-0123456789',
     APPLICATIONINSIGHTS_CONNECTION_STRING:
-      'InstrumentationKey=SECRET-ikey-0000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+      'InstrumentationKey=5ec2e7aa-0000-4000-8000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
     GUESTLIST_TEAMS_WEBHOOK_URL: 'https://prod-1.westeurope.logic.azure.com/workflows/1?sig=SECRET-teams-signature',
   });
   logger.info({ config }, 'configuration');
   const text = output();
   assert.match(text, /access\.contoso\.com/, 'the configuration was logged');
   assert.doesNotMatch(text, /SECRET-/);
+  assert.doesNotMatch(text, /5ec2e7aa/, 'nor the ingestion key (a GUID: the connection string is checked)');
 });

@@ -20,7 +20,13 @@ export interface Command {
 }
 
 const cliModule = {
-  serve: () => import('./serve-command.ts'),
+  // Azure Monitor's instrumentation must be in place before serve-command.ts brings in
+  // Fastify, pg and node:http (telemetry/azure-monitor.ts); without the variable, nothing extra loads.
+  serve: async () => {
+    const { connectionString } = readConfig().telemetry;
+    if (connectionString) await (await import('../telemetry/azure-monitor.ts')).startAzureMonitor(connectionString);
+    return import('./serve-command.ts');
+  },
   token: () => import('./token-command.ts'),
   admin: () => import('./admin-command.ts'),
   request: () => import('./request-command.ts'),

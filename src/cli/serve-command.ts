@@ -8,6 +8,7 @@ import { logCertificateExpiry } from '../adapters/directory/credential.ts';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { type Runtime, startGuestlist } from '../main.ts';
+import { stopAzureMonitor } from '../telemetry/azure-monitor.ts';
 import { databasePlace } from './database-place.ts';
 
 export async function runServe(args: string[], config: Readonly<Config>): Promise<number> {
@@ -38,11 +39,11 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
   const logger = createLogger(config.logLevel, undefined, format);
   logCertificateExpiry(config.entra, logger);
   if (config.telemetry.connectionString) {
-    // Set by habit on Azure; say plainly that nothing is sent rather than let someone wait for data.
-    logger.warn(
+    // Started by cli/commands.ts before this module loaded (telemetry/azure-monitor.ts). The
+    // connection string itself is never logged: it carries the ingestion key.
+    logger.info(
       {},
-      'APPLICATIONINSIGHTS_CONNECTION_STRING is set, but Guestlist does not send telemetry to Azure Monitor yet: ' +
-        'its logs reach Log Analytics from stdout, its metrics through /metrics (README.md, "Logs and metrics")',
+      'telemetry: traces and metrics go to Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING); logs stay on stdout',
     );
   }
   const runtime = await startGuestlist(config, { ...parts, logger });
@@ -59,6 +60,7 @@ async function run(config: Readonly<Config>, parts: { http: boolean; worker: boo
   if (runtime.sandbox && runtime.url) process.stderr.write(nextSteps(config, runtime.url));
   await stopped;
   await runtime.stop();
+  await stopAzureMonitor(); // the last requests' spans and metrics, flushed (no-op without it)
   logger.info({}, 'stopped');
   process.exit(0);
 }

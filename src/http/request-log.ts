@@ -51,10 +51,20 @@ export const REQUEST_LOG_OPTIONS = {
   childLoggerFactory: (logger, _bindings, options) => logger.child({}, options),
 } satisfies Partial<FastifyServerOptions>;
 
+/**
+ * The matched route (`/api/v1/requests/:id`), left on the raw request for Azure Monitor's
+ * spans (telemetry/azure-monitor.ts names them by it): a path with ids in it would make one
+ * operation per request. A registry symbol, so that module need not import this one.
+ */
+export const ROUTE_ON_RAW = Symbol.for('guestlist.route');
+
 /** Registers the hook; call first, so every later hook and handler runs in the context. */
 export function requestLog(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (!request.is404 && request.routeOptions.url) {
+      (request.raw as unknown as Record<symbol, string>)[ROUTE_ON_RAW] = request.routeOptions.url;
+    }
     withLogContext({ reqId: request.id }, done);
   });
 }

@@ -26,6 +26,16 @@ test('a short metrics token, a metrics port equal to PORT and an unknown log for
   assert.deepEqual(problemsOf({ PORT: '8080', GUESTLIST_METRICS_PORT: '8080' }), ['GUESTLIST_METRICS_PORT']);
   assert.deepEqual(problemsOf({ GUESTLIST_METRICS_PORT: 'ninety' }), ['GUESTLIST_METRICS_PORT']);
   assert.deepEqual(problemsOf({ GUESTLIST_LOG_FORMAT: 'xml' }), ['GUESTLIST_LOG_FORMAT']);
+  // An Application Insights connection string needs its GUID instrumentation key.
+  for (const connection of ['InstrumentationKey=abc', 'https://westeurope-5.in.applicationinsights.azure.com/'])
+    assert.deepEqual(problemsOf({ APPLICATIONINSIGHTS_CONNECTION_STRING: connection }), [
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    ]);
+  const ikey = 'InstrumentationKey=00000000-0000-0000-0000-000000000000';
+  for (const connection of [ikey, `${ikey};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`])
+    assert.deepEqual(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connection }).telemetry, {
+      connectionString: connection,
+    });
   const config = loadConfig({
     GUESTLIST_METRICS_PORT: '9464',
     GUESTLIST_METRICS_HOST: '0.0.0.0',
