@@ -74,7 +74,7 @@ export async function startGuestlist(
     // Before anything acts on the requests: a sandbox database never meets a real tenant.
     const owner: DatabaseOwner =
       config.mode === 'sandbox' ? { kind: 'sandbox' } : { kind: 'entra', tenantId: config.entra!.tenantId };
-    checkDatabaseOwner(await db.serverSecrets.getOrCreate(DATABASE_OWNER_KEY, ownerKey(owner)), owner);
+    checkDatabaseOwner(await db.serverSecrets.getOrCreate(DATABASE_OWNER_KEY, await firstOwner(db, owner)), owner);
     if (config.mode === 'sandbox') stops.push(await lockSandbox(config.dataDir));
     // The configuration file's apps, as it says now (a removed one is closed, not deleted).
     await db.store.syncFileApps(config.catalogue.apps, clock.now());
@@ -325,4 +325,15 @@ function eraseDaily(
 
 async function runInOrder(steps: Array<() => Promise<void>>): Promise<void> {
   for (const step of steps) await step();
+}
+
+/**
+ * Whose a database is when it has no owner row yet: a new one is this start's; one made by a
+ * version before the row existed is the sandbox's if the sandbox's outbox holds mail (a
+ * real deployment mails through SMTP or Graph and never writes it), so an upgraded sandbox
+ * database is still refused in Entra mode instead of being claimed by it.
+ */
+async function firstOwner(db: Database, current: DatabaseOwner): Promise<string> {
+  const sandboxMail = (await db.store.listSandboxMessages()).length > 0;
+  return ownerKey(sandboxMail ? { kind: 'sandbox' } : current);
 }

@@ -10,6 +10,8 @@ import { readConfig, readDataDir } from './settings.ts';
 export interface Command {
   /** `serve`, or `token create` for a subcommand. */
   name: string;
+  /** How many words it takes besides its options (`token create NAME`: 1); none unless said. */
+  arguments?: number;
   /** One or more lines, without `Usage: `; the first is the synopsis. */
   usage: string;
   /** What it does, for `guestlist --help`. */
@@ -58,6 +60,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'token create',
+    arguments: 1,
     usage: 'guestlist token create NAME --role admin|approver [--expires-in-days N]',
     summary:
       'Create an API bearer token (valid 90 days unless told, at most 365); prints the token\n' +
@@ -74,6 +77,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'token revoke',
+    arguments: 1,
     usage: 'guestlist token revoke ID|NAME',
     summary: 'Revoke an API token: requests bearing it are refused from now on.',
     options: {},
@@ -81,6 +85,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'admin create',
+    arguments: 1,
     usage: 'guestlist admin create USERNAME [--name "Display Name"]',
     summary:
       'Create a break-glass local admin (for when Microsoft sign-in is down or not set up); the\n' +
@@ -97,6 +102,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'admin delete',
+    arguments: 1,
     usage: 'guestlist admin delete USERNAME',
     summary: 'Delete a local admin and end its sessions, once sign-in with Microsoft works.',
     options: {},
@@ -104,6 +110,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'request resend',
+    arguments: 1,
     usage: 'guestlist request resend ID',
     summary: 'Resend the invitation of an invited request (new redeem URL, one new email).',
     options: {},
@@ -111,6 +118,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'request confirm-match',
+    arguments: 1,
     usage: 'guestlist request confirm-match ID (--user USER_ID | --invite-new)',
     summary: 'Say who a needs_confirmation request is for, or invite the address as a new guest.',
     options: { user: { type: 'string' }, 'invite-new': { type: 'boolean' } },
@@ -118,6 +126,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'request revoke',
+    arguments: 1,
     usage: 'guestlist request revoke ID [--reason TEXT] [--delete-guest]',
     summary:
       "Revoke a request's access: its group memberships are removed; --delete-guest also deletes\n" +
@@ -145,6 +154,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'policy check',
+    arguments: 1,
     usage: 'guestlist policy check [--app SLUG] EMAIL [--justification TEXT]',
     summary:
       'Which approval-policy rule would decide a request from EMAIL for the app, and why (every\n' +
@@ -154,6 +164,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'backup',
+    arguments: 1,
     usage: 'guestlist backup FILE',
     summary: 'Copy the SQLite database to FILE, consistently, while the server runs.',
     options: {},
@@ -161,6 +172,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'restore',
+    arguments: 1,
     usage: 'guestlist restore FILE',
     summary:
       'Put a backup in place of the SQLite database (the server must be stopped); the database that\n' +

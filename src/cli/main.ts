@@ -38,16 +38,18 @@ export async function main(argv: string[]): Promise<number> {
     args = subArgs;
   }
   let help = false;
+  let words: string[] = [];
   try {
     // Strict: an option the command does not take is a mistake, never silently ignored.
     ({
       values: { help = false },
+      positionals: words,
     } = parseArgs({
       args,
       allowPositionals: true,
       strict: true,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-    }) as { values: { help?: boolean } });
+    }) as { values: { help?: boolean }; positionals: string[] });
   } catch (error) {
     // parseArgs adds advice about `--` that only confuses here: keep its first sentence.
     const problem = (error as Error).message.split('. To specify a positional argument')[0];
@@ -57,12 +59,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usageOf([command])}\n${command.summary}\n`);
     return 0;
   }
+  // A stray word (`migrate help`) is a mistake too: said, and nothing run.
+  if (words.length > (command.arguments ?? 0)) {
+    return usageMistake(`guestlist ${command.name}: unexpected "${words.at(-1)}".`, usageOf([command]));
+  }
   try {
     return await command.run(args);
   } catch (error) {
     // Start-up failures a person can fix (a busy port, a data folder, a database that cannot
     // be opened) are one line naming the cause and the fix; anything else is a bug: its stack.
-    const line = describeStartupError(error, readConfig());
+    const line = describeStartupError(error, readConfig);
     if (!line) throw error;
     process.stderr.write(`${line}\n`);
     return 1;

@@ -6,8 +6,10 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase } from '../adapters/store/index.ts';
+import { takeExclusively } from '../adapters/store/sqlite-in-use.ts';
 import type { Config } from '../config.ts';
 import { DATABASE_OWNER_KEY } from '../domain/database-owner.ts';
+import { RefusedStartError } from '../domain/refused-start.ts';
 import { lockSandbox } from '../sandbox-lock.ts';
 import { databasePlace } from './database-place.ts';
 
@@ -20,15 +22,34 @@ export async function runSandboxClear(args: string[], config: Readonly<Config>):
     return 2;
   }
   const where = databasePlace(config.databaseUrl);
-  // Never under a running sandbox: it holds the lock (a RefusedStartError, printed by main.ts).
-  const unlock = await lockSandbox(config.dataDir);
+  // Never under a running server. The kernel-held in-use lock first (sqlite-in-use.ts): a
+  // server in another container on the same volume is not a pid this process can see.
+  const sqliteFile = /^sqlite:(?!:memory:)(.+)$/.exec(config.databaseUrl)?.[1];
+  const taken = sqliteFile ? takeExclusively(sqliteFile) : null;
+  if (taken === 'in-use') {
+    throw new RefusedStartError(
+      `the database ${where} is in use by a running guestlist: stop it before clearing the sandbox. Nothing was changed.`,
+    );
+  }
+  const release = () => {
+    if (taken) taken.release();
+  };
+  // And the sandbox's own lock (a RefusedStartError, printed by main.ts).
+  const unlock = await lockSandbox(config.dataDir).catch((error: unknown) => {
+    release();
+    throw error;
+  });
   const db = await openDatabase(config.databaseUrl).catch(async (error: unknown) => {
     await unlock();
+    release();
     throw error;
   });
   try {
     await db.migrate();
-    const owner = await db.serverSecrets.get(DATABASE_OWNER_KEY);
+    // No owner row (made before it existed): the sandbox's if its outbox holds mail (main.ts firstOwner).
+    const owner =
+      (await db.serverSecrets.get(DATABASE_OWNER_KEY)) ??
+      ((await db.store.listSandboxMessages()).length > 0 ? 'sandbox' : null);
     if (owner !== 'sandbox') {
       const whose = owner
         ? `belongs to Entra tenant ${owner.replace(/^entra:/, '')}`
@@ -50,5 +71,6 @@ export async function runSandboxClear(args: string[], config: Readonly<Config>):
   } finally {
     await db.close();
     await unlock();
+    release();
   }
 }

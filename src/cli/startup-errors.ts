@@ -23,17 +23,25 @@ const SQLITE_CORRUPT = 11;
 const SQLITE_CANTOPEN = 14;
 const SQLITE_NOTADB = 26;
 
-export function describeStartupError(error: unknown, config: Readonly<Config>): string | null {
+/**
+ * @param settings the settings, read only when the error needs them: the port and address
+ *   come from the error itself (the emulator's `--port` is not PORT), and a command that
+ *   never read the server's settings must not fail on them here.
+ */
+export function describeStartupError(error: unknown, settings: () => Readonly<Config>): string | null {
   if (error instanceof RefusedStartError) return error.message;
   if (typeof error !== 'object' || error === null) return null;
   const e = error as SystemError;
   const code = typeof e.code === 'string' ? e.code : '';
   if (code === 'EADDRINUSE') {
-    return `port ${config.port} is in use: stop the other process or set PORT (and GUESTLIST_PUBLIC_URL) to a free port.`;
+    const port = typeof e.port === 'number' ? e.port : settings().port;
+    return `port ${port} is in use: stop the other process, or choose a free port (PORT and GUESTLIST_PUBLIC_URL for the server, --port for the emulator).`;
   }
   if (code === 'EADDRNOTAVAIL') {
-    return `HOST ${config.host} is not an address of this machine: set HOST to one of its addresses (or 0.0.0.0).`;
+    const host = typeof e.address === 'string' ? e.address : settings().host;
+    return `${host} is not an address of this machine: set HOST (or --host) to one of its addresses (or 0.0.0.0).`;
   }
+  const config = settings();
   if (FOLDER_CODES.has(code) && typeof e.path === 'string') {
     return (
       `cannot use ${e.path} (${code}): the data folder must be a folder this user can read and write; ` +

@@ -25,7 +25,10 @@ test('a busy port: "port N is in use", exit 1', async (t) => {
   const port = (blocker.address() as { port: number }).port;
   const serve = await startGuestlist(t, ['serve'], { PORT: String(port), LOG_LEVEL: 'silent' });
   assert.equal(await serve.exited, 1);
-  assertOneLine(serve.output(), new RegExp(`^port ${port} is in use: stop the other process or set PORT`));
+  assertOneLine(
+    serve.output(),
+    new RegExp(`^port ${port} is in use: stop the other process, or choose a free port \\(PORT`),
+  );
 });
 
 test('a file where the data folder should be: named, with the fix, exit 1', async (t) => {
@@ -71,7 +74,7 @@ test('a sandbox held by another guestlist: "database is locked", exit 1; the fir
     GUESTLIST_DATA_DIR: path.join(first.dir, 'data'),
   });
   assert.equal(await clear.exited, 1);
-  assertOneLine(clear.output(), /database is locked: the sandbox in .* is held by another guestlist/);
+  assertOneLine(clear.output(), /is in use by a running guestlist: stop it before clearing the sandbox/);
   assert.equal(first.child.exitCode, null);
   first.child.kill('SIGTERM');
   assert.equal(await first.exited, 0);

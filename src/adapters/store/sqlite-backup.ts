@@ -49,7 +49,15 @@ export async function backupSqlite(databasePath: string, target: string): Promis
   const partial = `${target}.partial-${process.pid}`;
   // Created empty and private first: the copy holds people's addresses (both methods
   // accept an empty file as their target).
-  closeSync(openSync(partial, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  try {
+    closeSync(openSync(partial, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch (error) {
+    // A folder that does not exist or cannot be written: said in one line, not a stack.
+    const code = (error as { code?: string }).code ?? 'error';
+    throw new BackupError(
+      `cannot write ${target} (${code}): make sure its folder exists and this user may write there.`,
+    );
+  }
   const source = new sqlite.DatabaseSync(databasePath);
   let method: BackupResult['method'];
   try {

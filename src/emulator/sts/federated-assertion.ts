@@ -72,7 +72,14 @@ export async function checkFederatedAssertion(
   if (!key) return refuse(50027, `Unable to fetch the signing keys of issuer '${issuer}'.`);
   try {
     // Entra allows five minutes of clock skew on federated tokens too.
-    await jwtVerify(assertion, key, { currentDate: state.clock(), clockTolerance: 300, issuer, subject });
+    // `exp` is required: an assertion that never expires is refused, as Entra refuses it.
+    await jwtVerify(assertion, key, {
+      currentDate: state.clock(),
+      clockTolerance: 300,
+      issuer,
+      subject,
+      requiredClaims: ['exp'],
+    });
     return null;
   } catch (error) {
     const code = (error as { code?: string }).code;
