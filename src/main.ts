@@ -239,7 +239,8 @@ export async function startGuestlist(
         policy: { directory },
         logger,
         metrics,
-        metricsToken: config.metrics.token,
+        // With a port of its own, /metrics is served there only (telemetry/metrics-server.ts).
+        metricsToken: config.metrics.port === null ? config.metrics.token : null,
       });
       url = await http.listen({ host: config.host, port: config.port });
       // Closing the server first stops new requests; the worker then drains.

@@ -10,6 +10,7 @@ import { newApprovalLink } from './approval-links.ts';
 import { stageLabel, storedAppOf } from './approval-plan.ts';
 import { approverEmail } from './approver-email.ts';
 import { approverAddresses } from './approver-recipients.ts';
+import type { EmailBranding } from './email-shell.ts';
 
 export interface NotifyApproversDeps {
   store: Store;
@@ -20,8 +21,8 @@ export interface NotifyApproversDeps {
   /** Where Guestlist is reached, for the links. */
   publicUrl: string;
   linkValidForMs: number;
-  /** The default app's name (GUESTLIST_APP_NAME); a declared app's is its own. */
-  appName: string;
+  /** The organization's branding; its appName is the default app's (a declared app's is its own). */
+  branding: EmailBranding;
 }
 
 /** The request and its stage when the job's stage round is still the one waiting; else null. */
@@ -70,7 +71,7 @@ export async function notifyApprovers(
         approverEmail({
           to: email,
           request,
-          appName: app?.name ?? deps.appName,
+          branding: { ...deps.branding, appName: app?.name ?? deps.branding.appName },
           answers,
           stageLabel: stageLabel(stages, index),
           kind: input.kind === 'reminder' ? 'reminder' : round > 0 ? 'escalation' : 'stage',

@@ -88,7 +88,6 @@ export function jobHandlers(deps: JobDeps): Record<JobKind, JobHandler> {
     approverGroups: deps.approvals?.approverGroups ?? null,
     publicUrl: deps.verification.publicUrl,
     linkValidForMs: deps.approvals?.linkValidForMs ?? APPROVAL_LINK_DEFAULT_MS,
-    appName: deps.branding.appName,
   };
   // The request still waits for its approvers in the console; only the email is missing.
   const approverMailGaveUp = async (job: { requestId: string }, error: unknown) =>

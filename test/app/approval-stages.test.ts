@@ -41,7 +41,7 @@ for (const factory of databaseFactories) {
         approverGroups: null,
         publicUrl: 'https://gl.test',
         linkValidForMs: 7 * DAY,
-        appName: 'Project X',
+        branding: { organizationName: 'Contoso', appName: 'Project X' },
       };
       const pending = async (email = `pat-${randomUUID().slice(0, 8)}@fabrikam.com`) =>
         submitRequest(deps, { email, firstName: 'Pat', lastName: 'Doe', actor: ADMIN_TOKEN, verified: true });
@@ -200,7 +200,7 @@ for (const factory of databaseFactories) {
       assert.match(first.text, /Approve: https:\/\/gl\.test\/approval\?token=gla_[\w-]+&decision=approve/);
       assert.match(
         first.html ?? '',
-        /<a href="https:\/\/gl\.test\/approval\?token=gla_[\w-]+&amp;decision=reject">Reject<\/a>/,
+        /<a href="https:\/\/gl\.test\/approval\?token=gla_[\w-]+&amp;decision=reject"[^>]*>Reject<\/a>/,
       );
       // A stage that moved on cancels its jobs in effect: a reminder for round 0 after escalation mails nobody.
       await db.store.saveStageChange({

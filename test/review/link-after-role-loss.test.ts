@@ -29,7 +29,7 @@ test('a link sent to an approver who has since lost the approver role no longer 
     approverGroups: null,
     publicUrl: 'https://gl.test',
     linkValidForMs: 7 * DAY,
-    appName: 'Project X',
+    branding: { organizationName: 'Contoso', appName: 'Project X' },
   };
   const request = await submitRequest(deps, {
     email: 'pat@fabrikam.com',

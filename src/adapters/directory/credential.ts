@@ -102,8 +102,20 @@ export function describeCredential(credential: GraphCredential): string {
   }
 }
 
-/** Entra's audience for a token presented as a federated client assertion. */
-export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
+/**
+ * Entra's audience for a token presented as a federated client assertion: its own per
+ * cloud (workload-identity-federation docs: api://AzureADTokenExchange, …USGov, …China).
+ */
+export function tokenExchangeScope(authorityHost: string | undefined): string {
+  const host = authorityHost ? new URL(authorityHost).hostname.toLowerCase() : '';
+  if (host === 'login.microsoftonline.us' || host === 'login.usgovcloudapi.net') {
+    return 'api://AzureADTokenExchangeUSGov/.default';
+  }
+  if (host === 'login.chinacloudapi.cn' || host === 'login.partner.microsoftonline.cn') {
+    return 'api://AzureADTokenExchangeChina/.default';
+  }
+  return 'api://AzureADTokenExchange/.default';
+}
 
 /**
  * For the secretless credentials, where staff sign-in gets its client assertion: the
@@ -113,7 +125,7 @@ export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
  */
 export function federatedAssertionSource(
   credential: GraphCredential,
-  options: { ca?: string | undefined } = {},
+  options: { ca?: string | undefined; authorityHost?: string | undefined } = {},
 ): (() => Promise<string>) | null {
   if (credential.kind === 'workload-identity') {
     return async () => (await readFile(credential.tokenFile, 'utf8')).trim();
@@ -124,7 +136,7 @@ export function federatedAssertionSource(
       ...(options.ca ? { tlsOptions: { ca: trustedCas(options.ca) } } : {}),
     });
     return async () => {
-      const token = await identity.getToken(TOKEN_EXCHANGE_SCOPE);
+      const token = await identity.getToken(tokenExchangeScope(options.authorityHost));
       if (!token) throw new Error('The managed identity returned no token for api://AzureADTokenExchange.');
       return token.token;
     };

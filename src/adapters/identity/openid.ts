@@ -38,7 +38,7 @@ export function createOpenIdProvider(settings: SignInSettings, logger: Logger): 
   const discover = (): Promise<oidc.Configuration> => {
     configuration ??= (async () => {
       let tokenEndpoint: string | undefined;
-      const auth = await clientAuthentication(settings.credential, () => tokenEndpoint, settings.ca);
+      const auth = await clientAuthentication(settings.credential, () => tokenEndpoint, settings.ca, settings.issuer);
       const config = await oidc.discovery(new URL(settings.issuer), settings.clientId, undefined, auth, {
         [oidc.customFetch]: fetchImpl as never,
         timeout: DISCOVERY_TIMEOUT_SECONDS,
@@ -185,9 +185,11 @@ export async function clientAuthentication(
   credential: GraphCredential,
   tokenEndpoint: () => string | undefined,
   ca?: string,
+  issuer?: string,
 ): Promise<oidc.ClientAuth> {
   if (credential.kind === 'secret') return oidc.ClientSecretPost(credential.secret);
-  const assertion = federatedAssertionSource(credential, { ca });
+  // The issuer's origin is the authority host (`https://login.microsoftonline.us/<tenant>/v2.0`).
+  const assertion = federatedAssertionSource(credential, { ca, authorityHost: issuer && new URL(issuer).origin });
   if (assertion) {
     return async (_server, client, body) => {
       body.set('client_id', client.client_id);

@@ -30,3 +30,11 @@ test('required permissions, and the broader ones that imply them', () => {
   assert.equal(isGranted(groups!, ['Group.ReadWrite.All']), true);
   assert.equal(isGranted(groups!, ['GroupMember.Read.All']), false);
 });
+
+test('a federated assertion is asked for the token-exchange audience of its cloud', async () => {
+  const { tokenExchangeScope } = await import('../../../src/adapters/directory/credential.ts');
+  assert.equal(tokenExchangeScope('https://login.microsoftonline.com'), 'api://AzureADTokenExchange/.default');
+  assert.equal(tokenExchangeScope('https://login.microsoftonline.us'), 'api://AzureADTokenExchangeUSGov/.default');
+  assert.equal(tokenExchangeScope('https://login.chinacloudapi.cn'), 'api://AzureADTokenExchangeChina/.default');
+  assert.equal(tokenExchangeScope('https://127.0.0.1:8443'), 'api://AzureADTokenExchange/.default');
+});
