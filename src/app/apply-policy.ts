@@ -41,16 +41,16 @@ export interface PolicySources {
 export interface PolicyDeps extends ChangeStatusDeps, PolicySources {}
 
 /**
- * Committed with every move into `pending_approval` (verification, a vouched submission),
- * due a minute later: the inline applyPolicy after that commit is the fast path, this job
- * the guarantee (invariant 2) — a crash between the two leaves a request with no stage and
- * no decision, which the job then hands to the policy. Safe to run after the inline call:
- * it does nothing once a stage has begun or the request has moved on.
+ * Committed with every move into `pending_approval` (verification, a vouched submission):
+ * the inline applyPolicy after that commit is the fast path, this job the guarantee
+ * (invariant 2) — a crash between the two leaves a request with no stage and no decision,
+ * which the job then hands to the policy. Due at once: the two may run side by side, and
+ * neither can decide twice (the decisions are conditional on no stage begun, beginning a
+ * stage on none begun), so the guarantee costs at most one more evaluation.
  */
 export function policyJob(requestId: string, now: Date): NewJob {
-  return { kind: 'apply_policy', requestId, runAt: new Date(now.getTime() + POLICY_GUARANTEE_DELAY_MS) };
+  return { kind: 'apply_policy', requestId, runAt: now };
 }
-const POLICY_GUARANTEE_DELAY_MS = 60_000;
 const NO_STAGE = { stage: null, round: 0 };
 
 /** The apply_policy job: the policy for a request still waiting with no stage begun; nothing otherwise. */

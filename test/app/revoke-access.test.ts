@@ -211,7 +211,7 @@ describe('revoking access', () => {
     const before = await h.db.store.listAudit(request.id);
     // Its submission's jobs (the approval stage's emails, its Teams card) were queued before; the revoke adds none.
     const jobsBefore = (await h.db.jobs.listJobs(request.id)).map((job) => job.kind).sort();
-    assert.deepEqual(jobsBefore, ['notify_approvers', 'post_to_teams']);
+    assert.deepEqual(jobsBefore, ['apply_policy', 'notify_approvers', 'post_to_teams']);
     await assert.rejects(revokeAccess(h.deps, { id: request.id, actor: ADMIN }), InvalidTransitionError);
     assert.equal(await h.status(request.id), 'pending_approval');
     assert.deepEqual(await h.db.store.listAudit(request.id), before);

@@ -164,7 +164,7 @@ describe('access requests API', () => {
     assert.deepEqual(
       jobs
         .map((job) => job.kind)
-        .filter((kind) => kind !== 'post_to_teams' && kind !== 'notify_approvers')
+        .filter((kind) => !['post_to_teams', 'notify_approvers', 'apply_policy'].includes(kind))
         .sort(),
       ['notify_requester', 'provision'],
       'provisioning, and the email telling the requester, in the same transaction',

@@ -102,7 +102,7 @@ for (const factory of databaseFactories.filter((each) => each.name !== 'sqlite (
     assert.deepEqual(
       (await db.jobs.listJobs(id))
         .map((job) => job.kind)
-        .filter((kind) => kind !== 'post_to_teams' && kind !== 'notify_approvers')
+        .filter((kind) => !['post_to_teams', 'notify_approvers', 'apply_policy'].includes(kind))
         .sort(),
       stored?.status === 'approved' ? ['notify_requester', 'provision'] : ['notify_requester'],
     );
