@@ -5,6 +5,7 @@
 // only then reads the configuration and runs the row. The command modules still check how
 // the options combine (which ones a subcommand needs), and exit 2 themselves for that.
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { EMULATOR_OPTIONS } from './emulator-options.ts';
 import { readConfig, readDataDir } from './settings.ts';
 
 export interface Command {
@@ -211,16 +212,7 @@ export const COMMANDS: readonly Command[] = [
       'Run the bundled Microsoft Graph / Entra emulator on its own and print the settings that point\n' +
       'Guestlist at it. Keeps its state in DIR (default GUESTLIST_DATA_DIR/emulator); its staff\n' +
       'sign-in returns to URL/auth/callback (default http://127.0.0.1:3000).',
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      tenant: { type: 'string' },
-      throttle: { type: 'string' },
-      'no-throttle': { type: 'boolean' },
-      'fault-rate': { type: 'string' },
-      'public-url': { type: 'string' },
-    },
+    options: EMULATOR_OPTIONS,
     run: async (args) => {
       const { runEmulatorCommand, EmulatorUsageError } = await import('./emulator-command.ts');
       try {

@@ -7,12 +7,14 @@
 // (and the same CA, so NODE_EXTRA_CA_CERTS stays valid); the directory itself — users,
 // group members, redeem tickets, mail — is kept next to it in directory.json, so a
 // Guestlist pointed at it finds its guests again. Delete that file for an empty tenant.
+
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { allPermissionNames } from '../adapters/directory/permissions.ts';
 import { DEFAULT_STAFF, type EmulatorOptions, startEmulator } from '../emulator/index.ts';
+import { EMULATOR_OPTIONS } from './emulator-options.ts';
 
 /** The app it prints the settings of holds every permission Guestlist can use. */
 export const EMULATOR_ROLES = allPermissionNames();
@@ -139,16 +141,7 @@ export function parseEmulatorArgs(
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      tenant: { type: 'string' },
-      throttle: { type: 'string' },
-      'no-throttle': { type: 'boolean' },
-      'fault-rate': { type: 'string' },
-      'public-url': { type: 'string' },
-    },
+    options: EMULATOR_OPTIONS,
   });
 }
 
